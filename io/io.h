@@ -1,0 +1,87 @@
+/*
+ * io: round files in, plans and shortlists out, and the files between.
+ *
+ * The only module that includes jansson.h.  Reading turns a file into a
+ * validated cj_round with every finding located (line and column); writing
+ * renders a plan or shortlist into a buffer the caller owns, and puts a
+ * buffer into a file whole or not at all.
+ */
+#ifndef CJOS_IO_H
+#define CJOS_IO_H
+
+#include "model.h"
+#include "schools.h"
+#include "solver.h"
+
+#define CJ_MAX_INPUT_DEFAULT (64u * 1024u * 1024u)
+
+typedef enum { CJ_OUT_JSON, CJ_OUT_MD, CJ_OUT_CSV } cj_out_format;
+
+/* What a plan says about where it came from. */
+typedef struct {
+    const char *input_sha256; /* hex digest of the round file */
+    const char *engine;       /* "cjos 1.0.0" */
+    const char *glpk;         /* GLPK's version */
+} cj_plan_meta;
+
+/*
+ * Reads the file at `path` ("-": standard input), at most `max_input` bytes
+ * (0: the default).  Returns a new buffer the caller frees, its length in
+ * *len and, when `sha256_hex` is not NULL, its digest as 64 hex digits.  On
+ * failure returns NULL with a finding (CJ_ERR_READ) in `errs`.
+ */
+char *cj_file_read(const char *path, size_t max_input, size_t *len, char sha256_hex[65],
+                   cj_errors *errs);
+
+/*
+ * Parses and validates a round from `len` bytes.  Returns CJ_OK and a new
+ * validated round in *out (the caller frees it), or CJ_ERR_INPUT with every
+ * finding in `errs`, each with its JSON path and, where the text has it, line
+ * and column; *out is then NULL.
+ */
+cj_code cj_round_parse(const char *buf, size_t len, cj_round **out, cj_errors *errs);
+
+/*
+ * Writes `len` bytes to `path` ("-": standard output) through a temporary
+ * file in the same folder, flushed and renamed into place, so the file is
+ * whole or untouched.  Refuses to write over `input_path` (may be NULL).
+ * Returns CJ_OK or CJ_ERR_WRITE with a finding.  `private_data` makes the
+ * file readable by its owner only.
+ */
+cj_code cj_file_write(const char *path, const char *input_path, const char *buf, size_t len,
+                      bool private_data, cj_errors *errs);
+
+/* Renders a plan; returns a new NUL-terminated buffer (caller frees) or NULL
+ * when out of memory. */
+char *cj_plan_render(const cj_round *r, const cj_plan *p, const cj_plan_meta *meta,
+                     cj_out_format fmt, size_t *len);
+
+/* Renders the shortlists of a selection, as SPEC §2 and docs/shortlist.md
+ * describe them; a new buffer the caller frees, or NULL. */
+char *cj_shortlist_render(const cj_round *r, const cj_selection *sel, cj_out_format fmt,
+                          size_t *len);
+
+/* One run of a command, as the command line asked for it. */
+typedef struct {
+    const char *input;  /* round file, "-" for standard input */
+    const char *output; /* NULL or "-" for standard output */
+    cj_out_format format;
+    size_t max_input; /* bytes; 0: CJ_MAX_INPUT_DEFAULT */
+    cj_solve_options solve;
+} cj_command;
+
+/*
+ * The commands, from file to file.  Each returns CJ_OK or the code of the
+ * failure, and leaves every finding (errors and warnings, in order) in
+ * `errs` for the caller to print.  Nothing is written unless the input is
+ * valid.
+ */
+cj_code cj_command_validate(const cj_command *c, cj_errors *errs);
+/* Also sets *status to the plan's status when a plan was written. */
+cj_code cj_command_solve(const cj_command *c, cj_plan_status *status, cj_errors *errs);
+cj_code cj_command_shortlist(const cj_command *c, cj_errors *errs);
+
+/* SHA-256 of `len` bytes as 64 lowercase hex digits and a NUL. */
+void cj_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

@@ -1,0 +1,122 @@
+/* Lifetime of a plan and the small helpers solvers fill it with. */
+#include "model.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+cj_plan *cj_plan_new(size_t n_schools, size_t n_expertise) {
+    cj_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->status = CJ_PLAN_UNKNOWN;
+    p->objective = p->bound = NAN;
+    p->n_schools = n_schools;
+    p->schools = calloc(n_schools ? n_schools : 1, sizeof *p->schools);
+    if (!p->schools) {
+        free(p);
+        return NULL;
+    }
+    for (size_t s = 0; s < n_schools; s++) {
+        p->schools[s].uncovered = calloc(n_expertise ? n_expertise : 1, sizeof(bool));
+        if (!p->schools[s].uncovered) {
+            cj_plan_free(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
+void cj_plan_free(cj_plan *p) {
+    if (!p)
+        return;
+    for (size_t s = 0; s < p->n_schools; s++) {
+        free(p->schools[s].a);
+        free(p->schools[s].uncovered);
+    }
+    free(p->schools);
+    for (size_t i = 0; i < p->n_diagnosis; i++) {
+        free(p->diagnosis[i].rule);
+        free(p->diagnosis[i].subject);
+        free(p->diagnosis[i].message);
+    }
+    free(p->diagnosis);
+    cj_errors_clear(&p->warnings);
+    free(p);
+}
+
+bool cj_plan_assign(cj_plan *p, size_t s, const cj_assignment *a) {
+    cj_school_plan *sp = &p->schools[s];
+    cj_assignment *v = realloc(sp->a, (sp->n + 1) * sizeof *v);
+    if (!v)
+        return false;
+    v[sp->n++] = *a;
+    sp->a = v;
+    return true;
+}
+
+bool cj_plan_diagnose(cj_plan *p, const char *rule, const char *subject, double need,
+                      double have, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    cj_diagnosis *v = realloc(p->diagnosis, (p->n_diagnosis + 1) * sizeof *v);
+    if (!v)
+        return false;
+    p->diagnosis = v;
+    cj_diagnosis *d = &v[p->n_diagnosis];
+    d->rule = cj_strdup(rule);
+    d->subject = cj_strdup(subject);
+    d->message = cj_strdup(buf);
+    d->need = need;
+    d->have = have;
+    if (!d->rule || !d->message) {
+        free(d->rule);
+        free(d->subject);
+        free(d->message);
+        return false;
+    }
+    p->n_diagnosis++;
+    return true;
+}
+
+const char *cj_plan_status_name(cj_plan_status s) {
+    switch (s) {
+    case CJ_PLAN_OPTIMAL:
+        return "optimal";
+    case CJ_PLAN_FEASIBLE:
+        return "feasible";
+    case CJ_PLAN_INFEASIBLE:
+        return "infeasible";
+    default:
+        return "unknown";
+    }
+}
+
+void cj_plan_evaluate(const cj_round *r, cj_plan *p) {
+    const cj_policy *pol = &r->policy;
+    p->part_score = p->part_continuity = p->part_coverage = 0;
+    for (size_t s = 0; s < p->n_schools; s++) {
+        cj_school_plan *sp = &p->schools[s];
+        for (size_t k = 0; k < sp->n; k++) {
+            p->part_score += sp->a[k].score * sp->a[k].fte;
+            if (sp->a[k].incumbent && pol->continuity != CJ_CONT_NONE)
+                p->part_continuity += pol->continuity_bonus * sp->a[k].fte;
+        }
+        const cj_cluster *c = &r->clusters[r->schools[s].cluster_idx];
+        for (size_t e = 0; e < c->required.n; e++) {
+            int ex = c->required.idx[e];
+            bool covered = false;
+            for (size_t k = 0; k < sp->n && !covered; k++)
+                covered = r->provider_has[(size_t)sp->a[k].provider * r->n_expertise +
+                                          (size_t)ex];
+            sp->uncovered[ex] = !covered;
+            if (!covered && pol->coverage == CJ_COVER_SOFT)
+                p->part_coverage -= pol->coverage_penalty;
+        }
+    }
+    p->objective = p->part_score + p->part_continuity + p->part_coverage;
+}

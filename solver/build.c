@@ -1,0 +1,286 @@
+/*
+ * The model of SPEC §3 in GLPK.  Columns are laid out per selection pair in
+ * round order (school, then provider): GLPK is deterministic, and this order
+ * decides which of several tied optima it returns, so the same round always
+ * gives the same plan.
+ */
+#include "solver_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+double cj_pair_upper(const cj_round *r, int p, int s) {
+    const cj_provider *pr = &r->providers[p];
+    const cj_school *sc = &r->schools[s];
+    const cj_cluster *c = &r->clusters[sc->cluster_idx];
+    double u = pr->fte_capacity;
+    double fmax = sc->fte.set ? sc->fte.max : c->fte.max;
+    if (fmax < u)
+        u = fmax;
+    /* implied by C5 and C6: no pair can spend more than the amount alone */
+    if (sc->has_amount && sc->annual_amount / pr->cost_per_fte < u)
+        u = sc->annual_amount / pr->cost_per_fte;
+    if (c->has_amount && c->annual_amount / pr->cost_per_fte < u)
+        u = c->annual_amount / pr->cost_per_fte;
+    return u < 0 ? 0 : u;
+}
+
+/* A growing triplet list for glp_load_matrix (1-based, slot 0 unused). */
+typedef struct {
+    int *ia, *ja;
+    double *ar;
+    size_t n, cap;
+} triplets;
+
+static bool add(triplets *t, int row, int col, double v) {
+    if (v == 0)
+        return true; /* GLPK stores no zeros; keep the triplets free of them */
+    if (t->n + 1 >= t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        int *ia = realloc(t->ia, cap * sizeof *ia);
+        if (ia)
+            t->ia = ia;
+        int *ja = realloc(t->ja, cap * sizeof *ja);
+        if (ja)
+            t->ja = ja;
+        double *ar = realloc(t->ar, cap * sizeof *ar);
+        if (ar)
+            t->ar = ar;
+        if (!ia || !ja || !ar)
+            return false;
+        t->cap = cap;
+    }
+    t->n++;
+    t->ia[t->n] = row;
+    t->ja[t->n] = col;
+    t->ar[t->n] = v;
+    return true;
+}
+
+/* Adds a row with bounds lo..hi (either may be +-HUGE_VAL) and returns it. */
+static int row(glp_prob *P, const char *name, double lo, double hi) {
+    int i = glp_add_rows(P, 1);
+    glp_set_row_name(P, i, name);
+    if (isinf(lo) && isinf(hi))
+        glp_set_row_bnds(P, i, GLP_FR, 0, 0);
+    else if (isinf(hi))
+        glp_set_row_bnds(P, i, GLP_LO, lo, 0);
+    else if (isinf(lo))
+        glp_set_row_bnds(P, i, GLP_UP, 0, hi);
+    else if (lo == hi)
+        glp_set_row_bnds(P, i, GLP_FX, lo, lo);
+    else
+        glp_set_row_bnds(P, i, GLP_DB, lo, hi);
+    return i;
+}
+
+/* FTE in the model's units: with a step q the column counts steps. */
+static double fte_coef(const cj_lp *lp) {
+    return lp->q > 0 ? lp->q : 1.0;
+}
+
+static bool columns(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
+    glp_prob *P = lp->P;
+    const cj_policy *pol = &r->policy;
+    char name[64];
+    for (size_t i = 0; i < sel->n_pairs; i++) {
+        const cj_pair *pa = &sel->pairs[i];
+        double U = cj_pair_upper(r, pa->provider, pa->school);
+        int y = glp_add_cols(P, 1), f = glp_add_cols(P, 1);
+        lp->ycol[i] = y;
+        lp->fcol[i] = f;
+        snprintf(name, sizeof name, "y_s%d_p%d", pa->school + 1, pa->provider + 1);
+        glp_set_col_name(P, y, name);
+        snprintf(name, sizeof name, "%s_s%d_p%d", lp->q > 0 ? "n" : "f", pa->school + 1,
+                 pa->provider + 1);
+        glp_set_col_name(P, f, name);
+        glp_set_col_kind(P, y, GLP_BV);
+        bool fixed = pa->chosen ||
+                     (pol->continuity == CJ_CONT_REQUIRE && pa->incumbent); /* C9, C10 */
+        if (fixed)
+            glp_set_col_bnds(P, y, GLP_FX, 1, 1);
+        double ub = U;
+        if (lp->q > 0) {
+            glp_set_col_kind(P, f, GLP_IV);
+            ub = floor(U / lp->q + 1e-6);
+        }
+        if (ub > 0)
+            glp_set_col_bnds(P, f, GLP_DB, 0, ub);
+        else
+            glp_set_col_bnds(P, f, GLP_FX, 0, 0);
+        double obj = pa->score;
+        if (pa->incumbent && pol->continuity != CJ_CONT_NONE)
+            obj += pol->continuity_bonus;
+        glp_set_obj_coef(P, f, obj * fte_coef(lp));
+    }
+    return true;
+}
+
+static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets *t) {
+    glp_prob *P = lp->P;
+    const cj_policy *pol = &r->policy;
+    double q = fte_coef(lp);
+    char name[64];
+    bool ok = true;
+
+    /* C2: m y <= f <= U y, in steps when FTE is stepped */
+    for (size_t i = 0; ok && i < sel->n_pairs; i++) {
+        const cj_pair *pa = &sel->pairs[i];
+        double m = pol->min_fte, ub = glp_get_col_ub(P, lp->fcol[i]);
+        if (lp->q > 0)
+            m = ceil(m / lp->q - 1e-9);
+        if (m > 0) {
+            snprintf(name, sizeof name, "C2min_s%d_p%d", pa->school + 1, pa->provider + 1);
+            int k = row(P, name, 0, HUGE_VAL);
+            ok = add(t, k, lp->fcol[i], 1) && add(t, k, lp->ycol[i], -m);
+        }
+        snprintf(name, sizeof name, "C2max_s%d_p%d", pa->school + 1, pa->provider + 1);
+        int k = row(P, name, -HUGE_VAL, 0);
+        ok = ok && add(t, k, lp->fcol[i], 1) && add(t, k, lp->ycol[i], -ub);
+    }
+
+    /* C1, C4, C5 per school; C8 per school and required expertise */
+    size_t u = 0;
+    for (size_t s = 0; ok && s < r->n_schools; s++) {
+        const cj_school *sc = &r->schools[s];
+        size_t a = sel->first[s], b = sel->first[s + 1];
+        int k;
+        /* a school without pairs has nothing to constrain: cj_prediagnose()
+         * speaks of the rules it cannot meet */
+        if (a < b) {
+            int pmin = sc->providers.set ? sc->providers.min : pol->pps_min;
+            int pmax = sc->providers.set ? sc->providers.max : pol->pps_max;
+            snprintf(name, sizeof name, "C1_s%zu", s + 1);
+            k = row(P, name, pmin, pmax);
+            for (size_t i = a; ok && i < b; i++)
+                ok = add(t, k, lp->ycol[i], 1);
+        }
+        if (a < b && sc->fte.set) {
+            snprintf(name, sizeof name, "C4_s%zu", s + 1);
+            k = row(P, name, sc->fte.min, sc->fte.max);
+            for (size_t i = a; ok && i < b; i++)
+                ok = add(t, k, lp->fcol[i], q);
+        }
+        if (a < b && sc->has_amount) {
+            snprintf(name, sizeof name, "C5_s%zu", s + 1);
+            k = row(P, name, -HUGE_VAL, sc->annual_amount);
+            for (size_t i = a; ok && i < b; i++)
+                ok = add(t, k, lp->fcol[i],
+                         q * r->providers[sel->pairs[i].provider].cost_per_fte);
+        }
+        const cj_cluster *c = &r->clusters[sc->cluster_idx];
+        bool cover = pol->coverage == CJ_COVER_SOFT || (pol->coverage == CJ_COVER_HARD && a < b);
+        for (size_t e = 0; cover && ok && e < c->required.n; e++) {
+            int ex = c->required.idx[e];
+            snprintf(name, sizeof name, "C8_s%zu_e%d", s + 1, ex + 1);
+            k = row(P, name, 1, HUGE_VAL);
+            for (size_t i = a; ok && i < b; i++)
+                if (r->provider_has[(size_t)sel->pairs[i].provider * r->n_expertise + (size_t)ex])
+                    ok = add(t, k, lp->ycol[i], 1);
+            if (pol->coverage == CJ_COVER_SOFT) {
+                int col = glp_add_cols(P, 1);
+                snprintf(name, sizeof name, "u_s%zu_e%d", s + 1, ex + 1);
+                glp_set_col_name(P, col, name);
+                glp_set_col_bnds(P, col, GLP_DB, 0, 1);
+                glp_set_obj_coef(P, col, -pol->coverage_penalty);
+                lp->ucol[u] = col;
+                lp->u_school[u] = (int)s;
+                lp->u_exp[u] = ex;
+                u++;
+                ok = ok && add(t, k, col, 1);
+            }
+        }
+    }
+    lp->n_u = u;
+
+    /* C3 and C6 per cluster */
+    for (size_t c = 0; ok && c < r->n_clusters; c++) {
+        const cj_cluster *cl = &r->clusters[c];
+        int kf = 0, ka = 0;
+        for (size_t i = 0; ok && i < sel->n_pairs; i++) {
+            const cj_pair *pa = &sel->pairs[i];
+            if (r->schools[pa->school].cluster_idx != (int)c)
+                continue;
+            if (!kf) {
+                snprintf(name, sizeof name, "C3_c%zu", c + 1);
+                kf = row(P, name, cl->fte.min, cl->fte.max);
+                if (cl->has_amount) {
+                    snprintf(name, sizeof name, "C6_c%zu", c + 1);
+                    ka = row(P, name, -HUGE_VAL, cl->annual_amount);
+                }
+            }
+            ok = add(t, kf, lp->fcol[i], q);
+            if (ka)
+                ok = ok && add(t, ka, lp->fcol[i], q * r->providers[pa->provider].cost_per_fte);
+        }
+    }
+
+    /* C7 per provider: capacity, and the number of schools */
+    int *cap_row = calloc(r->n_providers ? r->n_providers : 1, sizeof *cap_row);
+    int *cnt_row = calloc(r->n_providers ? r->n_providers : 1, sizeof *cnt_row);
+    ok = ok && cap_row && cnt_row;
+    for (size_t i = 0; ok && i < sel->n_pairs; i++) {
+        int p = sel->pairs[i].provider;
+        const cj_provider *pr = &r->providers[p];
+        if (!cap_row[p]) {
+            snprintf(name, sizeof name, "C7cap_p%d", p + 1);
+            cap_row[p] = row(P, name, -HUGE_VAL, pr->fte_capacity);
+            if (pr->has_max_schools) {
+                snprintf(name, sizeof name, "C7max_p%d", p + 1);
+                cnt_row[p] = row(P, name, -HUGE_VAL, pr->max_schools);
+            }
+        }
+        ok = add(t, cap_row[p], lp->fcol[i], q);
+        if (cnt_row[p])
+            ok = ok && add(t, cnt_row[p], lp->ycol[i], 1);
+    }
+    free(cap_row);
+    free(cnt_row);
+    return ok;
+}
+
+static size_t count_u(const cj_round *r) {
+    if (r->policy.coverage != CJ_COVER_SOFT)
+        return 0;
+    size_t n = 0;
+    for (size_t s = 0; s < r->n_schools; s++)
+        n += r->clusters[r->schools[s].cluster_idx].required.n;
+    return n;
+}
+
+bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
+    size_t nu = count_u(r);
+    lp->n_pairs = sel->n_pairs;
+    lp->q = r->policy.has_fte_step ? r->policy.fte_step : 0;
+    lp->ycol = malloc((sel->n_pairs + 1) * sizeof *lp->ycol);
+    lp->fcol = malloc((sel->n_pairs + 1) * sizeof *lp->fcol);
+    lp->ucol = malloc((nu + 1) * sizeof *lp->ucol);
+    lp->u_school = malloc((nu + 1) * sizeof *lp->u_school);
+    lp->u_exp = malloc((nu + 1) * sizeof *lp->u_exp);
+    if (!lp->ycol || !lp->fcol || !lp->ucol || !lp->u_school || !lp->u_exp)
+        return false;
+    lp->P = glp_create_prob();
+    glp_set_prob_name(lp->P, r->id);
+    glp_set_obj_name(lp->P, "support");
+    glp_set_obj_dir(lp->P, GLP_MAX);
+    triplets t = {0};
+    bool ok = columns(lp, r, sel) && rows(lp, r, sel, &t);
+    if (ok && t.n)
+        glp_load_matrix(lp->P, (int)t.n, t.ia, t.ja, t.ar);
+    free(t.ia);
+    free(t.ja);
+    free(t.ar);
+    return ok;
+}
+
+void cj_lp_free(cj_lp *lp) {
+    if (lp->P)
+        glp_delete_prob(lp->P);
+    free(lp->ycol);
+    free(lp->fcol);
+    free(lp->ucol);
+    free(lp->u_school);
+    free(lp->u_exp);
+    *lp = (cj_lp){0};
+}

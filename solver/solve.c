@@ -1,0 +1,216 @@
+/*
+ * Solving: GLPK under a guard, its parameters, and reading the plan back.
+ *
+ * GLPK reports misuse by calling abort() unless an error hook jumps out; we
+ * jump back here, free GLPK's environment (which takes every problem of the
+ * thread with it) and return CJ_ERR_INTERNAL with GLPK's last words.
+ */
+#include "solver_internal.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    jmp_buf jb;
+    bool verbose;
+    char last[512]; /* GLPK's most recent output, for the error message */
+} guard;
+
+typedef struct {
+    double bound, gap;
+    bool have_bound;
+} progress;
+
+static int on_term(void *info, const char *s) {
+    guard *g = info;
+    size_t have = strlen(g->last), add = strlen(s);
+    if (have + add >= sizeof g->last)
+        have = 0;
+    if (add >= sizeof g->last)
+        add = sizeof g->last - 1;
+    memcpy(g->last + have, s, add);
+    g->last[have + add] = '\0';
+    if (g->verbose)
+        fputs(s, stderr);
+    return 1; /* we printed it, or chose silence */
+}
+
+static void on_error(void *info) {
+    guard *g = info;
+    longjmp(g->jb, 1);
+}
+
+static void on_tree(glp_tree *T, void *info) {
+    progress *pr = info;
+    int best = glp_ios_best_node(T);
+    if (best) {
+        pr->bound = glp_ios_node_bound(T, best);
+        pr->have_bound = true;
+    }
+    pr->gap = glp_ios_mip_gap(T);
+}
+
+const char *cj_solver_glpk_version(void) {
+    return glp_version();
+}
+
+/* Solver noise below a nanoFTE is not a decision: snap it away so the plan
+ * prints 0.3 and not 0.30000000000000004. */
+static double snap(double x) {
+    double v = round(x * 1e9) / 1e9;
+    return v == 0 ? 0 : v;
+}
+
+static bool read_plan(const cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                      cj_plan *plan) {
+    for (size_t i = 0; i < sel->n_pairs; i++) {
+        if (glp_mip_col_val(lp->P, lp->ycol[i]) < 0.5)
+            continue;
+        const cj_pair *pa = &sel->pairs[i];
+        double v = glp_mip_col_val(lp->P, lp->fcol[i]);
+        double fte = lp->q > 0 ? snap(round(v) * lp->q) : snap(v);
+        cj_assignment a = {pa->provider, fte, pa->score, pa->written, pa->incumbent,
+                           pa->chosen};
+        if (!cj_plan_assign(plan, (size_t)pa->school, &a))
+            return false;
+    }
+    cj_plan_evaluate(r, plan);
+    return true;
+}
+
+static void set_params(glp_iocp *io, const cj_solve_options *opt, progress *pr) {
+    glp_init_iocp(io);
+    io->msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    io->presolve = GLP_ON;
+    /* measured on rounds shaped like ours (docs/model.md): cuts and
+     * pseudo-cost branching take proofs from minutes to seconds */
+    io->gmi_cuts = GLP_ON;
+    io->mir_cuts = GLP_ON;
+    io->cov_cuts = GLP_ON;
+    io->clq_cuts = GLP_ON;
+    io->br_tech = GLP_BR_PCH;
+    io->mip_gap = 0;
+    if (opt->time_limit > 0)
+        io->tm_lim = opt->time_limit * 1000 > 2e9 ? 2000000000 : (int)(opt->time_limit * 1000);
+    io->cb_func = on_tree;
+    io->cb_info = pr;
+}
+
+/* Runs glp_intopt and turns its answer into a plan status; CJ_OK or an error. */
+static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                   const cj_solve_options *opt, cj_plan *plan, cj_errors *errs) {
+    progress pr = {0};
+    glp_iocp io;
+    set_params(&io, opt, &pr);
+    int ret = glp_intopt(lp->P, &io);
+    int st = glp_mip_status(lp->P);
+    bool limit = ret == GLP_ETMLIM || ret == GLP_EMIPGAP || ret == GLP_ESTOP;
+    if (ret == GLP_ENOPFS || (ret == 0 && st == GLP_NOFEAS)) {
+        plan->status = CJ_PLAN_INFEASIBLE;
+        return CJ_OK;
+    }
+    if (!(ret == 0 || limit)) {
+        cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL,
+                      "solver failed (glp_intopt returned %d)", ret);
+        return CJ_ERR_INTERNAL;
+    }
+    if (st != GLP_OPT && st != GLP_FEAS) {
+        plan->status = limit ? CJ_PLAN_UNKNOWN : CJ_PLAN_INFEASIBLE;
+        return CJ_OK;
+    }
+    plan->status = st == GLP_OPT && !limit ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;
+    if (!read_plan(lp, r, sel, plan)) {
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    if (plan->status == CJ_PLAN_OPTIMAL) {
+        plan->bound = plan->objective;
+        plan->gap = 0;
+    } else {
+        plan->bound = pr.have_bound ? pr.bound : glp_mip_obj_val(lp->P);
+        plan->gap = pr.gap;
+    }
+    return CJ_OK;
+}
+
+cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
+                 cj_plan **out, cj_errors *errs) {
+    *out = NULL;
+    cj_plan *plan = cj_plan_new(r->n_schools, r->n_expertise);
+    if (!plan) {
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    plan->time_limit = opt->time_limit;
+
+    static _Thread_local guard g; /* must survive the longjmp; one per thread */
+    memset(&g, 0, sizeof g);
+    g.verbose = opt->verbose;
+    /* on the heap: a local struct changed after setjmp() is lost by longjmp() */
+    cj_lp *const lp = calloc(1, sizeof *lp);
+    volatile cj_code code = CJ_OK;
+    if (!lp) {
+        cj_plan_free(plan);
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    glp_term_hook(on_term, &g);
+    if (setjmp(g.jb)) {
+        lp->P = NULL; /* glp_free_env() below takes the problem with it */
+        cj_lp_free(lp);
+        free(lp);
+        glp_free_env();
+        cj_plan_free(plan);
+        char *nl = strchr(g.last, '\n');
+        if (nl)
+            *nl = '\0';
+        cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL, "solver failed: %s",
+                      g.last[0] ? g.last : "GLPK error");
+        return CJ_ERR_INTERNAL;
+    }
+    glp_error_hook(on_error, &g);
+
+    if (!cj_lp_build(lp, r, sel)) {
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        code = CJ_ERR_NOMEM;
+    }
+    plan->n_rows = lp->P ? glp_get_num_rows(lp->P) : 0;
+    plan->n_cols = lp->P ? glp_get_num_cols(lp->P) : 0;
+    plan->n_int = lp->P ? glp_get_num_int(lp->P) : 0;
+    if (code == CJ_OK && opt->write_lp && !cj_lp_export(lp->P, opt->write_lp, false, errs))
+        code = CJ_ERR_WRITE;
+    if (code == CJ_OK && opt->write_mps && !cj_lp_export(lp->P, opt->write_mps, true, errs))
+        code = CJ_ERR_WRITE;
+
+    if (code == CJ_OK) {
+        if (cj_prediagnose(r, sel, plan) > 0)
+            plan->status = CJ_PLAN_INFEASIBLE;
+        else if (plan->n_cols == 0) {
+            plan->status = CJ_PLAN_OPTIMAL; /* nothing to decide: the empty plan */
+            cj_plan_evaluate(r, plan);
+            plan->bound = plan->objective;
+        } else
+            code = run(lp, r, sel, opt, plan, errs);
+    }
+    if (code == CJ_OK && plan->status == CJ_PLAN_INFEASIBLE && plan->n_diagnosis == 0)
+        cj_plan_diagnose(plan, "model", NULL, NAN, NAN,
+                         "no plan meets every rule at once, although no single school, "
+                         "cluster or provider rule is impossible on its own");
+    cj_lp_free(lp);
+    free(lp);
+    glp_error_hook(NULL, NULL);
+    glp_term_hook(NULL, NULL);
+    if (code != CJ_OK) {
+        cj_plan_free(plan);
+        return code;
+    }
+    for (size_t i = 0; i < sel->warnings.n; i++) {
+        const cj_error *w = &sel->warnings.v[i];
+        cj_errors_add(&plan->warnings, w->code, true, w->path, "%s", w->message);
+    }
+    *out = plan;
+    return CJ_OK;
+}

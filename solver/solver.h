@@ -1,0 +1,43 @@
+/*
+ * solver: the mixed-integer model of SPEC §3 and everything that solves it.
+ *
+ * The only module that includes glpk.h.  GLPK is wrapped so that its errors
+ * come back as values (never abort the process) and its output is silent
+ * unless asked for.  Reads a validated round and its selection; produces a
+ * cj_plan the caller owns.
+ */
+#ifndef CJOS_SOLVER_H
+#define CJOS_SOLVER_H
+
+#include "model.h"
+#include "schools.h"
+
+typedef struct {
+    double time_limit;     /* seconds; 0: none */
+    bool verbose;          /* let GLPK print its progress to stderr */
+    const char *write_lp;  /* write the model as built in CPLEX LP format, or NULL */
+    const char *write_mps; /* write the model as built in free MPS format, or NULL */
+} cj_solve_options;
+
+/*
+ * Builds and solves the model.  Returns CJ_OK and a new plan in *out (any
+ * status: optimal, feasible, infeasible or unknown), which the caller frees
+ * with cj_plan_free().  On failure returns an error code, adds a finding to
+ * `errs` and leaves *out NULL; nothing else is left behind.
+ */
+cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
+                 cj_plan **out, cj_errors *errs);
+
+/*
+ * The diagnoses that need no solver (SPEC §3 rules that cannot hold whatever
+ * the plan): adds them to `plan` and returns how many were added.
+ */
+size_t cj_prediagnose(const cj_round *r, const cj_selection *sel, cj_plan *plan);
+
+/* The upper bound U(p,s) of SPEC §3, tightened by the amounts that apply. */
+double cj_pair_upper(const cj_round *r, int provider, int school);
+
+/* GLPK's version, e.g. "5.0". */
+const char *cj_solver_glpk_version(void);
+
+#endif

@@ -1,0 +1,30 @@
+/* Shared by the files of solver/: the GLPK problem and its column map. */
+#ifndef CJOS_SOLVER_INTERNAL_H
+#define CJOS_SOLVER_INTERNAL_H
+
+#include "solver.h"
+
+#include <glpk.h>
+
+typedef struct {
+    glp_prob *P;
+    size_t n_pairs;
+    int *ycol, *fcol; /* per selection pair: GLPK column (1-based) */
+    size_t n_u;
+    int *ucol, *u_school, *u_exp; /* soft coverage slacks */
+    double q;                     /* FTE step, 0 when continuous */
+} cj_lp;
+
+/*
+ * Builds the model of SPEC §3 into a new GLPK problem.  Must run under the
+ * error guard of solve.c.  Returns false when out of memory; the caller then
+ * frees what `lp` holds with cj_lp_free().
+ */
+bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel);
+void cj_lp_free(cj_lp *lp);
+
+/* Writes the problem as LP or free MPS (with OBJSENSE MAX) through a temporary
+ * file renamed into place; false with a finding on failure. */
+bool cj_lp_export(glp_prob *P, const char *path, bool mps, cj_errors *errs);
+
+#endif
