@@ -16,5 +16,5 @@ ctest --test-dir build --output-on-failure -j"$jobs"
 echo "== build with ASan+UBSan and test"
 cmake -S . -B build-sanitize -DWERROR=ON -DSANITIZE=ON -DBUILD_TESTING=ON >/dev/null
 cmake --build build-sanitize -j"$jobs"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1 \
   ctest --test-dir build-sanitize --output-on-failure -j"$jobs"

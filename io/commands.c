@@ -1,7 +1,7 @@
 /* The pipeline behind each command: read -> validate -> select -> solve ->
  * render -> write.  Kept out of main.c so tests and other programs can run a
  * command without a process. */
-#include "io.h"
+#include "io_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +21,14 @@ static cj_code load(const cj_command *c, cj_round **r, cj_selection **sel, char 
         return errs->n && errs->v[errs->n - 1].code == CJ_ERR_NOMEM ? CJ_ERR_NOMEM
                                                                     : CJ_ERR_READ;
     cj_code code = cj_round_parse(buf, len, r, errs);
-    free(buf);
-    if (code != CJ_OK)
+    if (code != CJ_OK) {
+        free(buf);
         return code;
+    }
     *sel = cj_selection_new(*r);
+    if (*sel)
+        cj_json_locate(buf, len, &(*sel)->warnings);
+    free(buf);
     if (!*sel) {
         cj_round_free(*r);
         *r = NULL;
@@ -49,12 +53,8 @@ cj_code cj_command_validate(const cj_command *c, cj_errors *errs) {
     cj_selection *sel;
     char sha[65];
     cj_code code = load(c, &r, &sel, sha, errs);
-    if (code == CJ_OK) {
-        for (size_t i = 0; i < sel->warnings.n; i++) {
-            const cj_error *w = &sel->warnings.v[i];
-            cj_errors_add(errs, w->code, true, w->path, "%s", w->message);
-        }
-    }
+    if (code == CJ_OK)
+        cj_errors_copy(errs, &sel->warnings);
     cj_selection_free(sel);
     cj_round_free(r);
     return code;

@@ -104,6 +104,24 @@ static bool write_all(int fd, const char *buf, size_t len) {
     return true;
 }
 
+/* A device or pipe (/dev/null, /dev/full, a FIFO) cannot be replaced by a
+ * rename, and must not be: write into it directly. */
+static cj_code write_device(const char *path, const char *buf, size_t len, cj_errors *errs) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && write_all(fd, buf, len);
+    int err = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok) {
+        cj_errors_add(errs, CJ_ERR_WRITE, false, NULL, "cannot write '%s': %s", path,
+                      strerror(err));
+        return CJ_ERR_WRITE;
+    }
+    return CJ_OK;
+}
+
 static bool same_file(const char *a, const char *b) {
     struct stat x, y;
     return a && b && stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev &&
@@ -125,6 +143,9 @@ cj_code cj_file_write(const char *path, const char *input_path, const char *buf,
                       "refusing to write '%s': it is the input file", path);
         return CJ_ERR_WRITE;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return write_device(path, buf, len, errs);
     size_t n = strlen(path);
     char *tmp = malloc(n + 16), *dircopy = cj_strdup(path);
     if (!tmp || !dircopy) {

@@ -62,8 +62,13 @@ size_t cj_errors_count(const cj_errors *e) {
 }
 
 void cj_errors_move(cj_errors *to, cj_errors *from) {
+    cj_errors_copy(to, from);
+    cj_errors_clear(from);
+}
+
+void cj_errors_copy(cj_errors *to, const cj_errors *from) {
     for (size_t i = 0; i < from->n; i++) {
-        cj_error *x = &from->v[i];
+        const cj_error *x = &from->v[i];
         size_t before = to->n;
         cj_errors_add(to, x->code, x->warning, x->path, "%s", x->message);
         if (to->n > before) {
@@ -71,7 +76,6 @@ void cj_errors_move(cj_errors *to, cj_errors *from) {
             to->v[to->n - 1].column = x->column;
         }
     }
-    cj_errors_clear(from);
 }
 
 void cj_errors_clear(cj_errors *e) {

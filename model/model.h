@@ -58,6 +58,8 @@ void cj_errors_add(cj_errors *e, cj_code code, bool warning, const char *path,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Number of findings that are not warnings. */
 size_t cj_errors_count(const cj_errors *e);
+/* Appends a copy of every finding of `from` (positions too) to `to`. */
+void cj_errors_copy(cj_errors *to, const cj_errors *from);
 /* Moves every finding of `from` to the end of `to`; `from` ends empty. */
 void cj_errors_move(cj_errors *to, cj_errors *from);
 /* Frees the findings; the list itself may be reused afterwards. */
@@ -305,6 +307,7 @@ typedef struct {
     /* solver facts, for the reader */
     int n_rows, n_cols, n_int;
     double time_limit; /* seconds, 0 for none */
+    bool careful;      /* solved again with GLPK's plainest settings after it failed */
 } cj_plan;
 
 /* A new plan with room for `n_schools` empty school entries and `n_expertise`

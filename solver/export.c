@@ -1,6 +1,7 @@
 /*
  * The model as built, for other solvers.  GLPK's MPS writer leaves out
- * OBJSENSE, so a reader would minimise our maximisation: we add the section.
+ * OBJSENSE, so a reader would minimise our maximisation: we add the section
+ * (HiGHS and the commercial readers honour it; CBC 2.10 needs -max).
  */
 #include "solver_internal.h"
 
@@ -36,7 +37,9 @@ static bool add_objsense(const char *tmp) {
         return false;
     }
     size_t head = at ? (size_t)(at - buf) + 1 : 0;
-    ok = fwrite(buf, 1, head, f) == head && fputs("OBJSENSE\n    MAX\n", f) >= 0 &&
+    ok = fwrite(buf, 1, head, f) == head && fputs("* Maximise. CBC 2.10 ignores OBJSENSE: run it as 'cbc FILE -max solve'\n"
+               "OBJSENSE\n    MAX\n",
+               f) >= 0 &&
          fwrite(buf + head, 1, (size_t)n - head, f) == (size_t)n - head;
     ok = (fclose(f) == 0) && ok;
     free(buf);

@@ -83,8 +83,8 @@ static size_t check_school(const cj_round *r, const cj_selection *sel, cj_plan *
                          pmin);
     else if ((size_t)pmin > n)
         cj_plan_diagnose(plan, "C1", sc->id, pmin, (double)n,
-                         "school '%s' needs at least %d providers, but only %zu are eligible",
-                         sc->id, pmin, n);
+                         "school '%s' needs at least %d providers, but only %zu %s eligible",
+                         sc->id, pmin, n, n == 1 ? "is" : "are");
 
     int fixed = 0;
     for (size_t i = a; i < b; i++) {

@@ -81,10 +81,18 @@ static bool read_plan(const cj_lp *lp, const cj_round *r, const cj_selection *se
     return true;
 }
 
-static void set_params(glp_iocp *io, const cj_solve_options *opt, progress *pr) {
+static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
+                       progress *pr) {
     glp_init_iocp(io);
     io->msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
     io->presolve = GLP_ON;
+    io->mip_gap = 0;
+    if (opt->time_limit > 0)
+        io->tm_lim = opt->time_limit * 1000 > 2e9 ? 2000000000 : (int)(opt->time_limit * 1000);
+    io->cb_func = on_tree;
+    io->cb_info = pr;
+    if (careful)
+        return;
     /* measured on rounds shaped like ours (docs/model.md): cuts and
      * pseudo-cost branching take proofs from minutes to seconds */
     io->gmi_cuts = GLP_ON;
@@ -92,19 +100,14 @@ static void set_params(glp_iocp *io, const cj_solve_options *opt, progress *pr) 
     io->cov_cuts = GLP_ON;
     io->clq_cuts = GLP_ON;
     io->br_tech = GLP_BR_PCH;
-    io->mip_gap = 0;
-    if (opt->time_limit > 0)
-        io->tm_lim = opt->time_limit * 1000 > 2e9 ? 2000000000 : (int)(opt->time_limit * 1000);
-    io->cb_func = on_tree;
-    io->cb_info = pr;
 }
 
 /* Runs glp_intopt and turns its answer into a plan status; CJ_OK or an error. */
 static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
-                   const cj_solve_options *opt, cj_plan *plan, cj_errors *errs) {
+                   const cj_solve_options *opt, bool careful, cj_plan *plan, cj_errors *errs) {
     progress pr = {0};
     glp_iocp io;
-    set_params(&io, opt, &pr);
+    set_params(&io, opt, careful, &pr);
     int ret = glp_intopt(lp->P, &io);
     int st = glp_mip_status(lp->P);
     bool limit = ret == GLP_ETMLIM || ret == GLP_EMIPGAP || ret == GLP_ESTOP;
@@ -136,8 +139,25 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     return CJ_OK;
 }
 
-cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
-                 cj_plan **out, cj_errors *errs) {
+/* GLPK's message before "Error detected in file ...": the line that says why. */
+static const char *glpk_reason(char *last) {
+    char *at = strstr(last, "Error detected in file");
+    if (at)
+        *at = '\0';
+    size_t n = strlen(last);
+    while (n && last[n - 1] == '\n')
+        last[--n] = '\0';
+    char *nl = strrchr(last, '\n');
+    const char *why = nl ? nl + 1 : last;
+    return *why ? why : "GLPK error";
+}
+
+/*
+ * One build-and-solve under the guard.  `careful` uses GLPK's plainest MIP
+ * settings.  On a GLPK error sets *glpk_failed and returns CJ_ERR_INTERNAL.
+ */
+static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
+                       bool careful, cj_plan **out, cj_errors *errs, bool *glpk_failed) {
     *out = NULL;
     cj_plan *plan = cj_plan_new(r->n_schools, r->n_expertise);
     if (!plan) {
@@ -164,11 +184,9 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
         free(lp);
         glp_free_env();
         cj_plan_free(plan);
-        char *nl = strchr(g.last, '\n');
-        if (nl)
-            *nl = '\0';
         cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL, "solver failed: %s",
-                      g.last[0] ? g.last : "GLPK error");
+                      glpk_reason(g.last));
+        *glpk_failed = true;
         return CJ_ERR_INTERNAL;
     }
     glp_error_hook(on_error, &g);
@@ -193,7 +211,7 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
             cj_plan_evaluate(r, plan);
             plan->bound = plan->objective;
         } else
-            code = run(lp, r, sel, opt, plan, errs);
+            code = run(lp, r, sel, opt, careful, plan, errs);
     }
     if (code == CJ_OK && plan->status == CJ_PLAN_INFEASIBLE && plan->n_diagnosis == 0)
         cj_plan_diagnose(plan, "model", NULL, NAN, NAN,
@@ -207,10 +225,27 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
         cj_plan_free(plan);
         return code;
     }
-    for (size_t i = 0; i < sel->warnings.n; i++) {
-        const cj_error *w = &sel->warnings.v[i];
-        cj_errors_add(&plan->warnings, w->code, true, w->path, "%s", w->message);
-    }
+    cj_errors_copy(&plan->warnings, &sel->warnings);
     *out = plan;
     return CJ_OK;
+}
+
+cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
+                 cj_plan **out, cj_errors *errs) {
+    cj_errors first = {0};
+    bool failed = false;
+    cj_code code = attempt(r, sel, opt, false, out, &first, &failed);
+    if (failed) {
+        /* GLPK 5.0's cover-cut generator can fail inside glp_intopt
+         * ("glp_add_cols: ncs = 0"): solve once more with its plainest
+         * settings before reporting an error */
+        cj_errors_clear(&first);
+        failed = false;
+        code = attempt(r, sel, opt, true, out, errs, &failed);
+        if (code == CJ_OK)
+            (*out)->careful = true;
+    } else {
+        cj_errors_move(errs, &first);
+    }
+    return code;
 }

@@ -1,0 +1,190 @@
+/* io/: parsing with positions, digests, escaping, files and rendering. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "io_internal.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void tiny_round_reads(void **state) {
+    (void)state;
+    cj_round *r = data_round("tiny.json");
+    assert_non_null(r);
+    assert_string_equal(r->id, "tiny");
+    assert_int_equal(r->n_topics, 2);
+    assert_int_equal(r->n_schools, 2);
+    assert_int_equal(r->n_providers, 3);
+    assert_int_equal(r->n_scores, 4);
+    assert_true(r->policy.has_fte_step);
+    assert_true(r->policy.fte_step == 0.1);
+    assert_true(r->topics[1].weight == 2);
+    assert_true(r->topics[0].weight == 1); /* the default */
+    assert_string_equal(r->schools[0].city, "Zoetermeer");
+    assert_true(r->providers[1].has_max_schools && r->providers[1].max_schools == 2);
+    assert_false(r->providers[0].has_max_schools);
+    assert_true(r->scores[1].has_interview && r->scores[1].interview == 7);
+    cj_round_free(r);
+}
+
+static void positions_point_at_the_key(void **state) {
+    (void)state;
+    const char *text = "{\n"
+                       "  \"format\": \"cjos-round/1\",\n"
+                       "  \"round\": {\"id\": \"r\"},\n"
+                       "  \"topics\": [{\"id\": \"a\", \"name\": \"A\"}],\n"
+                       "  \"clusters\": [{\"id\": \"c\", \"name\": \"C\",\n"
+                       "                \"fte\": {\"min\": 0, \"max\": 1}}],\n"
+                       "  \"schools\": [{\"id\": \"s\", \"name\": \"Café\", \"cluster\": \"c\","
+                       " \"colour\": 1}],\n"
+                       "  \"providers\": [{\"id\": \"p\", \"name\": \"P\", \"admitted\": [\"x\"],"
+                       " \"fte_capacity\": 1, \"cost_per_fte\": 1}],\n"
+                       "  \"scores\": []\n"
+                       "}\n";
+    cj_errors e = {0};
+    assert_null(round_from_text(text, &e));
+    assert_int_equal(e.n, 2);
+    /* the unknown key on line 7; the column counts characters, not bytes */
+    assert_string_equal(e.v[0].path, "$.schools[0].colour");
+    assert_int_equal(e.v[0].line, 7);
+    assert_int_equal(e.v[0].column, 59);
+    assert_string_equal(e.v[1].path, "$.providers[0].admitted[0]");
+    assert_int_equal(e.v[1].line, 8);
+    assert_int_equal(e.v[1].column, 55);
+    cj_errors_clear(&e);
+}
+
+static void bad_json_has_line_and_column(void **state) {
+    (void)state;
+    cj_errors e = {0};
+    assert_null(round_from_text("{\n  \"a\": 1,\n  \"a\": 2\n}", &e));
+    assert_int_equal(e.n, 1);
+    assert_non_null(strstr(e.v[0].message, "duplicate object key"));
+    assert_int_equal(e.v[0].line, 3);
+    cj_errors_clear(&e);
+    assert_null(round_from_text("[1, 2]", &e));
+    assert_true(has_finding(&e, "$", "a round is a JSON object"));
+    cj_errors_clear(&e);
+    assert_null(round_from_text("{\"x\": NaN}", &e));
+    assert_int_equal(e.v[0].line, 1);
+    cj_errors_clear(&e);
+}
+
+static void sha256_vectors(void **state) {
+    (void)state;
+    char hex[65];
+    cj_sha256_hex("", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    cj_sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes */
+    cj_sha256_hex(two, strlen(two), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+static void csv_cells_are_defused(void **state) {
+    (void)state;
+    cj_buf b = {0};
+    cj_buf_csv(&b, "plain");
+    cj_buf_puts(&b, "|");
+    cj_buf_csv(&b, "=HYPERLINK(\"x\")");
+    cj_buf_puts(&b, "|");
+    cj_buf_csv(&b, "a,b");
+    cj_buf_puts(&b, "|");
+    cj_buf_csv(&b, "-1");
+    size_t n;
+    char *s = cj_buf_take(&b, &n);
+    assert_string_equal(s, "plain|\"'=HYPERLINK(\"\"x\"\")\"|\"a,b\"|\"'-1\"");
+    free(s);
+    char m[48];
+    cj_fmt_money(m, sizeof m, 1234567.5);
+    assert_string_equal(m, "1,234,567.50");
+    cj_fmt_money(m, sizeof m, -950);
+    assert_string_equal(m, "-950.00");
+}
+
+static void files_are_replaced_whole(void **state) {
+    (void)state;
+    char dir[] = "/tmp/cjos-io-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128], in[128];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    snprintf(in, sizeof in, "%s/in.json", dir);
+    cj_errors e = {0};
+    assert_int_equal(cj_file_write(path, NULL, "first", 5, false, &e), CJ_OK);
+    assert_int_equal(cj_file_write(path, NULL, "second", 6, true, &e), CJ_OK);
+    size_t n;
+    char *s = cj_file_read(path, 0, &n, NULL, &e);
+    assert_string_equal(s, "second");
+    free(s);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600); /* personal data: owner only */
+    /* never over the input */
+    assert_int_equal(cj_file_write(in, NULL, "round", 5, false, &e), CJ_OK);
+    assert_int_equal(cj_file_write(in, in, "plan", 4, false, &e), CJ_ERR_WRITE);
+    assert_true(has_finding(&e, NULL, "it is the input file"));
+    s = cj_file_read(in, 0, &n, NULL, &e);
+    assert_string_equal(s, "round");
+    free(s);
+    /* a full disk is an error, not a truncated file */
+    assert_int_equal(cj_file_write("/dev/full", NULL, "x", 1, false, &e), CJ_ERR_WRITE);
+    assert_true(has_finding(&e, NULL, "No space left"));
+    /* the input limit */
+    assert_null(cj_file_read(path, 3, &n, NULL, &e));
+    assert_true(has_finding(&e, NULL, "larger than the input limit of 3 bytes"));
+    cj_errors_clear(&e);
+    unlink(path);
+    unlink(in);
+    rmdir(dir);
+}
+
+static void plan_json_starts_with_the_contract(void **state) {
+    (void)state;
+    cj_round *r = data_round("tiny.json");
+    cj_plan *p = cj_plan_new(r->n_schools, r->n_expertise);
+    cj_assignment a = {1, 0.3, 7.0, 7.0, false, false};
+    cj_plan_assign(p, 0, &a);
+    p->status = CJ_PLAN_FEASIBLE;
+    cj_plan_evaluate(r, p);
+    p->bound = 3;
+    p->gap = 0.3;
+    cj_plan_meta m = {"abc", "cjos test", "5.0"};
+    size_t n;
+    char *s = cj_plan_render(r, p, &m, CJ_OUT_JSON, &n);
+    assert_non_null(s);
+    assert_int_equal(strlen(s), n);
+    assert_int_equal(strncmp(s, "{\n  \"format\": \"cjos-plan/1\",\n  \"round\": \"tiny\",", 47),
+                     0);
+    assert_non_null(strstr(s, "\"status\": \"feasible\""));
+    assert_non_null(strstr(s, "\"fte\": 0.3,"));  /* 15 digits: not 0.29999999999999999 */
+    assert_non_null(strstr(s, "\"cost\": 30300.0"));
+    free(s);
+    s = cj_plan_render(r, p, &m, CJ_OUT_CSV, &n);
+    assert_non_null(strstr(s, "\r\nhorizon,SBO Horizon,sbo,veen,Provider Veen (illustrative),"
+                              "0.3,30300.00,7,7,false,false,150000.00\r\n"));
+    free(s);
+    s = cj_plan_render(r, p, &m, CJ_OUT_MD, &n);
+    assert_non_null(strstr(s, "status **feasible**"));
+    assert_non_null(strstr(s, "gap 30.00%"));
+    free(s);
+    cj_plan_free(p);
+    cj_round_free(r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tiny_round_reads),
+        cmocka_unit_test(positions_point_at_the_key),
+        cmocka_unit_test(bad_json_has_line_and_column),
+        cmocka_unit_test(sha256_vectors),
+        cmocka_unit_test(csv_cells_are_defused),
+        cmocka_unit_test(files_are_replaced_whole),
+        cmocka_unit_test(plan_json_starts_with_the_contract),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

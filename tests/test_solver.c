@@ -1,0 +1,164 @@
+/* solver/: the model of SPEC section 3 on the worked example and small cases. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+
+#include <math.h>
+#include <unistd.h>
+
+/* Solves tests/data/NAME; the plan and its round come back to the caller. */
+static cj_plan *solve_file(const char *name, cj_round **r, const cj_solve_options *o) {
+    *r = data_round(name);
+    assert_non_null(*r);
+    cj_selection *sel = cj_selection_new(*r);
+    cj_errors e = {0};
+    cj_plan *p = NULL;
+    cj_solve_options none = {0};
+    assert_int_equal(cj_solve(*r, sel, o ? o : &none, &p, &e), CJ_OK);
+    cj_errors_clear(&e);
+    cj_selection_free(sel);
+    return p;
+}
+
+static double fte_of(const cj_round *r, const cj_plan *p, size_t s, const char *prov) {
+    for (size_t k = 0; k < p->schools[s].n; k++)
+        if (strcmp(r->providers[p->schools[s].a[k].provider].id, prov) == 0)
+            return p->schools[s].a[k].fte;
+    return -1;
+}
+
+static void worked_example(void **state) {
+    (void)state;
+    cj_round *r;
+    cj_plan *p = solve_file("tiny.json", &r, NULL);
+    assert_int_equal(p->status, CJ_PLAN_OPTIMAL);
+    /* SPEC section 7: 1.2 * 8.3333 + 0.3 * 7.0 + 0.5 * 7.3333 */
+    assert_true(fabs(p->objective - (1.2 * (47.0 / 6 + 0.5) + 0.3 * 7 + 0.5 * 22.0 / 3)) <
+                1e-9);
+    assert_true(fabs(p->part_continuity - 0.6) < 1e-9);
+    assert_true(p->gap == 0 && p->bound == p->objective);
+    assert_int_equal(p->schools[0].n, 2);
+    assert_true(fte_of(r, p, 0, "duin") == 1.2);
+    assert_true(fte_of(r, p, 0, "veen") == 0.3);
+    assert_true(fte_of(r, p, 1, "polder") == 0.5);
+    assert_true(p->n_int > 0 && p->n_rows > 0);
+    cj_plan_free(p);
+    cj_round_free(r);
+}
+
+static void pair_upper_bound_is_tightened_by_amounts(void **state) {
+    (void)state;
+    cj_round *r = data_round("tiny.json");
+    /* veen at horizon: min(capacity 2, cluster max 2, 150000 / 101000) */
+    assert_true(fabs(cj_pair_upper(r, 1, 0) - 150000.0 / 101000) < 1e-12);
+    /* duin at horizon: its capacity */
+    assert_true(cj_pair_upper(r, 0, 0) == 1.2);
+    /* veen at keerkring: the cluster's maximum */
+    assert_true(cj_pair_upper(r, 1, 1) == 0.5);
+    cj_round_free(r);
+}
+
+static void diagnoses_without_solver(void **state) {
+    (void)state;
+    cj_round *r;
+    cj_plan *p = solve_file("infeasible-no-provider.json", &r, NULL);
+    assert_int_equal(p->status, CJ_PLAN_INFEASIBLE);
+    assert_int_equal(p->n_diagnosis, 3);
+    assert_string_equal(p->diagnosis[0].rule, "C1");
+    assert_string_equal(p->diagnosis[0].subject, "keerkring");
+    assert_string_equal(p->diagnosis[2].rule, "C3");
+    assert_true(p->diagnosis[2].need == 0.5 && p->diagnosis[2].have == 0);
+    for (size_t s = 0; s < p->n_schools; s++)
+        assert_int_equal(p->schools[s].n, 0);
+    cj_plan_free(p);
+    cj_round_free(r);
+    p = solve_file("infeasible-cluster.json", &r, NULL);
+    assert_int_equal(p->n_diagnosis, 1);
+    /* horizon can buy 150000 / 95000 of the cheapest provider: 1.5789... */
+    assert_true(fabs(p->diagnosis[0].have - 150000.0 / 95000) < 1e-9);
+    cj_plan_free(p);
+    cj_round_free(r);
+}
+
+static void infeasible_only_together(void **state) {
+    (void)state;
+    cj_round *r;
+    cj_plan *p = solve_file("infeasible-combined.json", &r, NULL);
+    assert_int_equal(p->status, CJ_PLAN_INFEASIBLE);
+    assert_int_equal(p->n_diagnosis, 1);
+    assert_string_equal(p->diagnosis[0].rule, "model");
+    cj_plan_free(p);
+    cj_round_free(r);
+}
+
+static void chosen_and_required_pairs_are_kept(void **state) {
+    (void)state;
+    cj_round *r;
+    cj_plan *p = solve_file("policy-chosen.json", &r, NULL);
+    assert_int_equal(p->status, CJ_PLAN_OPTIMAL);
+    assert_true(fte_of(r, p, 1, "veen") >= 0.1); /* chosen at keerkring */
+    assert_true(p->schools[1].a[0].chosen || p->schools[1].a[p->schools[1].n - 1].chosen);
+    cj_plan_free(p);
+    cj_round_free(r);
+}
+
+static void deterministic_and_exports(void **state) {
+    (void)state;
+    char lp[] = "/tmp/cjos-lp-XXXXXX";
+    int fd = mkstemp(lp);
+    assert_true(fd >= 0);
+    close(fd);
+    cj_solve_options o = {.write_lp = lp, .time_limit = 60};
+    cj_round *r, *r2;
+    cj_plan *a = solve_file("tiny.json", &r, &o);
+    cj_plan *b = solve_file("tiny.json", &r2, NULL);
+    assert_true(a->objective == b->objective);
+    for (size_t s = 0; s < a->n_schools; s++) {
+        assert_int_equal(a->schools[s].n, b->schools[s].n);
+        for (size_t k = 0; k < a->schools[s].n; k++) {
+            assert_int_equal(a->schools[s].a[k].provider, b->schools[s].a[k].provider);
+            assert_true(a->schools[s].a[k].fte == b->schools[s].a[k].fte);
+        }
+    }
+    assert_true(a->time_limit == 60);
+    size_t n;
+    char *text = data_file("../../build/never", &n); /* absent: NULL, no crash */
+    free(text);
+    cj_errors e = {0};
+    text = cj_file_read(lp, 0, &n, NULL, &e);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Maximize"));
+    assert_non_null(strstr(text, "C1_s1"));
+    free(text);
+    unlink(lp);
+    cj_plan_free(a);
+    cj_plan_free(b);
+    cj_round_free(r);
+    cj_round_free(r2);
+    /* an export that cannot be written is an error value, not an abort */
+    r = data_round("tiny.json");
+    cj_selection *sel = cj_selection_new(r);
+    cj_solve_options bad = {.write_mps = "/nonexistent/dir/model.mps"};
+    cj_plan *p = NULL;
+    assert_int_equal(cj_solve(r, sel, &bad, &p, &e), CJ_ERR_WRITE);
+    assert_null(p);
+    assert_true(has_finding(&e, NULL, "cannot write '/nonexistent/dir/model.mps'"));
+    cj_errors_clear(&e);
+    cj_selection_free(sel);
+    cj_round_free(r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(worked_example),
+        cmocka_unit_test(pair_upper_bound_is_tightened_by_amounts),
+        cmocka_unit_test(diagnoses_without_solver),
+        cmocka_unit_test(infeasible_only_together),
+        cmocka_unit_test(chosen_and_required_pairs_are_kept),
+        cmocka_unit_test(deterministic_and_exports),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
