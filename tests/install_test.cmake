@@ -27,6 +27,9 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config cannot find cjos")
 endif()
 separate_arguments(flags UNIX_COMMAND "${flags}")
+if(SANITIZE)
+  list(APPEND flags -fsanitize=address,undefined) # the library was built with them
+endif()
 execute_process(COMMAND cc "${PREFIX}/use.c" -o "${PREFIX}/use" ${flags} RESULT_VARIABLE rc
                 ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
