@@ -386,6 +386,20 @@ def time_limit_is_accepted_and_reported():
 
 
 @test
+def time_limit_stops_with_a_feasible_plan_and_its_gap():
+    # a synthetic round GLPK cannot prove within seconds, but finds plans for
+    f = os.path.join(TMP, "g100.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "100",
+                    "--providers", "60", "--seed", "1", "-o", f], check=True)
+    p, plan = solve(f, "--time-limit", "8")
+    assert p.returncode == 0, p.stderr
+    assert plan["status"] == "feasible", plan["status"]
+    ob = plan["objective"]
+    assert ob["gap"] > 0 and ob["bound"] > ob["value"], ob
+    checked(f, plan)
+
+
+@test
 def exported_models_give_the_same_optimum_in_cbc():
     if not shutil.which("cbc"):
         raise AssertionError("cbc is not installed (test.sh installs coinor-cbc)")
