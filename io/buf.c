@@ -49,7 +49,7 @@ void cj_buf_csv(cj_buf *b, const char *cell) {
     if (!cell)
         cell = "";
     bool formula = strchr("=+-@\t\r", cell[0]) && cell[0];
-    bool quote = formula || strpbrk(cell, ",\"\r\n") != NULL;
+    bool quote = formula || strpbrk(cell, ",;\"\r\n") != NULL;
     if (quote)
         cj_buf_puts(b, "\"");
     if (formula)

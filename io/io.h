@@ -68,6 +68,17 @@ typedef struct {
     cj_out_format format;
     size_t max_input; /* bytes; 0: CJ_MAX_INPUT_DEFAULT */
     cj_solve_options solve;
+    /* scores template / import */
+    const char *sheet; /* the filled sheet to import */
+    char separator;    /* ',' or ';'; 0: detect (import) or ',' (template) */
+    bool in_place;     /* write over the round, keeping ROUND.json.bak */
+    /* decide */
+    const char *school;
+    const char **choose, **exclude;
+    size_t n_choose, n_exclude;
+    /* reasons */
+    const char *plan;
+    const char *lang; /* "nl" (default) or "en" */
 } cj_command;
 
 /*
@@ -80,6 +91,14 @@ cj_code cj_command_validate(const cj_command *c, cj_errors *errs);
 /* Also sets *status to the plan's status when a plan was written. */
 cj_code cj_command_solve(const cj_command *c, cj_plan_status *status, cj_errors *errs);
 cj_code cj_command_shortlist(const cj_command *c, cj_errors *errs);
+/* Writes the score-sheet template of the round (CSV). */
+cj_code cj_command_scores_template(const cj_command *c, cj_errors *errs);
+/* Reads a filled sheet into the round's scores and writes the new round. */
+cj_code cj_command_scores_import(const cj_command *c, cj_errors *errs);
+/* Records a school's choices and exclusions and writes the new round. */
+cj_code cj_command_decide(const cj_command *c, cj_errors *errs);
+/* Explains a plan school by school, in Dutch or English. */
+cj_code cj_command_reasons(const cj_command *c, cj_errors *errs);
 
 /* SHA-256 of `len` bytes as 64 lowercase hex digits and a NUL. */
 void cj_sha256_hex(const void *data, size_t len, char out[65]);

@@ -46,6 +46,73 @@ typedef struct {
 bool cj_totals_compute(const cj_round *r, const cj_plan *p, cj_totals *t);
 void cj_totals_free(cj_totals *t);
 
+/* A CSV file as rows of cells; `line` is where the row starts (1-based). */
+typedef struct {
+    char **cell;
+    size_t n;
+    int line;
+} cj_csv_row;
+
+typedef struct {
+    cj_csv_row *rows; /* blank lines left out */
+    size_t n;
+    char sep; /* ',' or ';' */
+    bool bom;
+} cj_csv;
+
+/* Parses `n` bytes; `sep` 0 detects the separator from the first line.
+ * NULL (with a finding) on an unclosed quote or out of memory. */
+cj_csv *cj_csv_parse(const char *buf, size_t n, char sep, cj_errors *errs);
+void cj_csv_free(cj_csv *csv);
+/* A number cell: "7.5", or "7,5" in a ';'-separated file (then *comma is
+ * set).  False when the cell is not one number. */
+bool cj_csv_number(const char *cell, char sep, double *out, bool *comma);
+
+/* The score-sheet template: one row per admitted pair, empty score cells. */
+char *cj_sheet_template(const cj_round *r, char sep, size_t *len);
+/* The filled rows of a sheet as new score entries (a json_t array, caller
+ * decrefs), or NULL with a finding per bad cell (line = row, column = cell).
+ * *comma tells whether decimal commas were read. */
+struct json_t;
+struct json_t *cj_sheet_import(const cj_round *r, const cj_csv *csv, size_t *n_rows,
+                               bool *comma, cj_errors *e);
+
+/* Reads the assignments of a plan file made for round `r`; NULL with
+ * findings when it is not a plan of this round.  A different input digest
+ * (`sha256`, may be NULL) is a warning. */
+cj_plan *cj_plan_parse(const char *buf, size_t len, const cj_round *r, const char *sha256,
+                       cj_errors *errs);
+
+/* What forcing a provider into a school would cost: the best objective with
+ * the pair forced, or NAN when no plan exists then. */
+typedef struct {
+    int provider, school;
+    double objective;
+} cj_price;
+
+/* Award reasons as Markdown, in "nl" or "en"; `school` -1 for all. */
+char *cj_reasons_render(const cj_round *r, const cj_selection *sel, const cj_plan *plan,
+                        const cj_price *prices, size_t n_prices, int school, const char *lang,
+                        size_t *len);
+
+/* A command's round: read, validated, selected, and its text when asked. */
+typedef struct {
+    char *text; /* NULL unless kept */
+    size_t len;
+    char sha256[65];
+    cj_round *round;
+    cj_selection *sel;
+} cj_loaded;
+
+/* Reads and validates the round of command `c`.  On CJ_OK the caller frees
+ * `out` with cj_loaded_free(); on failure nothing is left to free. */
+cj_code cj_load(const cj_command *c, bool keep_text, cj_loaded *out, cj_errors *errs);
+void cj_loaded_free(cj_loaded *l);
+
+/* A jansson value as indented text with a final newline (15 significant
+ * digits, keys in insertion order); consumes `json`.  NULL when out of memory. */
+char *cj_json_text(struct json_t *json, size_t *len);
+
 /* The writers behind cj_plan_render(). */
 char *cj_plan_render_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
                           const cj_totals *t, size_t *len);

@@ -11,6 +11,9 @@ static void locate(const char *buf, size_t len, cj_errors *errs, size_t from) {
     for (size_t i = from; i < errs->n; i++) {
         cj_error *x = &errs->v[i];
         cj_errors_add(&tail, x->code, x->warning, x->path, "%s", x->message);
+        /* positions already known (from the JSON parser) stay */
+        tail.v[tail.n - 1].line = x->line;
+        tail.v[tail.n - 1].column = x->column;
     }
     cj_json_locate(buf, len, &tail);
     for (size_t i = 0; i < tail.n && from + i < errs->n; i++) {

@@ -30,17 +30,25 @@ static const char *const usage_main =
     "which school, with how much staff (FTE), within the amounts.\n"
     "\n"
     "commands:\n"
-    "  validate   check a round file and list every error in it\n"
-    "  solve      compute the optimal assignment plan\n"
-    "  shortlist  rank providers per interview group and list the invitations\n"
+    "  validate         check a round file and list every error in it\n"
+    "  solve            compute the optimal assignment plan\n"
+    "  shortlist        rank providers per interview group and list the invitations\n"
+    "  scores template  write a score sheet (CSV) for the scorers\n"
+    "  scores import    read a filled score sheet into the round\n"
+    "  decide           record a school's choice of providers in the round\n"
+    "  reasons          explain a plan school by school (award reasons)\n"
     "\n"
     "options:\n"
     "  -h, --help     show this help, or a command's with 'cjos COMMAND --help'\n"
     "  -V, --version  show the version of cjos and GLPK\n"
     "\n"
     "exit codes: 0 done, 1 no feasible plan (the plan says why), 64 usage,\n"
-    "65 invalid round, 66 round cannot be read, 70 internal error,\n"
+    "65 invalid input, 66 input cannot be read, 70 internal error,\n"
     "73 output cannot be written.\n";
+
+#define COMMON_OPTS "      --max-input BYTES  refuse larger inputs (default 64 MiB)\n" \
+                    "  -h, --help             show this help\n"
+#define OUTPUT_OPT "  -o, --output FILE      write to FILE ('-': standard output, the default)\n"
 
 static const char *const usage_validate =
     "usage: cjos validate [OPTIONS] ROUND.json\n"
@@ -48,9 +56,7 @@ static const char *const usage_validate =
     "Checks the round against the cjos-round/1 format and prints every error as\n"
     "FILE:LINE:COL: error: $.path: message. Exit 0 when valid, 65 when not.\n"
     "Warnings (such as an incumbent that is not eligible) do not fail.\n"
-    "\n"
-    "  --max-input BYTES  refuse larger inputs (default 64 MiB)\n"
-    "  -h, --help         show this help\n";
+    "\n" COMMON_OPTS;
 
 static const char *const usage_solve =
     "usage: cjos solve [OPTIONS] ROUND.json\n"
@@ -58,46 +64,97 @@ static const char *const usage_solve =
     "Builds the model of the round, solves it to proven optimality with GLPK and\n"
     "writes the plan. Exit 0 with a plan (optimal, or feasible when a limit\n"
     "stopped the search), 1 when no plan exists (the plan then says why).\n"
-    "\n"
-    "  -o, --output FILE      write the plan to FILE ('-': standard output, the default)\n"
+    "\n" OUTPUT_OPT
     "  -f, --format FORMAT    json (default), md or csv\n"
     "  -t, --time-limit SECS  stop after SECS seconds with the best plan found\n"
     "                         (status 'feasible', with its gap); default: no limit\n"
     "      --write-lp FILE    also write the model as built, in CPLEX LP format\n"
     "      --write-mps FILE   also write the model as built, in free MPS format\n"
     "  -v, --verbose          show GLPK's progress on standard error\n"
-    "  -q, --quiet            do not print warnings\n"
-    "      --max-input BYTES  refuse larger inputs (default 64 MiB)\n"
-    "  -h, --help             show this help\n";
+    "  -q, --quiet            do not print warnings\n" COMMON_OPTS;
 
 static const char *const usage_shortlist =
     "usage: cjos shortlist [OPTIONS] ROUND.json\n"
     "\n"
     "Ranks the providers of each interview group by group score and lists the\n"
-    "invitations (SPEC section 2), ties at the cut-off included.\n"
+    "invitations (SPEC section 2), ties at the cut-off included, and for each\n"
+    "provider not invited its rank and how far it is below the cut-off.\n"
+    "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md or csv\n" COMMON_OPTS;
+
+static const char *const usage_scores =
+    "usage: cjos scores template [OPTIONS] ROUND.json\n"
+    "       cjos scores import [OPTIONS] ROUND.json SHEET.csv\n"
     "\n"
-    "  -o, --output FILE      write to FILE ('-': standard output, the default)\n"
-    "  -f, --format FORMAT    json (default), md or csv\n"
-    "      --max-input BYTES  refuse larger inputs (default 64 MiB)\n"
-    "  -h, --help             show this help\n";
+    "template writes one row per admitted (provider, school) pair, with an empty\n"
+    "column per topic and one for the interview score. import reads the filled\n"
+    "sheet back into the round's scores: a comma- or semicolon-separated file,\n"
+    "with decimal points or (semicolons only) decimal commas, UTF-8 with or\n"
+    "without BOM; rows with no score are left out. Every cell is checked\n"
+    "(SHEET.csv:ROW:COL: error: ...); on any error nothing is written (exit 65).\n"
+    "\n" OUTPUT_OPT
+    "      --separator C      ',' or ';' (template: ',' by default; import: detected)\n"
+    "      --in-place         import: write over ROUND.json, keeping ROUND.json.bak\n"
+    COMMON_OPTS;
 
-enum { OPT_LP = 256, OPT_MPS, OPT_MAX_INPUT };
+static const char *const usage_decide =
+    "usage: cjos decide [OPTIONS] ROUND.json --school ID --choose P [--choose Q]\n"
+    "                   [--exclude R ...]\n"
+    "\n"
+    "Records a school's choice in the round's decisions: chosen providers must\n"
+    "be in the plan, excluded ones may not. Only pairs with a score, and at most\n"
+    "the school's maximum number of providers. Writes the new round.\n"
+    "\n"
+    "  -s, --school ID        the school\n"
+    "  -c, --choose P         a provider the school chooses (at most its maximum)\n"
+    "  -x, --exclude R        a provider the school excludes\n" OUTPUT_OPT
+    "      --in-place         write over ROUND.json, keeping ROUND.json.bak\n" COMMON_OPTS;
 
-static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
-                                          {"format", required_argument, NULL, 'f'},
-                                          {"time-limit", required_argument, NULL, 't'},
-                                          {"write-lp", required_argument, NULL, OPT_LP},
-                                          {"write-mps", required_argument, NULL, OPT_MPS},
-                                          {"max-input", required_argument, NULL, OPT_MAX_INPUT},
-                                          {"verbose", no_argument, NULL, 'v'},
-                                          {"quiet", no_argument, NULL, 'q'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
+static const char *const usage_reasons =
+    "usage: cjos reasons [OPTIONS] ROUND.json PLAN.json\n"
+    "\n"
+    "Explains the plan per school: each provider's scores per topic, how it\n"
+    "compares with the other invited providers, and which rules kept\n"
+    "higher-scoring providers out, with what forcing them in would cost.\n"
+    "\n"
+    "  -s, --school ID        only this school\n"
+    "      --lang LANG        nl (default) or en\n" OUTPUT_OPT COMMON_OPTS;
+
+enum { OPT_LP = 256, OPT_MPS, OPT_MAX_INPUT, OPT_SEP, OPT_IN_PLACE, OPT_LANG };
+
+static const struct option long_opts[] = {
+    {"output", required_argument, NULL, 'o'},    {"format", required_argument, NULL, 'f'},
+    {"time-limit", required_argument, NULL, 't'}, {"write-lp", required_argument, NULL, OPT_LP},
+    {"write-mps", required_argument, NULL, OPT_MPS},
+    {"max-input", required_argument, NULL, OPT_MAX_INPUT},
+    {"separator", required_argument, NULL, OPT_SEP},
+    {"in-place", no_argument, NULL, OPT_IN_PLACE},
+    {"school", required_argument, NULL, 's'},    {"choose", required_argument, NULL, 'c'},
+    {"exclude", required_argument, NULL, 'x'},   {"lang", required_argument, NULL, OPT_LANG},
+    {"verbose", no_argument, NULL, 'v'},         {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+
+typedef enum { VALIDATE, SOLVE, SHORTLIST, TEMPLATE, IMPORT, DECIDE, REASONS } command;
+
+/* Which options each command takes, as the letters of its short options and
+ * L (LP/MPS), M (max input), S (separator), I (in place), G (language). */
+static const struct {
+    const char *name, *sub, *help, *opts;
+    command cmd;
+    int files; /* positional arguments */
+} commands[] = {
+    {"validate", NULL, usage_validate, "M", VALIDATE, 1},
+    {"solve", NULL, usage_solve, "oftvqLM", SOLVE, 1},
+    {"shortlist", NULL, usage_shortlist, "ofM", SHORTLIST, 1},
+    {"scores", "template", usage_scores, "oMS", TEMPLATE, 1},
+    {"scores", "import", usage_scores, "oMSI", IMPORT, 2},
+    {"decide", NULL, usage_decide, "scxoMI", DECIDE, 1},
+    {"reasons", NULL, usage_reasons, "soMG", REASONS, 2},
+};
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
     fprintf(stderr, "cjos: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\ntry 'cjos %s--help'\n", cmd ? cmd : "");
+    fprintf(stderr, "\ntry 'cjos %s%s--help'\n", cmd ? cmd : "", cmd ? " " : "");
     return EXIT_USAGE;
 }
 
@@ -124,15 +181,16 @@ static void print_findings(const char *file, const cj_errors *errs, bool warning
         const cj_error *e = &errs->v[i];
         if (e->warning && !warnings)
             continue;
-        const char *kind = e->warning ? "warning" : "error";
-        if (e->code != CJ_ERR_INPUT) {
+        const char *kind = e->code == CJ_OK ? "note" : e->warning ? "warning" : "error";
+        if (e->code != CJ_ERR_INPUT && e->code != CJ_OK) {
             fprintf(stderr, "cjos: %s%s\n", e->warning ? "warning: " : "", e->message);
             continue;
         }
+        const char *f = e->file ? e->file : file;
         if (e->line > 0)
-            fprintf(stderr, "%s:%d:%d: %s: ", file, e->line, e->column, kind);
+            fprintf(stderr, "%s:%d:%d: %s: ", f, e->line, e->column, kind);
         else
-            fprintf(stderr, "%s: %s: ", file, kind);
+            fprintf(stderr, "%s: %s: ", f, kind);
         if (e->path)
             fprintf(stderr, "%s: ", e->path);
         fprintf(stderr, "%s\n", e->message);
@@ -160,6 +218,25 @@ static bool parse_number(const char *s, double *out) {
     return true;
 }
 
+/* The option letter as the command table spells it. */
+static char spelled(int ch) {
+    switch (ch) {
+    case OPT_LP:
+    case OPT_MPS:
+        return 'L';
+    case OPT_MAX_INPUT:
+        return 'M';
+    case OPT_SEP:
+        return 'S';
+    case OPT_IN_PLACE:
+        return 'I';
+    case OPT_LANG:
+        return 'G';
+    default:
+        return (char)ch;
+    }
+}
+
 int main(int argc, char **argv) {
     static const struct option top[] = {{"help", no_argument, NULL, 'h'},
                                         {"version", no_argument, NULL, 'V'},
@@ -181,41 +258,74 @@ int main(int argc, char **argv) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;
     }
-    const char *cmd = argv[optind];
-    const char *help = strcmp(cmd, "validate") == 0    ? usage_validate
-                       : strcmp(cmd, "solve") == 0     ? usage_solve
-                       : strcmp(cmd, "shortlist") == 0 ? usage_shortlist
-                                                       : NULL;
-    if (!help)
-        return usage_error(NULL, "unknown command '%s'", cmd);
-    char cmdsp[32];
-    snprintf(cmdsp, sizeof cmdsp, "%s ", cmd);
+    const char *name = argv[optind];
+    const char *sub = optind + 1 < argc ? argv[optind + 1] : "";
+    int k = -1;
+    for (int i = 0; i < (int)(sizeof commands / sizeof *commands) && k < 0; i++)
+        if (strcmp(commands[i].name, name) == 0 &&
+            (!commands[i].sub || strcmp(commands[i].sub, sub) == 0 ||
+             (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)))
+            k = i;
+    if (k < 0 && strcmp(name, "scores") == 0)
+        return usage_error(name, "'scores' needs 'template' or 'import', not '%s'", sub);
+    if (k < 0)
+        return usage_error(NULL, "unknown command '%s'", name);
+    int skip = commands[k].sub && strcmp(commands[k].sub, sub) == 0 ? 1 : 0;
+    const char *opts = commands[k].opts;
 
     cj_command c = {0};
-    bool quiet = false, is_solve = strcmp(cmd, "solve") == 0;
-    bool writes = is_solve || strcmp(cmd, "shortlist") == 0;
-    int sub_argc = argc - optind;
-    char **sub_argv = argv + optind;
+    bool quiet = false;
+    const char **choose = calloc((size_t)argc, sizeof *choose);
+    const char **exclude = calloc((size_t)argc, sizeof *exclude);
+    if (!choose || !exclude)
+        return EXIT_SOFTWARE;
+    c.choose = choose;
+    c.exclude = exclude;
+    int sub_argc = argc - optind - skip;
+    char **sub_argv = argv + optind + skip;
     optind = 0; /* restart getopt for the command's own options */
-    while ((ch = getopt_long(sub_argc, sub_argv, ":o:f:t:vqh", long_opts, NULL)) != -1) {
+    int rc = -1;
+    while (rc < 0 && (ch = getopt_long(sub_argc, sub_argv, ":o:f:t:s:c:x:vqh", long_opts,
+                                       NULL)) != -1) {
         double v;
+        if (ch == 'h') {
+            fputs(commands[k].help, stdout);
+            rc = 0;
+            break;
+        }
+        if (ch == ':') {
+            rc = usage_error(name, "option '%s' needs a value", sub_argv[optind - 1]);
+            break;
+        }
+        if (ch == '?') {
+            rc = usage_error(name, "unknown option '%s'", sub_argv[optind - 1]);
+            break;
+        }
+        if (!strchr(opts, spelled(ch))) {
+            rc = usage_error(name, "option '%s' does not apply here", sub_argv[optind - 1]);
+            break;
+        }
         switch (ch) {
-        case 'h':
-            fputs(help, stdout);
-            return 0;
         case 'o':
-            if (!writes)
-                return usage_error(cmdsp, "option '%s' does not apply here", "--output");
             c.output = optarg;
             break;
         case 'f':
-            if (!writes || !parse_format(optarg, &c.format))
-                return usage_error(cmdsp, "unknown format '%s': use json, md or csv", optarg);
+            if (!parse_format(optarg, &c.format))
+                rc = usage_error(name, "unknown format '%s': use json, md or csv", optarg);
             break;
         case 't':
-            if (!is_solve || !parse_number(optarg, &v))
-                return usage_error(cmdsp, "bad time limit '%s': give seconds", optarg);
+            if (!parse_number(optarg, &v))
+                rc = usage_error(name, "bad time limit '%s': give seconds", optarg);
             c.solve.time_limit = v;
+            break;
+        case 's':
+            c.school = optarg;
+            break;
+        case 'c':
+            choose[c.n_choose++] = optarg;
+            break;
+        case 'x':
+            exclude[c.n_exclude++] = optarg;
             break;
         case 'v':
             c.solve.verbose = true;
@@ -224,37 +334,84 @@ int main(int argc, char **argv) {
             quiet = true;
             break;
         case OPT_LP:
+            c.solve.write_lp = optarg;
+            break;
         case OPT_MPS:
-            if (!is_solve)
-                return usage_error(cmdsp, "option '%s' applies to solve only",
-                                   ch == OPT_LP ? "--write-lp" : "--write-mps");
-            *(ch == OPT_LP ? &c.solve.write_lp : &c.solve.write_mps) = optarg;
+            c.solve.write_mps = optarg;
             break;
         case OPT_MAX_INPUT:
             if (!parse_number(optarg, &v) || v < 1)
-                return usage_error(cmdsp, "bad input limit '%s': give bytes", optarg);
+                rc = usage_error(name, "bad input limit '%s': give bytes", optarg);
             c.max_input = (size_t)v;
             break;
-        case ':':
-            return usage_error(cmdsp, "option '%s' needs a value", sub_argv[optind - 1]);
-        default:
-            return usage_error(cmdsp, "unknown option '%s'", sub_argv[optind - 1]);
+        case OPT_SEP:
+            if (strcmp(optarg, ",") != 0 && strcmp(optarg, ";") != 0)
+                rc = usage_error(name, "bad separator '%s': use ',' or ';'", optarg);
+            c.separator = optarg[0];
+            break;
+        case OPT_IN_PLACE:
+            c.in_place = true;
+            break;
+        case OPT_LANG:
+            if (strcmp(optarg, "nl") != 0 && strcmp(optarg, "en") != 0)
+                rc = usage_error(name, "unknown language '%s': use nl or en", optarg);
+            c.lang = optarg;
+            break;
         }
     }
-    if (optind >= sub_argc)
-        return usage_error(cmdsp, "%s", "missing ROUND.json");
-    if (optind + 1 < sub_argc)
-        return usage_error(cmdsp, "unexpected argument '%s'", sub_argv[optind + 1]);
+    int files = commands[k].files;
+    command cmd = commands[k].cmd;
+    if (rc < 0 && sub_argc - optind < files)
+        rc = usage_error(name, "%s", files == 2 && cmd == IMPORT  ? "missing ROUND.json or SHEET.csv"
+                                     : files == 2                ? "missing ROUND.json or PLAN.json"
+                                                                 : "missing ROUND.json");
+    if (rc < 0 && sub_argc - optind > files)
+        rc = usage_error(name, "unexpected argument '%s'", sub_argv[optind + files]);
+    if (rc < 0 && cmd == DECIDE && (!c.school || c.n_choose + c.n_exclude == 0))
+        rc = usage_error(name, "%s", "decide needs --school and at least one --choose or --exclude");
+    if (rc < 0 && c.in_place && c.output)
+        rc = usage_error(name, "%s", "give --in-place or --output, not both");
+    if (rc >= 0) {
+        free(choose);
+        free(exclude);
+        return rc;
+    }
     c.input = sub_argv[optind];
+    if (files == 2) {
+        c.sheet = sub_argv[optind + 1];
+        c.plan = sub_argv[optind + 1];
+    }
 
     cj_errors errs = {0};
     cj_plan_status status = CJ_PLAN_OPTIMAL;
-    cj_code code = is_solve                          ? cj_command_solve(&c, &status, &errs)
-                   : strcmp(cmd, "shortlist") == 0 ? cj_command_shortlist(&c, &errs)
-                                                     : cj_command_validate(&c, &errs);
+    cj_code code;
+    switch (cmd) {
+    case SOLVE:
+        code = cj_command_solve(&c, &status, &errs);
+        break;
+    case SHORTLIST:
+        code = cj_command_shortlist(&c, &errs);
+        break;
+    case TEMPLATE:
+        code = cj_command_scores_template(&c, &errs);
+        break;
+    case IMPORT:
+        code = cj_command_scores_import(&c, &errs);
+        break;
+    case DECIDE:
+        code = cj_command_decide(&c, &errs);
+        break;
+    case REASONS:
+        code = cj_command_reasons(&c, &errs);
+        break;
+    default:
+        code = cj_command_validate(&c, &errs);
+    }
     print_findings(c.input, &errs, !quiet);
     cj_errors_clear(&errs);
-    if (code == CJ_OK && is_solve && status != CJ_PLAN_OPTIMAL && status != CJ_PLAN_FEASIBLE)
+    free(choose);
+    free(exclude);
+    if (code == CJ_OK && cmd == SOLVE && status != CJ_PLAN_OPTIMAL && status != CJ_PLAN_FEASIBLE)
         return EXIT_NO_PLAN;
     return exit_code(code);
 }

@@ -211,11 +211,14 @@ static json_t *plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta
 
 char *cj_plan_render_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
                           const cj_totals *t, size_t *len) {
-    json_t *o = plan_json(r, p, m, t);
-    if (!o)
+    return cj_json_text(plan_json(r, p, m, t), len);
+}
+
+char *cj_json_text(json_t *json, size_t *len) {
+    if (!json)
         return NULL;
-    char *s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_PRESERVE_ORDER);
-    json_decref(o);
+    char *s = json_dumps(json, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_PRESERVE_ORDER);
+    json_decref(json);
     if (!s)
         return NULL;
     size_t n = strlen(s);
@@ -229,4 +232,3 @@ char *cj_plan_render_json(const cj_round *r, const cj_plan *p, const cj_plan_met
     *len = n + 1;
     return out;
 }
-

@@ -73,15 +73,7 @@ static char *render_json(const cj_round *r, const cj_selection *sel, size_t *len
         json_array_append_new(schools, x);
     }
     json_object_set_new(o, "schools", schools);
-    char *s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (!s)
-        return NULL;
-    cj_buf b = {0};
-    cj_buf_puts(&b, s);
-    cj_buf_puts(&b, "\n");
-    free(s);
-    return cj_buf_take(&b, len);
+    return cj_json_text(o, len);
 }
 
 static char *render_md(const cj_round *r, const cj_selection *sel, size_t *len) {
@@ -119,6 +111,25 @@ static char *render_md(const cj_round *r, const cj_selection *sel, size_t *len) 
         if (g->n_ranking < (size_t)r->policy.shortlist_size)
             cj_buf_printf(&b, "\nFewer providers applied (%zu) than there are places (%d).\n",
                           g->n_ranking, r->policy.shortlist_size);
+    }
+    cj_buf_puts(&b, "\n## Shortlist per school\n\n| School | Group | Invited providers |\n"
+                    "|---|---|---|\n");
+    for (size_t s = 0; s < r->n_schools; s++) {
+        const cj_shortlist_group *g = &sel->groups[sel->group_of[s]];
+        cj_buf_puts(&b, "| ");
+        cj_buf_md(&b, r->schools[s].name);
+        cj_buf_puts(&b, " | ");
+        cj_buf_md(&b, g->name ? g->name : g->id);
+        cj_buf_puts(&b, " | ");
+        bool first = true;
+        for (size_t k = 0; k < g->n_ranking; k++) {
+            if (!g->ranking[k].invited || cj_round_pair(r, g->ranking[k].provider, (int)s) < 0)
+                continue;
+            cj_buf_puts(&b, first ? "" : ", ");
+            cj_buf_md(&b, r->providers[g->ranking[k].provider].name);
+            first = false;
+        }
+        cj_buf_puts(&b, " |\n");
     }
     return cj_buf_take(&b, len);
 }

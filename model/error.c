@@ -50,8 +50,16 @@ void cj_errors_add(cj_errors *e, cj_code code, bool warning, const char *path,
     x->message = msg ? msg : cj_strdup("out of memory");
     x->path = cj_strdup(path);
     x->line = x->column = 0;
+    x->file = NULL;
     if (x->message)
         e->n++;
+}
+
+void cj_errors_set_file(cj_errors *e, size_t from, const char *file) {
+    for (size_t i = from; i < e->n; i++) {
+        free(e->v[i].file);
+        e->v[i].file = cj_strdup(file);
+    }
 }
 
 size_t cj_errors_count(const cj_errors *e) {
@@ -74,6 +82,7 @@ void cj_errors_copy(cj_errors *to, const cj_errors *from) {
         if (to->n > before) {
             to->v[to->n - 1].line = x->line;
             to->v[to->n - 1].column = x->column;
+            to->v[to->n - 1].file = cj_strdup(x->file);
         }
     }
 }
@@ -82,6 +91,7 @@ void cj_errors_clear(cj_errors *e) {
     for (size_t i = 0; i < e->n; i++) {
         free(e->v[i].message);
         free(e->v[i].path);
+        free(e->v[i].file);
     }
     free(e->v);
     e->v = NULL;

@@ -34,7 +34,8 @@ typedef enum {
 } cj_code;
 
 /*
- * One finding.  `path` is a JSON path into the round ("$.scores[3].topics.x")
+ * One finding.  A finding with code CJ_OK is a note (information only).
+ * `path` is a JSON path into the round ("$.scores[3].topics.x")
  * or NULL; `line`/`column` are 1-based and 0 where unknown.  A warning does
  * not make a round invalid.
  */
@@ -44,6 +45,7 @@ typedef struct {
     char *message;
     char *path;
     int line, column;
+    char *file; /* the file the finding is in, when not the command's round */
 } cj_error;
 
 /* A growable list of findings, in the order they were found. */
@@ -56,6 +58,8 @@ typedef struct {
  * dropped and `nomem` set, so the caller still reports something. */
 void cj_errors_add(cj_errors *e, cj_code code, bool warning, const char *path,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Sets the file of findings from index `from` on (a copy of `file`). */
+void cj_errors_set_file(cj_errors *e, size_t from, const char *file);
 /* Number of findings that are not warnings. */
 size_t cj_errors_count(const cj_errors *e);
 /* Appends a copy of every finding of `from` (positions too) to `to`. */

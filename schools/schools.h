@@ -65,4 +65,44 @@ void cj_selection_free(cj_selection *s);
 /* True when provider p is on the shortlist of school s. */
 bool cj_selection_shortlisted(const cj_selection *sel, int provider, int school);
 
+/* ------------------------------------------------------------ award reasons */
+
+/* Why a provider that scored higher is not at a school in a plan. */
+typedef enum {
+    CJ_WHY_EXCLUDED,       /* the school excluded it */
+    CJ_WHY_SHORTLIST,      /* not on the shortlist, and the round uses it */
+    CJ_WHY_COUNT,          /* the school has its maximum number of providers (a = max) */
+    CJ_WHY_CAPACITY,       /* a = capacity left, b = the minimum FTE */
+    CJ_WHY_MAX_SCHOOLS,    /* a = its maximum number of schools */
+    CJ_WHY_AMOUNT,         /* a = school amount left, b = cost of the minimum FTE */
+    CJ_WHY_CLUSTER_AMOUNT, /* a = cluster amount left, b = cost of the minimum FTE */
+    CJ_WHY_CLUSTER_FTE,    /* a = the cluster's FTE maximum, reached */
+    CJ_WHY_EXPERTISE,      /* lacks required expertise `expertise` the plan's providers bring */
+    CJ_WHY_COST            /* a = its cost per FTE, b = the cheapest in the plan at the school */
+} cj_why_kind;
+
+typedef struct {
+    cj_why_kind kind;
+    double a, b;
+    int expertise;
+} cj_why;
+
+/*
+ * The rules that stand in the way of provider `p` at school `s` in `plan`
+ * (computed from the plan's totals, so they are the rules as they bind in
+ * this plan).  Writes at most `cap` reasons to `out` and returns how many
+ * there are.
+ */
+/*
+ * The providers with a score at school `s` that are not there in `plan` but
+ * scored higher than one that is (or, when nobody is, every scored
+ * provider), in round order.  Writes at most `cap` provider indices to `out`
+ * and returns how many there are.
+ */
+size_t cj_reasons_candidates(const cj_round *r, const cj_plan *plan, int s, int *out,
+                             size_t cap);
+
+size_t cj_reasons_blocking(const cj_round *r, const cj_selection *sel, const cj_plan *plan,
+                           int s, int p, cj_why *out, size_t cap);
+
 #endif

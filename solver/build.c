@@ -80,7 +80,15 @@ static double fte_coef(const cj_lp *lp) {
     return lp->q > 0 ? lp->q : 1.0;
 }
 
-static bool columns(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
+static bool forced(const cj_solve_options *opt, const cj_pair *pa) {
+    for (size_t k = 0; opt && k < opt->n_force; k++)
+        if (opt->force[2 * k] == pa->provider && opt->force[2 * k + 1] == pa->school)
+            return true;
+    return false;
+}
+
+static bool columns(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                    const cj_solve_options *opt) {
     glp_prob *P = lp->P;
     const cj_policy *pol = &r->policy;
     char name[64];
@@ -96,7 +104,7 @@ static bool columns(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
                  pa->provider + 1);
         glp_set_col_name(P, f, name);
         glp_set_col_kind(P, y, GLP_BV);
-        bool fixed = pa->chosen ||
+        bool fixed = pa->chosen || forced(opt, pa) ||
                      (pol->continuity == CJ_CONT_REQUIRE && pa->incumbent); /* C9, C10 */
         if (fixed)
             glp_set_col_bnds(P, y, GLP_FX, 1, 1);
@@ -249,7 +257,8 @@ static size_t count_u(const cj_round *r) {
     return n;
 }
 
-bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
+bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                 const cj_solve_options *opt) {
     size_t nu = count_u(r);
     lp->n_pairs = sel->n_pairs;
     lp->q = r->policy.has_fte_step ? r->policy.fte_step : 0;
@@ -265,7 +274,7 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
     glp_set_obj_name(lp->P, "support");
     glp_set_obj_dir(lp->P, GLP_MAX);
     triplets t = {0};
-    bool ok = columns(lp, r, sel) && rows(lp, r, sel, &t);
+    bool ok = columns(lp, r, sel, opt) && rows(lp, r, sel, &t);
     if (ok && t.n)
         glp_load_matrix(lp->P, (int)t.n, t.ia, t.ja, t.ar);
     free(t.ia);

@@ -191,7 +191,7 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solv
     }
     glp_error_hook(on_error, &g);
 
-    if (!cj_lp_build(lp, r, sel)) {
+    if (!cj_lp_build(lp, r, sel, opt)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         code = CJ_ERR_NOMEM;
     }

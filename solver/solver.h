@@ -17,6 +17,10 @@ typedef struct {
     bool verbose;          /* let GLPK print its progress to stderr */
     const char *write_lp;  /* write the model as built in CPLEX LP format, or NULL */
     const char *write_mps; /* write the model as built in free MPS format, or NULL */
+    /* pairs forced into the plan, as if chosen: provider force[2k], school
+     * force[2k+1] (for "what if this provider were there") */
+    const int *force;
+    size_t n_force;
 } cj_solve_options;
 
 /*

@@ -20,7 +20,8 @@ typedef struct {
  * error guard of solve.c.  Returns false when out of memory; the caller then
  * frees what `lp` holds with cj_lp_free().
  */
-bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel);
+bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                 const cj_solve_options *opt);
 void cj_lp_free(cj_lp *lp);
 
 /* Writes the problem as LP or free MPS (with OBJSENSE MAX) through a temporary

@@ -176,6 +176,36 @@ static void plan_json_starts_with_the_contract(void **state) {
     cj_round_free(r);
 }
 
+static void csv_reading(void **state) {
+    (void)state;
+    cj_errors e = {0};
+    const char *text = "\xEF\xBB\xBF" "a;b;c\r\n\"x;y\";\"say \"\"hi\"\"\";\"two\nlines\"\r\n\r\n1;2;3";
+    cj_csv *csv = cj_csv_parse(text, strlen(text), 0, &e);
+    assert_non_null(csv);
+    assert_true(csv->bom);
+    assert_int_equal(csv->sep, ';');
+    assert_int_equal(csv->n, 3); /* the blank line is left out */
+    assert_string_equal(csv->rows[1].cell[0], "x;y");
+    assert_string_equal(csv->rows[1].cell[1], "say \"hi\"");
+    assert_string_equal(csv->rows[1].cell[2], "two\nlines");
+    assert_int_equal(csv->rows[1].line, 2);
+    assert_int_equal(csv->rows[2].line, 5); /* rows keep their line in the file */
+    cj_csv_free(csv);
+    csv = cj_csv_parse("a,b\n\"open,1\n", 13, 0, &e);
+    assert_null(csv);
+    assert_true(has_finding(&e, NULL, "never closed"));
+    cj_errors_clear(&e);
+    double v;
+    bool comma = false;
+    assert_true(cj_csv_number(" 7,5 ", ';', &v, &comma) && v == 7.5 && comma);
+    assert_true(cj_csv_number("8", ',', &v, NULL) && v == 8);
+    assert_false(cj_csv_number("7,5", ',', &v, NULL));
+    assert_false(cj_csv_number("1.000,5", ';', &v, NULL));
+    assert_false(cj_csv_number("", ';', &v, NULL));
+    assert_false(cj_csv_number("nan", ';', &v, NULL));
+    assert_false(cj_csv_number("7x", ';', &v, NULL));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tiny_round_reads),
@@ -185,6 +215,7 @@ int main(void) {
         cmocka_unit_test(csv_cells_are_defused),
         cmocka_unit_test(files_are_replaced_whole),
         cmocka_unit_test(plan_json_starts_with_the_contract),
+        cmocka_unit_test(csv_reading),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

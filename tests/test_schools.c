@@ -164,6 +164,41 @@ static void pair_scores(void **state) {
     cj_round_free(r);
 }
 
+static bool has_why(const cj_why *w, size_t n, cj_why_kind k) {
+    for (size_t i = 0; i < n; i++)
+        if (w[i].kind == k)
+            return true;
+    return false;
+}
+
+static void blocking_rules_follow_the_plan(void **state) {
+    (void)state;
+    cj_round *r = data_round("reasons.json");
+    assert_non_null(r);
+    cj_selection *sel = cj_selection_new(r);
+    cj_plan *p = cj_plan_new(r->n_schools, r->n_expertise);
+    /* horizon: veen 1.2 (the whole amount); vuurtoren: kust 0.5 (its capacity) */
+    cj_assignment veen = {2, 1.2, 6.5, 6.5, false, false}, kust = {1, 0.5, 9.25, 9.25, false, false};
+    cj_plan_assign(p, 0, &veen);
+    cj_plan_assign(p, 1, &kust);
+    cj_plan_evaluate(r, p);
+    int cand[8];
+    /* duin ties with veen (6.5): only kust scored higher */
+    assert_int_equal(cj_reasons_candidates(r, p, 0, cand, 8), 1);
+    assert_int_equal(cand[0], 1);
+    cj_why w[16];
+    size_t n = cj_reasons_blocking(r, sel, p, 0, 1, w, 16);
+    assert_true(has_why(w, n, CJ_WHY_CAPACITY));
+    assert_true(has_why(w, n, CJ_WHY_AMOUNT));
+    assert_false(has_why(w, n, CJ_WHY_COUNT)); /* one provider of at most two */
+    for (size_t i = 0; i < n; i++)
+        if (w[i].kind == CJ_WHY_CAPACITY)
+            assert_true(fabs(w[i].a) < 1e-9 && fabs(w[i].b - 0.1) < 1e-9);
+    cj_plan_free(p);
+    cj_selection_free(sel);
+    cj_round_free(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ranking_and_tie_at_cutoff),
@@ -171,6 +206,7 @@ int main(void) {
         cmocka_unit_test(excluded_pairs_do_not_count),
         cmocka_unit_test(use_shortlist_limits_pairs_and_warns),
         cmocka_unit_test(pair_scores),
+        cmocka_unit_test(blocking_rules_follow_the_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
