@@ -63,8 +63,10 @@ cj_code cj_round_parse(const char *buf, size_t len, cj_round **out, cj_errors *e
     json_decref(root);
     if (!r)
         return CJ_ERR_NOMEM;
-    /* validate even after reader errors: people want the whole list at once */
-    cj_round_validate(r, errs);
+    /* validate even after reader errors: people want the whole list at once;
+     * but not a file that is too large to read, whose every reference fails */
+    if (!r->over_limit)
+        cj_round_validate(r, errs);
     size_t bad = 0;
     for (size_t i = from; i < errs->n; i++)
         bad += !errs->v[i].warning;

@@ -67,7 +67,8 @@ static const char *const usage_solve =
     "\n" OUTPUT_OPT
     "  -f, --format FORMAT    json (default), md or csv\n"
     "  -t, --time-limit SECS  stop after SECS seconds with the best plan found\n"
-    "                         (status 'feasible', with its gap); default: no limit\n"
+    "                         (status 'feasible', with its gap); default 600,\n"
+    "                         0 for none\n"
     "      --write-lp FILE    also write the model as built, in CPLEX LP format\n"
     "      --write-mps FILE   also write the model as built, in free MPS format\n"
     "  -v, --verbose          show GLPK's progress on standard error\n"
@@ -177,10 +178,16 @@ static int exit_code(cj_code code) {
 
 /* FILE:LINE:COL: error: $.path: message, with what is known of each part. */
 static void print_findings(const char *file, const cj_errors *errs, bool warnings) {
+    enum { MOST = 500 }; /* a broken generator can make millions: show enough to act on */
+    size_t shown = 0;
     for (size_t i = 0; i < errs->n; i++) {
         const cj_error *e = &errs->v[i];
         if (e->warning && !warnings)
             continue;
+        if (shown++ == MOST) {
+            fprintf(stderr, "cjos: %zu more findings not shown\n", errs->n - i);
+            break;
+        }
         const char *kind = e->code == CJ_OK ? "note" : e->warning ? "warning" : "error";
         if (e->code != CJ_ERR_INPUT && e->code != CJ_OK) {
             fprintf(stderr, "cjos: %s%s\n", e->warning ? "warning: " : "", e->message);
@@ -274,6 +281,7 @@ int main(int argc, char **argv) {
     const char *opts = commands[k].opts;
 
     cj_command c = {0};
+    c.solve.time_limit = CJ_DEFAULT_TIME_LIMIT;
     bool quiet = false;
     const char **choose = calloc((size_t)argc, sizeof *choose);
     const char **exclude = calloc((size_t)argc, sizeof *exclude);

@@ -201,7 +201,7 @@ static json_t *plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta
     put(sv, "columns", json_integer(p->n_cols));
     put(sv, "integer_columns", json_integer(p->n_int));
     put(sv, "time_limit", p->time_limit > 0 ? num(p->time_limit) : NULL);
-    put(sv, "settings", json_string(p->careful ? "plain" : "cuts"));
+    put(sv, "settings", json_string(p->careful ? "no-cover-cuts" : "cuts"));
     put(o, "solver", sv);
     json_t *in = json_object();
     put(in, "sha256", str(m ? m->input_sha256 : NULL));

@@ -91,6 +91,13 @@ static char *get_str(R *x, json_t *obj, const char *path, const char *key, bool 
         wrong_type(x, path, key, "a string", v);
         return NULL;
     }
+    if (json_string_length(v) > CJ_MAX_STRING) {
+        char *p = cj_path_key(path, key);
+        fail(x, p ? p : path, "string of %zu bytes, longer than the limit of %d",
+             json_string_length(v), CJ_MAX_STRING);
+        free(p);
+        return NULL;
+    }
     return cj_strdup(json_string_value(v));
 }
 
@@ -199,6 +206,12 @@ static void get_refs(R *x, json_t *obj, const char *path, const char *key, bool 
     if (!a)
         return;
     size_t n = json_array_size(a);
+    if (n > CJ_MAX_LIST) {
+        char *p = cj_path_key(path, key);
+        fail(x, p ? p : path, "%zu ids, more than the limit of %d", n, CJ_MAX_LIST);
+        free(p);
+        return;
+    }
     out->id = calloc(n ? n : 1, sizeof *out->id);
     if (!out->id)
         return;
@@ -264,6 +277,15 @@ static size_t get_items(R *x, json_t *root, const char *key, bool required, size
     if (!a)
         return 0;
     size_t n = json_array_size(a);
+    size_t limit = strcmp(key, "scores") == 0 || strcmp(key, "decisions") == 0 ? CJ_MAX_PAIRS
+                                                                               : CJ_MAX_ENTITIES;
+    if (n > limit) {
+        char *p = cj_path_key("$", key);
+        fail(x, p ? p : "$", "%zu items, more than the limit of %zu", n, limit);
+        free(p);
+        x->r->over_limit = true;
+        return 0;
+    }
     *items = calloc(n ? n : 1, size);
     if (!*items) {
         cj_errors_add(x->e, CJ_ERR_NOMEM, false, NULL, "out of memory");

@@ -17,6 +17,12 @@
 #define CJ_FORMAT_ROUND "cjos-round/1"
 #define CJ_FORMAT_PLAN "cjos-plan/1"
 #define CJ_ID_MAX 64
+/* Limits on what a round may hold: far above any real round, low enough that
+ * a hostile file is refused before it costs memory or time. */
+#define CJ_MAX_STRING 10000     /* characters in a name, address, ... */
+#define CJ_MAX_ENTITIES 100000  /* topics, expertise, clusters, schools, groups, providers */
+#define CJ_MAX_PAIRS 5000000    /* scores, decisions */
+#define CJ_MAX_LIST 100000      /* ids in one list */
 /* Two scores within this distance are equal (SPEC §2, shortlist ties). */
 #define CJ_SCORE_EPS 1e-9
 
@@ -232,6 +238,7 @@ typedef struct {
     /* (provider * n_schools + school) -> score entry */
     cj_index *pair_ix;
     bool validated;
+    bool over_limit; /* the reader refused a collection as too large */
 } cj_round;
 
 /* Sets every policy field to its SPEC default. */

@@ -12,6 +12,11 @@
 #include "model.h"
 #include "schools.h"
 
+/* The command line's default: a runaway round stops with its best plan. */
+#define CJ_DEFAULT_TIME_LIMIT 600
+/* GLPK's working memory, in MiB: past it GLPK stops with an error. */
+#define CJ_GLPK_MEMORY_MB 8192
+
 typedef struct {
     double time_limit;     /* seconds; 0: none */
     bool verbose;          /* let GLPK print its progress to stderr */

@@ -260,11 +260,11 @@ def infeasible_rounds_say_why():
 
 
 @test
-def glpk_failure_is_caught_and_solved_plainly():
+def glpk_failure_is_caught_and_solved_without_cover_cuts():
     # GLPK 5.0's cover cuts fail on this round found by the brute-force test
     p, plan = solve(os.path.join(DATA, "glpk-cover-cuts.json"))
     assert p.returncode == 0 and plan["status"] == "optimal", p.stderr
-    assert plan["solver"]["settings"] == "plain"
+    assert plan["solver"]["settings"] == "no-cover-cuts"
 
 
 @test

@@ -1,0 +1,33 @@
+/* Fuzz target: small valid rounds through the whole pipeline, solver and
+ * plan writers included.  Rounds above a few schools and providers are
+ * skipped so every input stays fast; the solver has a time limit. */
+#include "io.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    cj_errors e = {0};
+    cj_round *r = NULL;
+    if (cj_round_parse((const char *)data, size, &r, &e) == CJ_OK && r->n_schools <= 6 &&
+        r->n_providers <= 6) {
+        cj_selection *sel = cj_selection_new(r);
+        cj_solve_options o = {.time_limit = 1};
+        cj_plan *p = NULL;
+        if (sel && cj_solve(r, sel, &o, &p, &e) == CJ_OK) {
+            cj_plan_meta m = {"0", "cjos fuzz", "glpk"};
+            for (int f = CJ_OUT_JSON; f <= CJ_OUT_CSV; f++) {
+                size_t n;
+                free(cj_plan_render(r, p, &m, (cj_out_format)f, &n));
+            }
+        }
+        cj_plan_free(p);
+        cj_selection_free(sel);
+    }
+    cj_round_free(r);
+    cj_errors_clear(&e);
+    return 0;
+}
