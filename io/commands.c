@@ -3,9 +3,12 @@
  * command without a process. */
 #include "io_internal.h"
 
+#include <jansson.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifndef CJOS_VERSION
 #define CJOS_VERSION "0"
@@ -165,5 +168,126 @@ cj_code cj_command_reasons(const cj_command *c, cj_errors *errs) {
     free(prices);
     cj_plan_free(plan);
     cj_loaded_free(&L);
+    return code;
+}
+
+cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs) {
+    cj_loaded L;
+    cj_code code = cj_load(c, false, &L, errs);
+    if (code != CJ_OK)
+        return code;
+    int school = -1;
+    if (c->school && (school = cj_round_school(L.round, c->school)) < 0) {
+        cj_errors_add(errs, CJ_ERR_INPUT, false, NULL, "--school '%s': unknown school",
+                      c->school);
+        cj_loaded_free(&L);
+        return CJ_ERR_INPUT;
+    }
+    size_t k = c->k ? c->k : 3, n = 0;
+    cj_plan **plans = calloc(k, sizeof *plans);
+    int **used = calloc(k, sizeof *used);
+    size_t *used_len = calloc(k, sizeof *used_len);
+    if (!plans || !used || !used_len)
+        code = CJ_ERR_NOMEM;
+    /* each plan must differ from all earlier ones: one no-good row each */
+    while (code == CJ_OK && n < k) {
+        cj_solve_options o = c->solve;
+        o.nogood = (const int *const *)used;
+        o.nogood_len = used_len;
+        o.n_nogood = n;
+        o.nogood_school = school;
+        cj_plan *p = NULL;
+        code = cj_solve(L.round, L.sel, &o, &p, errs);
+        if (code != CJ_OK)
+            break;
+        if (p->status != CJ_PLAN_OPTIMAL && p->status != CJ_PLAN_FEASIBLE) {
+            cj_plan_free(p);
+            break;
+        }
+        size_t pairs = 0;
+        for (size_t s = 0; s < p->n_schools; s++)
+            pairs += p->schools[s].n;
+        used[n] = malloc((2 * pairs + 1) * sizeof **used);
+        if (!used[n]) {
+            cj_plan_free(p);
+            code = CJ_ERR_NOMEM;
+            break;
+        }
+        for (size_t s = 0; s < p->n_schools; s++)
+            for (size_t j = 0; j < p->schools[s].n; j++) {
+                used[n][2 * used_len[n]] = p->schools[s].a[j].provider;
+                used[n][2 * used_len[n] + 1] = (int)s;
+                used_len[n]++;
+            }
+        plans[n++] = p;
+    }
+    if (code == CJ_OK && n == 0) {
+        cj_errors_add(errs, CJ_ERR_INPUT, true, NULL, "no feasible plan: see 'cjos solve'");
+    }
+    if (code == CJ_OK) {
+        cj_plan_meta meta = {L.sha256, "cjos " CJOS_VERSION, cj_solver_glpk_version()};
+        size_t len = 0;
+        char *text = cj_alternatives_render(L.round, plans, n, k, school, &meta, c->format, &len);
+        code = emit(c, text, len, errs);
+    }
+    for (size_t i = 0; i < k && plans && used; i++) {
+        cj_plan_free(plans[i]);
+        free(used[i]);
+    }
+    free(plans);
+    free(used);
+    free(used_len);
+    cj_loaded_free(&L);
+    return code;
+}
+
+/* A plan file as a jansson document, or NULL with a finding. */
+static json_t *plan_doc(const char *path, size_t max, cj_code *code, cj_errors *errs) {
+    size_t len, from = errs->n;
+    char *buf = cj_file_read(path, max, &len, NULL, errs);
+    if (!buf) {
+        *code = CJ_ERR_READ;
+        return NULL;
+    }
+    json_error_t je;
+    json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    free(buf);
+    const char *fmt = json_string_value(json_object_get(doc, "format"));
+    if (!doc) {
+        cj_errors_add(errs, CJ_ERR_INPUT, false, NULL, "invalid JSON: %s", je.text);
+        errs->v[errs->n - 1].line = je.line;
+        errs->v[errs->n - 1].column = je.column > 0 ? je.column : 1;
+    } else if (!fmt || strcmp(fmt, CJ_FORMAT_PLAN) != 0 ||
+               !json_is_array(json_object_get(doc, "schools"))) {
+        cj_errors_add(errs, CJ_ERR_INPUT, false, "$.format", "not a plan: expected format '%s'",
+                      CJ_FORMAT_PLAN);
+        json_decref(doc);
+        doc = NULL;
+    }
+    cj_errors_set_file(errs, from, path);
+    if (!doc)
+        *code = CJ_ERR_INPUT;
+    return doc;
+}
+
+cj_code cj_command_compare(const cj_command *c, cj_errors *errs) {
+    cj_code code = CJ_OK;
+    json_t *a = plan_doc(c->input, c->max_input, &code, errs);
+    json_t *b = a ? plan_doc(c->plan, c->max_input, &code, errs) : NULL;
+    if (a && b) {
+        const char *ra = json_string_value(json_object_get(a, "round"));
+        const char *rb = json_string_value(json_object_get(b, "round"));
+        if (!ra || !rb || strcmp(ra, rb) != 0)
+            cj_errors_add(errs, CJ_OK, true, NULL, "the plans are of different rounds ('%s' and "
+                          "'%s'): schools and providers are matched by id", ra ? ra : "?",
+                          rb ? rb : "?");
+        json_t *cmp = cj_compare_json(a, b, c->input, c->plan);
+        size_t len = 0;
+        char *text = cmp ? cj_compare_render(cmp, c->format, &len) : NULL;
+        json_decref(cmp);
+        code = emit(c, text, len, errs);
+    }
+    json_decref(a);
+    json_decref(b);
     return code;
 }

@@ -79,6 +79,8 @@ typedef struct {
     /* reasons */
     const char *plan;
     const char *lang; /* "nl" (default) or "en" */
+    /* alternatives */
+    size_t k;
 } cj_command;
 
 /*
@@ -97,6 +99,11 @@ cj_code cj_command_scores_template(const cj_command *c, cj_errors *errs);
 cj_code cj_command_scores_import(const cj_command *c, cj_errors *errs);
 /* Records a school's choices and exclusions and writes the new round. */
 cj_code cj_command_decide(const cj_command *c, cj_errors *errs);
+/* The K best plans that differ in at least one school's providers (or in
+ * those of `school`). */
+cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs);
+/* Compares the plans `input` (A) and `plan` (B). */
+cj_code cj_command_compare(const cj_command *c, cj_errors *errs);
 /* Explains a plan school by school, in Dutch or English. */
 cj_code cj_command_reasons(const cj_command *c, cj_errors *errs);
 

@@ -113,6 +113,20 @@ void cj_loaded_free(cj_loaded *l);
  * digits, keys in insertion order); consumes `json`.  NULL when out of memory. */
 char *cj_json_text(struct json_t *json, size_t *len);
 
+/* The plan as a jansson object (cjos-plan/1); the caller decrefs it. */
+struct json_t *cj_plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
+                            const cj_totals *t);
+
+/* The K best plans that differ (cjos-alternatives/1, docs/alternatives.md). */
+char *cj_alternatives_render(const cj_round *r, cj_plan *const *plans, size_t n, size_t k,
+                             int school, const cj_plan_meta *m, cj_out_format fmt,
+                             size_t *len);
+
+/* Two plan documents compared (cjos-comparison/1); the caller decrefs. */
+struct json_t *cj_compare_json(struct json_t *a, struct json_t *b, const char *fa,
+                               const char *fb);
+char *cj_compare_render(struct json_t *comparison, cj_out_format fmt, size_t *len);
+
 /* The writers behind cj_plan_render(). */
 char *cj_plan_render_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
                           const cj_totals *t, size_t *len);

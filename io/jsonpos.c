@@ -183,6 +183,8 @@ static void object(S *s) {
         ws(s);
         if (s->i < s->n && s->b[s->i] == ',')
             adv(s);
+        else if (s->i < s->n && s->b[s->i] != '}')
+            break; /* not JSON as we know it: stop rather than loop */
     }
     if (s->i < s->n)
         adv(s);
@@ -205,6 +207,8 @@ static void array(S *s) {
         ws(s);
         if (s->i < s->n && s->b[s->i] == ',')
             adv(s);
+        else if (s->i < s->n && s->b[s->i] != ']')
+            break; /* not JSON as we know it: stop rather than loop */
     }
     if (s->i < s->n)
         adv(s);
@@ -221,7 +225,7 @@ static void value(S *s) {
         array(s);
     else if (c == '"')
         free(string(s));
-    else
+    else if (!strchr(",]}:", c))
         while (s->i < s->n && !strchr(",]} \t\r\n", s->b[s->i]))
             adv(s);
 }

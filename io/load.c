@@ -48,6 +48,24 @@ static void sort_findings(cj_errors *errs, size_t from) {
 cj_code cj_round_parse(const char *buf, size_t len, cj_round **out, cj_errors *errs) {
     *out = NULL;
     size_t from = errs->n;
+    /* jansson skips NUL bytes between tokens instead of refusing them, so a
+     * text and the document it parses to could differ: refuse them here */
+    const char *nul = memchr(buf, '\0', len);
+    if (nul) {
+        int line = 1, col = 1;
+        for (const char *c = buf; c < nul; c++) {
+            if (*c == '\n') {
+                line++;
+                col = 1;
+            } else if ((*c & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+        cj_errors_add(errs, CJ_ERR_INPUT, false, NULL, "invalid JSON: a NUL byte");
+        errs->v[errs->n - 1].line = line;
+        errs->v[errs->n - 1].column = col;
+        return CJ_ERR_INPUT;
+    }
     json_error_t je;
     json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {

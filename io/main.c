@@ -37,6 +37,8 @@ static const char *const usage_main =
     "  scores import    read a filled score sheet into the round\n"
     "  decide           record a school's choice of providers in the round\n"
     "  reasons          explain a plan school by school (award reasons)\n"
+    "  alternatives     the K best plans that really differ\n"
+    "  compare          two plans school by school\n"
     "\n"
     "options:\n"
     "  -h, --help     show this help, or a command's with 'cjos COMMAND --help'\n"
@@ -120,6 +122,25 @@ static const char *const usage_reasons =
     "  -s, --school ID        only this school\n"
     "      --lang LANG        nl (default) or en\n" OUTPUT_OPT COMMON_OPTS;
 
+static const char *const usage_alternatives =
+    "usage: cjos alternatives [OPTIONS] ROUND.json\n"
+    "\n"
+    "The K best plans that really differ: each differs from all earlier ones in\n"
+    "the providers of at least one school (or of the school given), each with\n"
+    "its objective and its gap to the best. Deterministic.\n"
+    "\n"
+    "  -k K                   how many plans (default 3)\n"
+    "  -s, --school ID        plans must differ at this school\n" OUTPUT_OPT
+    "  -f, --format FORMAT    json (default), md or csv\n"
+    "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n" COMMON_OPTS;
+
+static const char *const usage_compare =
+    "usage: cjos compare [OPTIONS] A.json B.json\n"
+    "\n"
+    "Compares two plans school by school: providers added and dropped, FTE and\n"
+    "cost changes, scores; cluster and provider totals; the objective change.\n"
+    "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md or csv\n" COMMON_OPTS;
+
 enum { OPT_LP = 256, OPT_MPS, OPT_MAX_INPUT, OPT_SEP, OPT_IN_PLACE, OPT_LANG };
 
 static const struct option long_opts[] = {
@@ -134,7 +155,17 @@ static const struct option long_opts[] = {
     {"verbose", no_argument, NULL, 'v'},         {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
 
-typedef enum { VALIDATE, SOLVE, SHORTLIST, TEMPLATE, IMPORT, DECIDE, REASONS } command;
+typedef enum {
+    VALIDATE,
+    SOLVE,
+    SHORTLIST,
+    TEMPLATE,
+    IMPORT,
+    DECIDE,
+    REASONS,
+    ALTERNATIVES,
+    COMPARE
+} command;
 
 /* Which options each command takes, as the letters of its short options and
  * L (LP/MPS), M (max input), S (separator), I (in place), G (language). */
@@ -150,6 +181,8 @@ static const struct {
     {"scores", "import", usage_scores, "oMSI", IMPORT, 2},
     {"decide", NULL, usage_decide, "scxoMI", DECIDE, 1},
     {"reasons", NULL, usage_reasons, "soMG", REASONS, 2},
+    {"alternatives", NULL, usage_alternatives, "ksoftM", ALTERNATIVES, 1},
+    {"compare", NULL, usage_compare, "ofM", COMPARE, 2},
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
@@ -293,7 +326,7 @@ int main(int argc, char **argv) {
     char **sub_argv = argv + optind + skip;
     optind = 0; /* restart getopt for the command's own options */
     int rc = -1;
-    while (rc < 0 && (ch = getopt_long(sub_argc, sub_argv, ":o:f:t:s:c:x:vqh", long_opts,
+    while (rc < 0 && (ch = getopt_long(sub_argc, sub_argv, ":o:f:t:s:c:x:k:vqh", long_opts,
                                        NULL)) != -1) {
         double v;
         if (ch == 'h') {
@@ -328,6 +361,11 @@ int main(int argc, char **argv) {
             break;
         case 's':
             c.school = optarg;
+            break;
+        case 'k':
+            if (!parse_number(optarg, &v) || v < 1 || v > 1000 || v != (size_t)v)
+                rc = usage_error(name, "bad -k '%s': give a whole number from 1 to 1000", optarg);
+            c.k = (size_t)v;
             break;
         case 'c':
             choose[c.n_choose++] = optarg;
@@ -370,9 +408,11 @@ int main(int argc, char **argv) {
     int files = commands[k].files;
     command cmd = commands[k].cmd;
     if (rc < 0 && sub_argc - optind < files)
-        rc = usage_error(name, "%s", files == 2 && cmd == IMPORT  ? "missing ROUND.json or SHEET.csv"
-                                     : files == 2                ? "missing ROUND.json or PLAN.json"
-                                                                 : "missing ROUND.json");
+        rc = usage_error(name, "%s",
+                         cmd == IMPORT    ? "missing ROUND.json or SHEET.csv"
+                         : cmd == COMPARE ? "missing A.json or B.json"
+                         : files == 2     ? "missing ROUND.json or PLAN.json"
+                                          : "missing ROUND.json");
     if (rc < 0 && sub_argc - optind > files)
         rc = usage_error(name, "unexpected argument '%s'", sub_argv[optind + files]);
     if (rc < 0 && cmd == DECIDE && (!c.school || c.n_choose + c.n_exclude == 0))
@@ -411,6 +451,12 @@ int main(int argc, char **argv) {
         break;
     case REASONS:
         code = cj_command_reasons(&c, &errs);
+        break;
+    case ALTERNATIVES:
+        code = cj_command_alternatives(&c, &errs);
+        break;
+    case COMPARE:
+        code = cj_command_compare(&c, &errs);
         break;
     default:
         code = cj_command_validate(&c, &errs);

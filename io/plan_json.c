@@ -155,8 +155,8 @@ static json_t *diagnosis_json(const cj_plan *p) {
     return a;
 }
 
-static json_t *plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
-                         const cj_totals *t) {
+json_t *cj_plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
+                     const cj_totals *t) {
     bool solved = p->status == CJ_PLAN_OPTIMAL || p->status == CJ_PLAN_FEASIBLE;
     json_t *o = json_object();
     put(o, "format", json_string(CJ_FORMAT_PLAN));
@@ -211,7 +211,7 @@ static json_t *plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta
 
 char *cj_plan_render_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
                           const cj_totals *t, size_t *len) {
-    return cj_json_text(plan_json(r, p, m, t), len);
+    return cj_json_text(cj_plan_json(r, p, m, t), len);
 }
 
 char *cj_json_text(json_t *json, size_t *len) {

@@ -248,6 +248,34 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
     return ok;
 }
 
+/* One no-good row per earlier plan g: the y of the pairs it used may not all
+ * stay 1 while all the others stay 0 (within the school filter):
+ * sum_{i not in g} y_i - sum_{i in g} y_i >= 1 - |g|. */
+static bool nogoods(cj_lp *lp, const cj_selection *sel, const cj_solve_options *opt,
+                    triplets *t) {
+    char name[64];
+    for (size_t g = 0; opt && g < opt->n_nogood; g++) {
+        const int *pairs = opt->nogood[g];
+        size_t in = 0;
+        snprintf(name, sizeof name, "alt_%zu", g + 1);
+        int k = glp_add_rows(lp->P, 1);
+        glp_set_row_name(lp->P, k, name);
+        for (size_t i = 0; i < sel->n_pairs; i++) {
+            const cj_pair *pa = &sel->pairs[i];
+            if (opt->nogood_school >= 0 && pa->school != opt->nogood_school)
+                continue;
+            bool used = false;
+            for (size_t j = 0; j < opt->nogood_len[g] && !used; j++)
+                used = pairs[2 * j] == pa->provider && pairs[2 * j + 1] == pa->school;
+            in += used;
+            if (!add(t, k, lp->ycol[i], used ? -1 : 1))
+                return false;
+        }
+        glp_set_row_bnds(lp->P, k, GLP_LO, 1.0 - (double)in, 0);
+    }
+    return true;
+}
+
 static size_t count_u(const cj_round *r) {
     if (r->policy.coverage != CJ_COVER_SOFT)
         return 0;
@@ -274,7 +302,7 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     glp_set_obj_name(lp->P, "support");
     glp_set_obj_dir(lp->P, GLP_MAX);
     triplets t = {0};
-    bool ok = columns(lp, r, sel, opt) && rows(lp, r, sel, &t);
+    bool ok = columns(lp, r, sel, opt) && rows(lp, r, sel, &t) && nogoods(lp, sel, opt, &t);
     if (ok && t.n)
         glp_load_matrix(lp->P, (int)t.n, t.ia, t.ja, t.ar);
     free(t.ia);

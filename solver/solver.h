@@ -26,6 +26,14 @@ typedef struct {
      * force[2k+1] (for "what if this provider were there") */
     const int *force;
     size_t n_force;
+    /* earlier plans the result must differ from, each as the (provider,
+     * school) pairs it uses, flattened like `force`; it must differ in the
+     * provider set of at least one school, or of school `nogood_school`
+     * when that is not -1 (for the K best plans that really differ) */
+    const int *const *nogood;
+    const size_t *nogood_len; /* pairs in each */
+    size_t n_nogood;
+    int nogood_school;
 } cj_solve_options;
 
 /*

@@ -102,6 +102,12 @@ def random_round(rng, k):
 
 def best_by_enumeration(r):
     """The optimum over every provider choice, or None when none is feasible."""
+    values = values_by_enumeration(r)
+    return max(values) if values else None
+
+
+def values_by_enumeration(r):
+    """The best objective of every feasible provider choice (one per choice)."""
     pol = plancheck.policy(r)
     el = plancheck.eligible(r)
     prov = {p["id"]: p for p in r["providers"]}
@@ -121,7 +127,7 @@ def best_by_enumeration(r):
                 if must <= set(sub):
                     opts.append(sub)
         per_school.append(opts)
-    best = None
+    values = []
     for choice in itertools.product(*per_school):
         assign = {s["id"]: set(c) for s, c in zip(r["schools"], choice)}
         count = {}
@@ -137,9 +143,9 @@ def best_by_enumeration(r):
                 for e in clusters[s["cluster"]].get("required_expertise", [])):
             continue
         z = solve_fte(r, assign)
-        if z is not None and (best is None or z > best):
-            best = z
-    return best
+        if z is not None:
+            values.append(z)
+    return values
 
 
 def solve_fte(r, assign):
@@ -223,6 +229,7 @@ def main(argv):
     rng = random.Random(seed)
     passed = failed = 0
     stats = {}
+    alternatives = 0
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(rounds):
             r = random_round(rng, k)
@@ -251,10 +258,26 @@ def main(argv):
                 failed += 1
                 json.dump(r, open(keep, "w"), indent=1)
                 print(f"round {k} ({keep}): " + "; ".join(problems))
+            elif k % 5 == 0 and plan["status"] == "optimal":
+                # the K best plans that differ are the K best provider choices
+                want = sorted(values_by_enumeration(r), reverse=True)[:4]
+                alt = subprocess.run([cjos, "alternatives", rf, "-k", "4"], capture_output=True,
+                                     text=True)
+                got = [x["objective"] for x in json.loads(alt.stdout)["plans"]]
+                if len(got) != len(want) or any(not math.isclose(a, b, rel_tol=1e-6,
+                                                                 abs_tol=1e-6)
+                                                 for a, b in zip(got, want)):
+                    failed += 1
+                    json.dump(r, open(keep, "w"), indent=1)
+                    print(f"round {k} ({keep}): alternatives {got}, enumeration {want}")
+                else:
+                    passed += 1
+                    alternatives += 1
             else:
                 passed += 1
             stats[plan["status"]] = stats.get(plan["status"], 0) + 1
     print("plans by status:", ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
+    print(f"alternatives checked against the enumeration: {alternatives} rounds")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
