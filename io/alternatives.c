@@ -115,7 +115,9 @@ static char *render_csv(const cj_round *r, cj_plan *const *plans, size_t n, size
 
 char *cj_alternatives_render(const cj_round *r, cj_plan *const *plans, size_t n, size_t k,
                              int school, const cj_plan_meta *m, cj_out_format fmt,
-                             size_t *len) {
+                             const char *lang, size_t *len) {
+    if (fmt == CJ_OUT_HTML)
+        return cj_alternatives_render_html(r, plans, n, m, lang, len);
     if (fmt == CJ_OUT_MD)
         return render_md(r, plans, n, k, school, len);
     if (fmt == CJ_OUT_CSV)

@@ -75,7 +75,7 @@ cj_code cj_command_solve(const cj_command *c, cj_plan_status *status, cj_errors 
     if (code == CJ_OK) {
         cj_plan_meta meta = {L.sha256, "cjos " CJOS_VERSION, cj_solver_glpk_version()};
         size_t len = 0;
-        char *text = cj_plan_render(L.round, plan, &meta, c->format, &len);
+        char *text = cj_plan_render(L.round, plan, &meta, c->format, c->lang, &len);
         cj_errors_move(errs, &plan->warnings);
         code = emit(c, text, len, errs);
         *status = plan->status;
@@ -227,7 +227,8 @@ cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs) {
     if (code == CJ_OK) {
         cj_plan_meta meta = {L.sha256, "cjos " CJOS_VERSION, cj_solver_glpk_version()};
         size_t len = 0;
-        char *text = cj_alternatives_render(L.round, plans, n, k, school, &meta, c->format, &len);
+        char *text = cj_alternatives_render(L.round, plans, n, k, school, &meta, c->format,
+                                            c->lang, &len);
         code = emit(c, text, len, errs);
     }
     for (size_t i = 0; i < k && plans && used; i++) {
@@ -283,7 +284,7 @@ cj_code cj_command_compare(const cj_command *c, cj_errors *errs) {
                           rb ? rb : "?");
         json_t *cmp = cj_compare_json(a, b, c->input, c->plan);
         size_t len = 0;
-        char *text = cmp ? cj_compare_render(cmp, c->format, &len) : NULL;
+        char *text = cmp ? cj_compare_render(cmp, c->format, c->lang, &len) : NULL;
         json_decref(cmp);
         code = emit(c, text, len, errs);
     }

@@ -238,7 +238,9 @@ static char *render_csv(json_t *c, size_t *len) {
     return cj_buf_take(&b, len);
 }
 
-char *cj_compare_render(json_t *c, cj_out_format fmt, size_t *len) {
+char *cj_compare_render(json_t *c, cj_out_format fmt, const char *lang, size_t *len) {
+    if (fmt == CJ_OUT_HTML)
+        return cj_compare_render_html(c, lang, len);
     if (fmt == CJ_OUT_MD)
         return render_md(c, len);
     if (fmt == CJ_OUT_CSV)

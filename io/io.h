@@ -15,7 +15,7 @@
 
 #define CJ_MAX_INPUT_DEFAULT (64u * 1024u * 1024u)
 
-typedef enum { CJ_OUT_JSON, CJ_OUT_MD, CJ_OUT_CSV } cj_out_format;
+typedef enum { CJ_OUT_JSON, CJ_OUT_MD, CJ_OUT_CSV, CJ_OUT_HTML } cj_out_format;
 
 /* What a plan says about where it came from. */
 typedef struct {
@@ -52,9 +52,9 @@ cj_code cj_file_write(const char *path, const char *input_path, const char *buf,
                       bool private_data, cj_errors *errs);
 
 /* Renders a plan; returns a new NUL-terminated buffer (caller frees) or NULL
- * when out of memory. */
+ * when out of memory.  `lang` ("nl", the default, or "en") is for HTML. */
 char *cj_plan_render(const cj_round *r, const cj_plan *p, const cj_plan_meta *meta,
-                     cj_out_format fmt, size_t *len);
+                     cj_out_format fmt, const char *lang, size_t *len);
 
 /* Renders the shortlists of a selection, as SPEC §2 and docs/shortlist.md
  * describe them; a new buffer the caller frees, or NULL. */

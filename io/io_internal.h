@@ -120,12 +120,20 @@ struct json_t *cj_plan_json(const cj_round *r, const cj_plan *p, const cj_plan_m
 /* The K best plans that differ (cjos-alternatives/1, docs/alternatives.md). */
 char *cj_alternatives_render(const cj_round *r, cj_plan *const *plans, size_t n, size_t k,
                              int school, const cj_plan_meta *m, cj_out_format fmt,
-                             size_t *len);
+                             const char *lang, size_t *len);
 
 /* Two plan documents compared (cjos-comparison/1); the caller decrefs. */
 struct json_t *cj_compare_json(struct json_t *a, struct json_t *b, const char *fa,
                                const char *fb);
-char *cj_compare_render(struct json_t *comparison, cj_out_format fmt, size_t *len);
+char *cj_compare_render(struct json_t *comparison, cj_out_format fmt, const char *lang,
+                        size_t *len);
+
+/* The HTML reports (io/html.c). */
+char *cj_plan_render_html(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
+                          const cj_totals *t, const char *lang, size_t *len);
+char *cj_alternatives_render_html(const cj_round *r, cj_plan *const *plans, size_t n,
+                                  const cj_plan_meta *m, const char *lang, size_t *len);
+char *cj_compare_render_html(struct json_t *comparison, const char *lang, size_t *len);
 
 /* The writers behind cj_plan_render(). */
 char *cj_plan_render_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,

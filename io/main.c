@@ -67,7 +67,8 @@ static const char *const usage_solve =
     "writes the plan. Exit 0 with a plan (optimal, or feasible when a limit\n"
     "stopped the search), 1 when no plan exists (the plan then says why).\n"
     "\n" OUTPUT_OPT
-    "  -f, --format FORMAT    json (default), md or csv\n"
+    "  -f, --format FORMAT    json (default), md, csv or html\n"
+    "      --lang LANG        labels of the HTML report: nl (default) or en\n"
     "  -t, --time-limit SECS  stop after SECS seconds with the best plan found\n"
     "                         (status 'feasible', with its gap); default 600,\n"
     "                         0 for none\n"
@@ -131,7 +132,8 @@ static const char *const usage_alternatives =
     "\n"
     "  -k K                   how many plans (default 3)\n"
     "  -s, --school ID        plans must differ at this school\n" OUTPUT_OPT
-    "  -f, --format FORMAT    json (default), md or csv\n"
+    "  -f, --format FORMAT    json (default), md, csv or html\n"
+    "      --lang LANG        labels of the HTML report: nl (default) or en\n"
     "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n" COMMON_OPTS;
 
 static const char *const usage_compare =
@@ -139,7 +141,8 @@ static const char *const usage_compare =
     "\n"
     "Compares two plans school by school: providers added and dropped, FTE and\n"
     "cost changes, scores; cluster and provider totals; the objective change.\n"
-    "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md or csv\n" COMMON_OPTS;
+    "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md, csv or html\n"
+    "      --lang LANG        labels of the HTML report: nl (default) or en\n" COMMON_OPTS;
 
 enum { OPT_LP = 256, OPT_MPS, OPT_MAX_INPUT, OPT_SEP, OPT_IN_PLACE, OPT_LANG };
 
@@ -175,14 +178,14 @@ static const struct {
     int files; /* positional arguments */
 } commands[] = {
     {"validate", NULL, usage_validate, "M", VALIDATE, 1},
-    {"solve", NULL, usage_solve, "oftvqLM", SOLVE, 1},
+    {"solve", NULL, usage_solve, "oftvqLMG", SOLVE, 1},
     {"shortlist", NULL, usage_shortlist, "ofM", SHORTLIST, 1},
     {"scores", "template", usage_scores, "oMS", TEMPLATE, 1},
     {"scores", "import", usage_scores, "oMSI", IMPORT, 2},
     {"decide", NULL, usage_decide, "scxoMI", DECIDE, 1},
     {"reasons", NULL, usage_reasons, "soMG", REASONS, 2},
-    {"alternatives", NULL, usage_alternatives, "ksoftM", ALTERNATIVES, 1},
-    {"compare", NULL, usage_compare, "ofM", COMPARE, 2},
+    {"alternatives", NULL, usage_alternatives, "ksoftMG", ALTERNATIVES, 1},
+    {"compare", NULL, usage_compare, "ofMG", COMPARE, 2},
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
@@ -244,6 +247,8 @@ static bool parse_format(const char *s, cj_out_format *f) {
         *f = CJ_OUT_MD;
     else if (strcmp(s, "csv") == 0)
         *f = CJ_OUT_CSV;
+    else if (strcmp(s, "html") == 0)
+        *f = CJ_OUT_HTML;
     else
         return false;
     return true;
@@ -312,6 +317,7 @@ int main(int argc, char **argv) {
         return usage_error(NULL, "unknown command '%s'", name);
     int skip = commands[k].sub && strcmp(commands[k].sub, sub) == 0 ? 1 : 0;
     const char *opts = commands[k].opts;
+    command cmd = commands[k].cmd;
 
     cj_command c = {0};
     c.solve.time_limit = CJ_DEFAULT_TIME_LIMIT;
@@ -351,8 +357,9 @@ int main(int argc, char **argv) {
             c.output = optarg;
             break;
         case 'f':
-            if (!parse_format(optarg, &c.format))
-                rc = usage_error(name, "unknown format '%s': use json, md or csv", optarg);
+            if (!parse_format(optarg, &c.format) || (c.format == CJ_OUT_HTML && cmd == SHORTLIST))
+                rc = usage_error(name, "unknown format '%s': use json, md or csv (or html for "
+                                       "solve, alternatives and compare)", optarg);
             break;
         case 't':
             if (!parse_number(optarg, &v))
@@ -406,7 +413,6 @@ int main(int argc, char **argv) {
         }
     }
     int files = commands[k].files;
-    command cmd = commands[k].cmd;
     if (rc < 0 && sub_argc - optind < files)
         rc = usage_error(name, "%s",
                          cmd == IMPORT    ? "missing ROUND.json or SHEET.csv"

@@ -168,13 +168,14 @@ char *cj_plan_render_csv(const cj_round *r, const cj_plan *p, size_t *len) {
 }
 
 char *cj_plan_render(const cj_round *r, const cj_plan *p, const cj_plan_meta *meta,
-                     cj_out_format fmt, size_t *len) {
+                     cj_out_format fmt, const char *lang, size_t *len) {
     cj_totals t;
     if (!cj_totals_compute(r, p, &t))
         return NULL;
-    char *s = fmt == CJ_OUT_MD    ? cj_plan_render_md(r, p, meta, &t, len)
-              : fmt == CJ_OUT_CSV ? cj_plan_render_csv(r, p, len)
-                                  : cj_plan_render_json(r, p, meta, &t, len);
+    char *s = fmt == CJ_OUT_MD     ? cj_plan_render_md(r, p, meta, &t, len)
+              : fmt == CJ_OUT_CSV  ? cj_plan_render_csv(r, p, len)
+              : fmt == CJ_OUT_HTML ? cj_plan_render_html(r, p, meta, &t, lang, len)
+                                   : cj_plan_render_json(r, p, meta, &t, len);
     cj_totals_free(&t);
     return s;
 }

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc cmake make pkg-config libglpk-dev libjansson-dev)
-test_pkgs=(libcmocka-dev python3 python3-jsonschema python3-scipy coinor-cbc)
+test_pkgs=(libcmocka-dev python3 python3-jsonschema python3-scipy coinor-cbc chromium)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then

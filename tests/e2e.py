@@ -633,6 +633,126 @@ def reasons_name_topics_and_the_binding_rule():
     assert wrong.returncode == 65 and "the plan is for round 'reasons'" in wrong.stderr
 
 
+# -- the HTML report in a real browser ---------------------------------------
+
+def chromium(html, *args):
+    prof = tempfile.mkdtemp(prefix="cjos-chromium-", dir=TMP)
+    cmd = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+           "--no-first-run", "--disable-background-networking", "--disable-component-update",
+           "--disable-sync", f"--user-data-dir={prof}", *args, "file://" + html]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def png_is_not_blank(path):
+    import struct
+    import zlib
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat = 8, b""
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    pixels = zlib.decompress(idat)
+    return len(set(pixels[::7])) > 20  # a white page has a handful of byte values
+
+
+@test
+def html_report_renders_in_chromium():
+    if not shutil.which("chromium"):
+        raise AssertionError("chromium is not installed (test.sh installs it)")
+    html = os.path.join(TMP, "plan.html")
+    p = run("solve", EXAMPLE, "--format", "html", "-o", html)
+    assert p.returncode == 0, p.stderr
+    text = open(html).read()
+    assert "http://" not in text and "https://" not in text and "<script" not in text
+    assert '<html lang="nl">' in text and "Scholen" in text
+    dom = chromium(html, "--dump-dom").stdout
+    _, plan = solve(EXAMPLE)
+    for s in plan["schools"]:
+        name = next(x["name"] for x in json.load(open(EXAMPLE))["schools"] if x["id"] == s["id"])
+        assert name in dom, name
+        fte = f"{s['fte']:.2f}".replace(".", ",")
+        card = dom[dom.index(f'id="school-{s["id"]}"'):]
+        assert f'<strong class="fte">{fte} fte</strong>' in card[:2000], (s["id"], fte)
+    png = os.path.join(TMP, "plan.png")
+    chromium(html, f"--screenshot={png}", "--window-size=1280,1800")
+    assert os.path.exists(png) and png_is_not_blank(png)
+    en = run("solve", EXAMPLE, "--format", "html", "--lang", "en").stdout
+    assert '<html lang="en">' in en and "Schools" in en
+
+
+@test
+def html_escapes_every_string_from_the_input():
+    r = json.load(open(os.path.join(DATA, "tiny.json")))
+    r["schools"][0]["name"] = "<script>alert('x')</script> & Co"
+    r["providers"][0]["name"] = '"><img src=x onerror=alert(1)>'
+    f = os.path.join(TMP, "evil.json")
+    json.dump(r, open(f, "w"))
+    out = run("solve", f, "--format", "html").stdout
+    assert "<script>" not in out and "<img" not in out
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co" in out
+    html = os.path.join(TMP, "evil.html")
+    open(html, "w").write(out)
+    dom = chromium(html, "--dump-dom").stdout
+    assert "<img" not in dom and "<script>alert" not in dom
+
+
+@test
+def alternatives_and_comparison_as_html():
+    alt = run("alternatives", EXAMPLE, "-k", "3", "--format", "html")
+    assert alt.returncode == 0 and alt.stdout.count("<h2>Plan ") == 3
+    assert 'class="diff"' in alt.stdout
+    a, b = os.path.join(TMP, "a.json"), os.path.join(TMP, "b.json")
+    run("solve", os.path.join(DATA, "tiny.json"), "-o", a)
+    run("solve", os.path.join(DATA, "policy-overrides.json"), "-o", b)
+    cmp = run("compare", a, b, "--format", "html")
+    assert cmp.returncode == 0 and "Vergelijking van twee plannen" in cmp.stdout
+
+
+@test
+def alternatives_differ_and_are_ordered():
+    p = run("alternatives", os.path.join(DATA, "tiny.json"), "-k", "20")
+    alt = json.loads(p.stdout)
+    plans = alt["plans"]
+    assert alt["found"] == len(plans) < 20  # the tiny round has fewer
+    z = [x["objective"] for x in plans]
+    assert z == sorted(z, reverse=True) and math.isclose(z[0], 15.7667, abs_tol=1e-4)
+    sets = [tuple(tuple(sorted(a["provider"] for a in s["assignments"]))
+                  for s in x["plan"]["schools"]) for x in plans]
+    assert len(set(sets)) == len(sets), "two alternatives have the same providers everywhere"
+    for x in plans:
+        checked(os.path.join(DATA, "tiny.json"), x["plan"])
+    p = run("alternatives", os.path.join(DATA, "tiny.json"), "-k", "3", "--school", "keerkring")
+    sch = [tuple(sorted(a["provider"] for a in x["plan"]["schools"][1]["assignments"]))
+           for x in json.loads(p.stdout)["plans"]]
+    assert len(set(sch)) == len(sch), sch
+    assert run("alternatives", os.path.join(DATA, "tiny.json"), "-k", "0").returncode == 64
+
+
+@test
+def comparison_lists_changes():
+    a, b = os.path.join(TMP, "a.json"), os.path.join(TMP, "b.json")
+    tiny = os.path.join(DATA, "tiny.json")
+    run("solve", tiny, "-o", a)
+    excl = os.path.join(TMP, "excl.json")
+    run("decide", tiny, "--school", "horizon", "--exclude", "duin", "-o", excl)
+    run("solve", excl, "-o", b)
+    p = run("compare", a, b)
+    assert p.returncode == 0, p.stderr
+    c = json.loads(p.stdout)
+    pa, pb = json.load(open(a)), json.load(open(b))
+    assert math.isclose(c["objective_change"],
+                        pb["objective"]["value"] - pa["objective"]["value"])
+    h = c["schools"][0]
+    assert [x["provider"] for x in h["dropped"]] == ["duin"] and h["changed"]
+    assert not c["schools"][1]["changed"]
+    csv = run("compare", a, b, "--format", "csv").stdout
+    assert "horizon,duin,dropped,1.2,0," in csv
+    assert run("compare", a, tiny).returncode == 65  # a round is not a plan
+
+
 def main():
     passed = failed = 0
     for t in TESTS:

@@ -155,7 +155,7 @@ static void plan_json_starts_with_the_contract(void **state) {
     p->gap = 0.3;
     cj_plan_meta m = {"abc", "cjos test", "5.0"};
     size_t n;
-    char *s = cj_plan_render(r, p, &m, CJ_OUT_JSON, &n);
+    char *s = cj_plan_render(r, p, &m, CJ_OUT_JSON, NULL, &n);
     assert_non_null(s);
     assert_int_equal(strlen(s), n);
     assert_int_equal(strncmp(s, "{\n  \"format\": \"cjos-plan/1\",\n  \"round\": \"tiny\",", 47),
@@ -164,11 +164,11 @@ static void plan_json_starts_with_the_contract(void **state) {
     assert_non_null(strstr(s, "\"fte\": 0.3,"));  /* 15 digits: not 0.29999999999999999 */
     assert_non_null(strstr(s, "\"cost\": 30300.0"));
     free(s);
-    s = cj_plan_render(r, p, &m, CJ_OUT_CSV, &n);
+    s = cj_plan_render(r, p, &m, CJ_OUT_CSV, NULL, &n);
     assert_non_null(strstr(s, "\r\nhorizon,SBO Horizon,sbo,veen,Provider Veen (illustrative),"
                               "0.3,30300.00,7,7,false,false,150000.00\r\n"));
     free(s);
-    s = cj_plan_render(r, p, &m, CJ_OUT_MD, &n);
+    s = cj_plan_render(r, p, &m, CJ_OUT_MD, NULL, &n);
     assert_non_null(strstr(s, "status **feasible**"));
     assert_non_null(strstr(s, "gap 30.00%"));
     free(s);

@@ -19,9 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         cj_plan *p = NULL;
         if (sel && cj_solve(r, sel, &o, &p, &e) == CJ_OK) {
             cj_plan_meta m = {"0", "cjos fuzz", "glpk"};
-            for (int f = CJ_OUT_JSON; f <= CJ_OUT_CSV; f++) {
+            for (int f = CJ_OUT_JSON; f <= CJ_OUT_HTML; f++) {
                 size_t n;
-                free(cj_plan_render(r, p, &m, (cj_out_format)f, &n));
+                free(cj_plan_render(r, p, &m, (cj_out_format)f, NULL, &n));
             }
         }
         cj_plan_free(p);
