@@ -65,19 +65,44 @@ cj_code cj_command_validate(const cj_command *c, cj_errors *errs) {
     return code;
 }
 
+/* Renders `plan` for the command's audience: the whole plan for the
+ * procurement team, else the plan of a round cut down to what the audience
+ * sees (warnings and diagnoses, which may name others, stay out). */
+static char *render_for(const cj_command *c, const cj_loaded *L, const cj_plan *plan,
+                        const cj_plan_meta *meta, size_t *len, cj_errors *errs) {
+    cj_audience a;
+    if (cj_audience_make(c->audience, L->round, L->sel, plan, &a, errs) != CJ_OK)
+        return NULL;
+    if (a.kind == CJ_AUDIENCE_ALL)
+        return cj_plan_render(L->round, plan, meta, c->format, c->lang, len);
+    char *text = NULL;
+    cj_round *view = cj_round_view(L->text, L->len, L->round, &a, errs);
+    cj_plan *vp = view ? cj_plan_view(L->round, plan, view, &a) : NULL;
+    if (vp)
+        text = cj_plan_render(view, vp, meta, c->format, c->lang, len);
+    cj_plan_free(vp);
+    cj_round_free(view);
+    cj_audience_free(&a);
+    return text;
+}
+
 cj_code cj_command_solve(const cj_command *c, cj_plan_status *status, cj_errors *errs) {
     cj_loaded L;
-    cj_code code = cj_load(c, false, &L, errs);
+    cj_code code = cj_load(c, c->audience != NULL, &L, errs);
     if (code != CJ_OK)
         return code;
     cj_plan *plan = NULL;
     code = cj_solve(L.round, L.sel, &c->solve, &plan, errs);
     if (code == CJ_OK) {
         cj_plan_meta meta = {L.sha256, "cjos " CJOS_VERSION, cj_solver_glpk_version()};
-        size_t len = 0;
-        char *text = cj_plan_render(L.round, plan, &meta, c->format, c->lang, &len);
-        cj_errors_move(errs, &plan->warnings);
-        code = emit(c, text, len, errs);
+        size_t len = 0, before = errs->n;
+        char *text = render_for(c, &L, plan, &meta, &len, errs);
+        if (!text && errs->n > before) {
+            code = errs->v[errs->n - 1].code; /* the audience could not be served */
+        } else {
+            cj_errors_move(errs, &plan->warnings);
+            code = emit(c, text, len, errs);
+        }
         *status = plan->status;
     }
     cj_plan_free(plan);
@@ -90,12 +115,18 @@ cj_code cj_command_shortlist(const cj_command *c, cj_errors *errs) {
     cj_code code = cj_load(c, false, &L, errs);
     if (code != CJ_OK)
         return code;
-    size_t len = 0;
-    char *text = cj_shortlist_render(L.round, L.sel, c->format, &len);
-    code = emit(c, text, len, errs);
+    cj_audience a;
+    code = cj_audience_make(c->audience, L.round, L.sel, NULL, &a, errs);
+    if (code == CJ_OK) {
+        size_t len = 0;
+        char *text = cj_shortlist_render(L.round, L.sel, c->format, a.school, a.provider, &len);
+        code = emit(c, text, len, errs);
+    }
+    cj_audience_free(&a);
     cj_loaded_free(&L);
     return code;
 }
+
 
 /* The best objective with provider p forced into school s (NAN: no plan). */
 static double forced_objective(const cj_round *r, const cj_selection *sel, int p, int s) {
@@ -141,6 +172,18 @@ cj_code cj_command_reasons(const cj_command *c, cj_errors *errs) {
                       c->school);
         code = CJ_ERR_INPUT;
     }
+    cj_audience a = {0};
+    if (code == CJ_OK)
+        code = cj_audience_make(c->audience, r, sel, plan, &a, errs);
+    if (code == CJ_OK && a.kind == CJ_AUDIENCE_PROVIDER) {
+        cj_errors_add(errs, CJ_ERR_INPUT, false, NULL,
+                      "--audience '%s': award reasons compare providers, so they are written "
+                      "for the procurement team and for schools",
+                      c->audience);
+        code = CJ_ERR_INPUT;
+    }
+    if (code == CJ_OK && a.kind == CJ_AUDIENCE_SCHOOL)
+        only = a.index; /* a school reads its own reasons */
     cj_price *prices = NULL;
     size_t n_prices = 0;
     for (size_t s = 0; code == CJ_OK && s < r->n_schools; s++) {
@@ -149,7 +192,7 @@ cj_code cj_command_reasons(const cj_command *c, cj_errors *errs) {
         int cand[256];
         size_t nc = cj_reasons_candidates(r, plan, (int)s, cand, 256);
         for (size_t i = 0; i < nc && i < 256; i++) {
-            if (!is_eligible(sel, cand[i], (int)s))
+            if (!is_eligible(sel, cand[i], (int)s) || (a.provider && !a.provider[cand[i]]))
                 continue;
             cj_price *v = realloc(prices, (n_prices + 1) * sizeof *v);
             if (!v) {
@@ -162,9 +205,11 @@ cj_code cj_command_reasons(const cj_command *c, cj_errors *errs) {
         }
     }
     if (code == CJ_OK) {
-        char *text = cj_reasons_render(r, sel, plan, prices, n_prices, only, c->lang, &len);
+        char *text =
+            cj_reasons_render(r, sel, plan, prices, n_prices, only, a.provider, c->lang, &len);
         code = emit(c, text, len, errs);
     }
+    cj_audience_free(&a);
     free(prices);
     cj_plan_free(plan);
     cj_loaded_free(&L);
@@ -173,7 +218,7 @@ cj_code cj_command_reasons(const cj_command *c, cj_errors *errs) {
 
 cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs) {
     cj_loaded L;
-    cj_code code = cj_load(c, false, &L, errs);
+    cj_code code = cj_load(c, c->audience != NULL, &L, errs);
     if (code != CJ_OK)
         return code;
     int school = -1;
@@ -224,6 +269,28 @@ cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs) {
     if (code == CJ_OK && n == 0) {
         cj_errors_add(errs, CJ_ERR_INPUT, true, NULL, "no feasible plan: see 'cjos solve'");
     }
+    cj_audience a = {0};
+    if (code == CJ_OK)
+        code = cj_audience_make(c->audience, L.round, L.sel, NULL, &a, errs);
+    if (code == CJ_OK && a.kind != CJ_AUDIENCE_ALL) {
+        /* the views of the plans, in terms of the round cut down for the audience */
+        cj_round *view = cj_round_view(L.text, L.len, L.round, &a, errs);
+        for (size_t i = 0; view && i < n; i++) {
+            cj_plan *v = cj_plan_view(L.round, plans[i], view, &a);
+            cj_plan_free(plans[i]);
+            plans[i] = v;
+            code = v ? code : CJ_ERR_NOMEM;
+        }
+        if (view && code == CJ_OK) {
+            school = school >= 0 ? cj_round_school(view, L.round->schools[school].id) : -1;
+            cj_round_free(L.round); /* from here on the view is the round */
+            L.round = view;
+        } else {
+            cj_round_free(view);
+            code = code == CJ_OK ? CJ_ERR_INTERNAL : code;
+        }
+    }
+    cj_audience_free(&a);
     if (code == CJ_OK) {
         cj_plan_meta meta = {L.sha256, "cjos " CJOS_VERSION, cj_solver_glpk_version()};
         size_t len = 0;

@@ -57,9 +57,10 @@ char *cj_plan_render(const cj_round *r, const cj_plan *p, const cj_plan_meta *me
                      cj_out_format fmt, const char *lang, size_t *len);
 
 /* Renders the shortlists of a selection, as SPEC §2 and docs/shortlist.md
- * describe them; a new buffer the caller frees, or NULL. */
+ * describe them; a new buffer the caller frees, or NULL.  `see_school` and
+ * `see_provider` (NULL: all) limit it to what an audience may see. */
 char *cj_shortlist_render(const cj_round *r, const cj_selection *sel, cj_out_format fmt,
-                          size_t *len);
+                          const bool *see_school, const bool *see_provider, size_t *len);
 
 /* One run of a command, as the command line asked for it. */
 typedef struct {
@@ -81,6 +82,8 @@ typedef struct {
     const char *lang; /* "nl" (default) or "en" */
     /* alternatives */
     size_t k;
+    /* who the output is for: "procurement" (NULL), "school:ID", "provider:ID" */
+    const char *audience;
 } cj_command;
 
 /*

@@ -90,10 +90,11 @@ typedef struct {
     double objective;
 } cj_price;
 
-/* Award reasons as Markdown, in "nl" or "en"; `school` -1 for all. */
+/* Award reasons as Markdown, in "nl" or "en"; `school` -1 for all;
+ * `see_provider` (NULL: all) leaves out providers the reader may not see. */
 char *cj_reasons_render(const cj_round *r, const cj_selection *sel, const cj_plan *plan,
-                        const cj_price *prices, size_t n_prices, int school, const char *lang,
-                        size_t *len);
+                        const cj_price *prices, size_t n_prices, int school,
+                        const bool *see_provider, const char *lang, size_t *len);
 
 /* A command's round: read, validated, selected, and its text when asked. */
 typedef struct {
@@ -134,6 +135,30 @@ char *cj_plan_render_html(const cj_round *r, const cj_plan *p, const cj_plan_met
 char *cj_alternatives_render_html(const cj_round *r, cj_plan *const *plans, size_t n,
                                   const cj_plan_meta *m, const char *lang, size_t *len);
 char *cj_compare_render_html(struct json_t *comparison, const char *lang, size_t *len);
+
+/* Who a view is for (io/audience.c). */
+typedef enum { CJ_AUDIENCE_ALL, CJ_AUDIENCE_SCHOOL, CJ_AUDIENCE_PROVIDER } cj_audience_kind;
+
+typedef struct {
+    cj_audience_kind kind;
+    int index;      /* the school or provider */
+    bool *school;   /* visible schools, NULL for everyone */
+    bool *provider; /* visible providers */
+} cj_audience;
+
+/* Parses --audience (procurement, school:ID, provider:ID; NULL: procurement)
+ * and works out what that audience sees; `plan` may be NULL.  Free with
+ * cj_audience_free(). */
+cj_code cj_audience_make(const char *spec, const cj_round *r, const cj_selection *sel,
+                         const cj_plan *plan, cj_audience *a, cj_errors *errs);
+void cj_audience_free(cj_audience *a);
+/* The round cut down to what the audience sees (from the round's text), or
+ * NULL with a finding. */
+cj_round *cj_round_view(const char *text, size_t len, const cj_round *r, const cj_audience *a,
+                        cj_errors *errs);
+/* The plan in terms of the view round; NULL when out of memory. */
+cj_plan *cj_plan_view(const cj_round *full, const cj_plan *p, const cj_round *view,
+                      const cj_audience *a);
 
 /* The writers behind cj_plan_render(). */
 char *cj_plan_render_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,

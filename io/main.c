@@ -51,6 +51,10 @@ static const char *const usage_main =
 #define COMMON_OPTS "      --max-input BYTES  refuse larger inputs (default 64 MiB)\n" \
                     "  -h, --help             show this help\n"
 #define OUTPUT_OPT "  -o, --output FILE      write to FILE ('-': standard output, the default)\n"
+#define AUDIENCE_OPT                                                                     \
+    "      --audience WHO     procurement (everything, the default), school:ID (that\n" \
+    "                         school's plan, shortlist and scores) or provider:ID\n"    \
+    "                         (its own assignments and scores)\n"
 
 static const char *const usage_validate =
     "usage: cjos validate [OPTIONS] ROUND.json\n"
@@ -75,7 +79,7 @@ static const char *const usage_solve =
     "      --write-lp FILE    also write the model as built, in CPLEX LP format\n"
     "      --write-mps FILE   also write the model as built, in free MPS format\n"
     "  -v, --verbose          show GLPK's progress on standard error\n"
-    "  -q, --quiet            do not print warnings\n" COMMON_OPTS;
+    "  -q, --quiet            do not print warnings\n" AUDIENCE_OPT COMMON_OPTS;
 
 static const char *const usage_shortlist =
     "usage: cjos shortlist [OPTIONS] ROUND.json\n"
@@ -83,7 +87,7 @@ static const char *const usage_shortlist =
     "Ranks the providers of each interview group by group score and lists the\n"
     "invitations (SPEC section 2), ties at the cut-off included, and for each\n"
     "provider not invited its rank and how far it is below the cut-off.\n"
-    "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md or csv\n" COMMON_OPTS;
+    "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md or csv\n" AUDIENCE_OPT COMMON_OPTS;
 
 static const char *const usage_scores =
     "usage: cjos scores template [OPTIONS] ROUND.json\n"
@@ -121,7 +125,8 @@ static const char *const usage_reasons =
     "higher-scoring providers out, with what forcing them in would cost.\n"
     "\n"
     "  -s, --school ID        only this school\n"
-    "      --lang LANG        nl (default) or en\n" OUTPUT_OPT COMMON_OPTS;
+    "      --lang LANG        nl (default) or en\n" OUTPUT_OPT
+    "      --audience WHO     procurement (the default) or school:ID\n" COMMON_OPTS;
 
 static const char *const usage_alternatives =
     "usage: cjos alternatives [OPTIONS] ROUND.json\n"
@@ -134,7 +139,7 @@ static const char *const usage_alternatives =
     "  -s, --school ID        plans must differ at this school\n" OUTPUT_OPT
     "  -f, --format FORMAT    json (default), md, csv or html\n"
     "      --lang LANG        labels of the HTML report: nl (default) or en\n"
-    "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n" COMMON_OPTS;
+    "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n" AUDIENCE_OPT COMMON_OPTS;
 
 static const char *const usage_compare =
     "usage: cjos compare [OPTIONS] A.json B.json\n"
@@ -144,7 +149,7 @@ static const char *const usage_compare =
     "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md, csv or html\n"
     "      --lang LANG        labels of the HTML report: nl (default) or en\n" COMMON_OPTS;
 
-enum { OPT_LP = 256, OPT_MPS, OPT_MAX_INPUT, OPT_SEP, OPT_IN_PLACE, OPT_LANG };
+enum { OPT_LP = 256, OPT_MPS, OPT_MAX_INPUT, OPT_SEP, OPT_IN_PLACE, OPT_LANG, OPT_AUDIENCE };
 
 static const struct option long_opts[] = {
     {"output", required_argument, NULL, 'o'},    {"format", required_argument, NULL, 'f'},
@@ -155,6 +160,7 @@ static const struct option long_opts[] = {
     {"in-place", no_argument, NULL, OPT_IN_PLACE},
     {"school", required_argument, NULL, 's'},    {"choose", required_argument, NULL, 'c'},
     {"exclude", required_argument, NULL, 'x'},   {"lang", required_argument, NULL, OPT_LANG},
+    {"audience", required_argument, NULL, OPT_AUDIENCE},
     {"verbose", no_argument, NULL, 'v'},         {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
 
@@ -178,13 +184,13 @@ static const struct {
     int files; /* positional arguments */
 } commands[] = {
     {"validate", NULL, usage_validate, "M", VALIDATE, 1},
-    {"solve", NULL, usage_solve, "oftvqLMG", SOLVE, 1},
-    {"shortlist", NULL, usage_shortlist, "ofM", SHORTLIST, 1},
+    {"solve", NULL, usage_solve, "oftvqLMGA", SOLVE, 1},
+    {"shortlist", NULL, usage_shortlist, "ofMA", SHORTLIST, 1},
     {"scores", "template", usage_scores, "oMS", TEMPLATE, 1},
     {"scores", "import", usage_scores, "oMSI", IMPORT, 2},
     {"decide", NULL, usage_decide, "scxoMI", DECIDE, 1},
-    {"reasons", NULL, usage_reasons, "soMG", REASONS, 2},
-    {"alternatives", NULL, usage_alternatives, "ksoftMG", ALTERNATIVES, 1},
+    {"reasons", NULL, usage_reasons, "soMGA", REASONS, 2},
+    {"alternatives", NULL, usage_alternatives, "ksoftMGA", ALTERNATIVES, 1},
     {"compare", NULL, usage_compare, "ofMG", COMPARE, 2},
 };
 
@@ -277,6 +283,8 @@ static char spelled(int ch) {
         return 'I';
     case OPT_LANG:
         return 'G';
+    case OPT_AUDIENCE:
+        return 'A';
     default:
         return (char)ch;
     }
@@ -404,6 +412,9 @@ int main(int argc, char **argv) {
             break;
         case OPT_IN_PLACE:
             c.in_place = true;
+            break;
+        case OPT_AUDIENCE:
+            c.audience = optarg;
             break;
         case OPT_LANG:
             if (strcmp(optarg, "nl") != 0 && strcmp(optarg, "en") != 0)

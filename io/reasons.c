@@ -155,7 +155,7 @@ static const cj_price *price_of(const cj_price *v, size_t n, int p, int s) {
 }
 
 static void school(W *w, const cj_round *r, const cj_selection *sel, const cj_plan *plan,
-                   const cj_price *prices, size_t n_prices, int s) {
+                   const cj_price *prices, size_t n_prices, int s, const bool *see) {
     char a[32], b2[32];
     const cj_school *sc = &r->schools[s];
     const cj_school_plan *sp = &plan->schools[s];
@@ -178,7 +178,7 @@ static void school(W *w, const cj_round *r, const cj_selection *sel, const cj_pl
         for (size_t j = 0; j < g->n_ranking; j++) {
             int q = g->ranking[j].provider;
             int kq = cj_round_pair(r, q, s);
-            if (q == x->provider || kq < 0 || !g->ranking[j].invited)
+            if (q == x->provider || kq < 0 || !g->ranking[j].invited || (see && !see[q]))
                 continue;
             if (!header)
                 cj_buf_puts(w->b, T(w, "\nVergeleken met de andere uitgenodigde aanbieders:\n\n",
@@ -188,10 +188,11 @@ static void school(W *w, const cj_round *r, const cj_selection *sel, const cj_pl
         }
         cj_buf_puts(w->b, "\n");
     }
-    int cand[256];
-    size_t nc = cj_reasons_candidates(r, plan, s, cand, 256);
-    if (nc > 256)
-        nc = 256;
+    int all[256], cand[256];
+    size_t na = cj_reasons_candidates(r, plan, s, all, 256), nc = 0;
+    for (size_t i = 0; i < na && i < 256; i++)
+        if (!see || see[all[i]])
+            cand[nc++] = all[i];
     if (nc)
         cj_buf_puts(w->b, sp->n ? T(w, "### Hoger gescoord, maar niet in het plan\n\n",
                                     "### Scored higher, but not in the plan\n\n")
@@ -232,8 +233,8 @@ static void school(W *w, const cj_round *r, const cj_selection *sel, const cj_pl
 }
 
 char *cj_reasons_render(const cj_round *r, const cj_selection *sel, const cj_plan *plan,
-                        const cj_price *prices, size_t n_prices, int only, const char *lang,
-                        size_t *len) {
+                        const cj_price *prices, size_t n_prices, int only,
+                        const bool *see_provider, const char *lang, size_t *len) {
     cj_buf b = {0};
     W w = {!lang || strcmp(lang, "en") != 0, &b};
     char a[32];
@@ -253,6 +254,6 @@ char *cj_reasons_render(const cj_round *r, const cj_selection *sel, const cj_pla
                   num(&w, a, sizeof a, plan->objective, 4));
     for (size_t s = 0; s < r->n_schools; s++)
         if (only < 0 || (int)s == only)
-            school(&w, r, sel, plan, prices, n_prices, (int)s);
+            school(&w, r, sel, plan, prices, n_prices, (int)s, see_provider);
     return cj_buf_take(&b, len);
 }

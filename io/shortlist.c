@@ -19,19 +19,40 @@ static double cutoff(const cj_shortlist_group *g) {
     return any ? last : 0;
 }
 
-static json_t *group_json(const cj_round *r, const cj_shortlist_group *g) {
+typedef struct {
+    const bool *school, *provider;
+} seen;
+
+static bool sees(const bool *mask, int i) {
+    return !mask || mask[i];
+}
+
+/* A group is shown when one of its schools is, and it ranks a visible provider. */
+static bool group_seen(const cj_shortlist_group *g, const seen *v) {
+    bool school = false, provider = false;
+    for (size_t k = 0; k < g->n_schools; k++)
+        school |= sees(v->school, g->schools[k]);
+    for (size_t k = 0; k < g->n_ranking; k++)
+        provider |= sees(v->provider, g->ranking[k].provider);
+    return school && (provider || !v->provider);
+}
+
+static json_t *group_json(const cj_round *r, const cj_shortlist_group *g, const seen *v) {
     json_t *o = json_object(), *sch = json_array(), *rank = json_array();
     json_object_set_new(o, "id", json_string(g->id));
     json_object_set_new(o, "name", g->name ? json_string(g->name) : json_null());
     json_object_set_new(o, "kind", json_string(g->group >= 0 ? "interview_group" : "school"));
     for (size_t k = 0; k < g->n_schools; k++)
-        json_array_append_new(sch, json_string(r->schools[g->schools[k]].id));
+        if (sees(v->school, g->schools[k]))
+            json_array_append_new(sch, json_string(r->schools[g->schools[k]].id));
     json_object_set_new(o, "schools", sch);
     json_object_set_new(o, "invited", json_integer((json_int_t)g->n_invited));
     json_object_set_new(o, "tie_at_cutoff", json_boolean(g->tie_at_cutoff));
     double cut = cutoff(g);
     json_object_set_new(o, "cutoff_score", g->n_invited ? json_real(cut) : json_null());
     for (size_t k = 0; k < g->n_ranking; k++) {
+        if (!sees(v->provider, g->ranking[k].provider))
+            continue;
         const cj_invite *v = &g->ranking[k];
         json_t *x = json_object();
         json_object_set_new(x, "rank", json_integer(v->rank));
@@ -51,21 +72,25 @@ static json_t *group_json(const cj_round *r, const cj_shortlist_group *g) {
     return o;
 }
 
-static char *render_json(const cj_round *r, const cj_selection *sel, size_t *len) {
+static char *render_json(const cj_round *r, const cj_selection *sel, const seen *v,
+                         size_t *len) {
     json_t *o = json_object(), *groups = json_array(), *schools = json_array();
     json_object_set_new(o, "format", json_string("cjos-shortlist/1"));
     json_object_set_new(o, "round", json_string(r->id));
     json_object_set_new(o, "shortlist_size", json_integer(r->policy.shortlist_size));
     for (size_t g = 0; g < sel->n_groups; g++)
-        json_array_append_new(groups, group_json(r, &sel->groups[g]));
+        if (group_seen(&sel->groups[g], v))
+            json_array_append_new(groups, group_json(r, &sel->groups[g], v));
     json_object_set_new(o, "groups", groups);
     for (size_t s = 0; s < r->n_schools; s++) {
+        if (!sees(v->school, (int)s))
+            continue;
         const cj_shortlist_group *g = &sel->groups[sel->group_of[s]];
         json_t *x = json_object(), *list = json_array();
         json_object_set_new(x, "id", json_string(r->schools[s].id));
         json_object_set_new(x, "group", json_string(g->id));
         for (size_t k = 0; k < g->n_ranking; k++)
-            if (g->ranking[k].invited &&
+            if (g->ranking[k].invited && sees(v->provider, g->ranking[k].provider) &&
                 cj_round_pair(r, g->ranking[k].provider, (int)s) >= 0)
                 json_array_append_new(list,
                                       json_string(r->providers[g->ranking[k].provider].id));
@@ -76,7 +101,8 @@ static char *render_json(const cj_round *r, const cj_selection *sel, size_t *len
     return cj_json_text(o, len);
 }
 
-static char *render_md(const cj_round *r, const cj_selection *sel, size_t *len) {
+static char *render_md(const cj_round *r, const cj_selection *sel, const seen *v,
+                       size_t *len) {
     cj_buf b = {0};
     cj_buf_puts(&b, "# Shortlists: ");
     cj_buf_md(&b, r->name ? r->name : r->id);
@@ -85,6 +111,8 @@ static char *render_md(const cj_round *r, const cj_selection *sel, size_t *len) 
                   r->policy.shortlist_size);
     for (size_t gi = 0; gi < sel->n_groups; gi++) {
         const cj_shortlist_group *g = &sel->groups[gi];
+        if (!group_seen(g, v))
+            continue;
         double cut = cutoff(g);
         cj_buf_puts(&b, "\n## ");
         cj_buf_md(&b, g->name ? g->name : g->id);
@@ -92,6 +120,8 @@ static char *render_md(const cj_round *r, const cj_selection *sel, size_t *len) 
         cj_buf_puts(&b, "| Rank | Provider | Group score | Schools | Invited |\n"
                         "|--:|---|--:|--:|---|\n");
         for (size_t k = 0; k < g->n_ranking; k++) {
+            if (!sees(v->provider, g->ranking[k].provider))
+                continue;
             const cj_invite *v = &g->ranking[k];
             cj_buf_printf(&b, "| %d | ", v->rank);
             cj_buf_md(&b, r->providers[v->provider].name);
@@ -115,6 +145,8 @@ static char *render_md(const cj_round *r, const cj_selection *sel, size_t *len) 
     cj_buf_puts(&b, "\n## Shortlist per school\n\n| School | Group | Invited providers |\n"
                     "|---|---|---|\n");
     for (size_t s = 0; s < r->n_schools; s++) {
+        if (!sees(v->school, (int)s))
+            continue;
         const cj_shortlist_group *g = &sel->groups[sel->group_of[s]];
         cj_buf_puts(&b, "| ");
         cj_buf_md(&b, r->schools[s].name);
@@ -123,7 +155,8 @@ static char *render_md(const cj_round *r, const cj_selection *sel, size_t *len) 
         cj_buf_puts(&b, " | ");
         bool first = true;
         for (size_t k = 0; k < g->n_ranking; k++) {
-            if (!g->ranking[k].invited || cj_round_pair(r, g->ranking[k].provider, (int)s) < 0)
+            if (!g->ranking[k].invited || !sees(v->provider, g->ranking[k].provider) ||
+                cj_round_pair(r, g->ranking[k].provider, (int)s) < 0)
                 continue;
             cj_buf_puts(&b, first ? "" : ", ");
             cj_buf_md(&b, r->providers[g->ranking[k].provider].name);
@@ -134,13 +167,18 @@ static char *render_md(const cj_round *r, const cj_selection *sel, size_t *len) 
     return cj_buf_take(&b, len);
 }
 
-static char *render_csv(const cj_round *r, const cj_selection *sel, size_t *len) {
+static char *render_csv(const cj_round *r, const cj_selection *sel, const seen *v,
+                        size_t *len) {
     cj_buf b = {0};
     cj_buf_puts(&b, "group,group_name,rank,provider,provider_name,group_score,schools,invited,"
                     "tie\r\n");
     for (size_t gi = 0; gi < sel->n_groups; gi++) {
         const cj_shortlist_group *g = &sel->groups[gi];
+        if (!group_seen(g, v))
+            continue;
         for (size_t k = 0; k < g->n_ranking; k++) {
+            if (!sees(v->provider, g->ranking[k].provider))
+                continue;
             const cj_invite *v = &g->ranking[k];
             cj_buf_csv(&b, g->id);
             cj_buf_puts(&b, ",");
@@ -157,13 +195,14 @@ static char *render_csv(const cj_round *r, const cj_selection *sel, size_t *len)
 }
 
 char *cj_shortlist_render(const cj_round *r, const cj_selection *sel, cj_out_format fmt,
-                          size_t *len) {
+                          const bool *see_school, const bool *see_provider, size_t *len) {
+    seen v = {see_school, see_provider};
     switch (fmt) {
     case CJ_OUT_MD:
-        return render_md(r, sel, len);
+        return render_md(r, sel, &v, len);
     case CJ_OUT_CSV:
-        return render_csv(r, sel, len);
+        return render_csv(r, sel, &v, len);
     default:
-        return render_json(r, sel, len);
+        return render_json(r, sel, &v, len);
     }
 }

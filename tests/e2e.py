@@ -753,6 +753,87 @@ def comparison_lists_changes():
     assert run("compare", a, tiny).returncode == 65  # a round is not a plan
 
 
+# -- views per role -----------------------------------------------------------
+
+def leaks(text, forbidden):
+    """The forbidden names (exact) and ids (whole words) that occur in text."""
+    found = []
+    for kind, value in forbidden:
+        pattern = re.escape(value) if kind == "name" else r"(?<![\w.-])" + re.escape(value) + r"(?![\w.-])"
+        if re.search(pattern, text):
+            found.append(value)
+    return found
+
+
+def outputs_for(audience):
+    texts = []
+    for fmt in ("json", "md", "csv", "html"):
+        p = run("solve", EXAMPLE, "--format", fmt, "--audience", audience)
+        assert p.returncode == 0, (audience, fmt, p.stderr)
+        texts.append(p.stdout)
+    for fmt in ("json", "md", "csv"):
+        p = run("shortlist", EXAMPLE, "--format", fmt, "--audience", audience)
+        assert p.returncode == 0, (audience, fmt, p.stderr)
+        texts.append(p.stdout)
+    p = run("alternatives", EXAMPLE, "-k", "2", "--audience", audience)
+    assert p.returncode == 0, p.stderr
+    texts.append(p.stdout)
+    return texts
+
+
+@test
+def school_view_shows_nothing_of_other_schools_or_providers():
+    r = json.load(open(EXAMPLE))
+    sl = json.loads(run("shortlist", EXAMPLE).stdout)
+    _, plan = solve(EXAMPLE)
+    for school in r["schools"]:
+        sid = school["id"]
+        mine = set(next(x["shortlist"] for x in sl["schools"] if x["id"] == sid))
+        mine |= {a["provider"] for s in plan["schools"] if s["id"] == sid
+                 for a in s["assignments"]}
+        forbidden = [("name", s["name"]) for s in r["schools"] if s["id"] != sid]
+        forbidden += [("id", s["id"]) for s in r["schools"] if s["id"] != sid]
+        forbidden += [("name", p["name"]) for p in r["providers"] if p["id"] not in mine]
+        forbidden += [("id", p["id"]) for p in r["providers"] if p["id"] not in mine]
+        for text in outputs_for(f"school:{sid}"):
+            assert not leaks(text, forbidden), (sid, leaks(text, forbidden))
+        view = json.loads(run("solve", EXAMPLE, "--audience", f"school:{sid}").stdout)
+        assert [s["id"] for s in view["schools"]] == [sid]
+        assert view["schools"][0]["assignments"] == next(
+            s["assignments"] for s in plan["schools"] if s["id"] == sid)
+
+
+@test
+def provider_view_shows_only_its_own_assignments_and_scores():
+    r = json.load(open(EXAMPLE))
+    for prov in r["providers"]:
+        pid = prov["id"]
+        scored = {x["school"] for x in r["scores"] if x["provider"] == pid}
+        forbidden = [("name", p["name"]) for p in r["providers"] if p["id"] != pid]
+        forbidden += [("id", p["id"]) for p in r["providers"] if p["id"] != pid]
+        forbidden += [("name", s["name"]) for s in r["schools"] if s["id"] not in scored]
+        forbidden += [("id", s["id"]) for s in r["schools"] if s["id"] not in scored]
+        for text in outputs_for(f"provider:{pid}"):
+            assert not leaks(text, forbidden), (pid, leaks(text, forbidden))
+        view = json.loads(run("solve", EXAMPLE, "--audience", f"provider:{pid}").stdout)
+        assert all(a["provider"] == pid for s in view["schools"] for a in s["assignments"])
+        assert [p["id"] for p in view["providers"]] == [pid]
+
+
+@test
+def audience_errors():
+    p = run("solve", EXAMPLE, "--audience", "school:nowhere")
+    assert p.returncode == 65 and "unknown school" in p.stderr and p.stdout == ""
+    p = run("solve", EXAMPLE, "--audience", "everyone")
+    assert p.returncode == 65 and "use procurement, school:ID or provider:ID" in p.stderr
+    pf = os.path.join(TMP, "hp.json")
+    run("solve", EXAMPLE, "-o", pf)
+    p = run("reasons", EXAMPLE, pf, "--audience", "provider:duin")
+    assert p.returncode == 65
+    p = run("reasons", EXAMPLE, pf, "--audience", "school:horizon")
+    assert p.returncode == 0 and "## SBO Horizon" in p.stdout and "SBO De Vuurtoren" not in p.stdout
+
+
 def main():
     passed = failed = 0
     for t in TESTS:

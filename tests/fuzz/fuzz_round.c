@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (cj_round_parse((const char *)data, size, &r, &e) == CJ_OK) {
         cj_selection *sel = cj_selection_new(r);
         size_t n;
-        char *text = sel ? cj_shortlist_render(r, sel, CJ_OUT_MD, &n) : NULL;
+        char *text = sel ? cj_shortlist_render(r, sel, CJ_OUT_MD, NULL, NULL, &n) : NULL;
         free(text);
         cj_selection_free(sel);
     }
