@@ -119,7 +119,8 @@ static bool build_groups(const cj_round *r, cj_selection *sel) {
         x->schools = malloc((x->n_schools ? x->n_schools : 1) * sizeof(int));
         if (!x->schools)
             return false;
-        memcpy(x->schools, r->groups[g].schools.idx, x->n_schools * sizeof(int));
+        if (x->n_schools) /* an empty list has no index array at all */
+            memcpy(x->schools, r->groups[g].schools.idx, x->n_schools * sizeof(int));
     }
     size_t g = r->n_groups;
     for (size_t s = 0; s < r->n_schools; s++) {

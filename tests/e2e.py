@@ -36,9 +36,13 @@ def test(fn):
     return fn
 
 
+# CJOS_WRAP runs every cjos under a tool, e.g. valgrind (see docs/reliability.md)
+WRAP = os.environ.get("CJOS_WRAP", "").split()
+
+
 def run(*args, stdin=None):
-    return subprocess.run([CJOS, *args], capture_output=True, text=True, input=stdin,
-                          timeout=120)
+    return subprocess.run([*WRAP, CJOS, *args], capture_output=True, text=True, input=stdin,
+                          timeout=600)
 
 
 def solve(path, *extra):
@@ -387,6 +391,8 @@ def time_limit_is_accepted_and_reported():
 
 @test
 def time_limit_stops_with_a_feasible_plan_and_its_gap():
+    if WRAP:
+        return  # a tool's slowdown makes the outcome of a time limit a matter of luck
     # a synthetic round GLPK cannot prove within seconds, but finds plans for
     f = os.path.join(TMP, "g100.json")
     subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "100",
@@ -421,7 +427,7 @@ def exported_models_give_the_same_optimum_in_cbc():
 @test
 def verbose_shows_glpk_and_default_is_silent():
     quiet = run("solve", EXAMPLE, "-o", os.path.join(TMP, "q.json"))
-    assert quiet.stderr == "" and quiet.stdout == ""
+    assert quiet.stdout == "" and (quiet.stderr == "" or WRAP)
     loud = run("solve", EXAMPLE, "-o", os.path.join(TMP, "q.json"), "--verbose")
     assert "mip =" in loud.stderr, loud.stderr
 
