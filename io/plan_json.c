@@ -146,6 +146,7 @@ static json_t *diagnosis_json(const cj_plan *p) {
         const cj_diagnosis *d = &p->diagnosis[i];
         json_t *o = json_object();
         put(o, "rule", json_string(d->rule));
+        put(o, "kind", json_string(d->change ? "change" : "cause"));
         put(o, "subject", str(d->subject));
         put(o, "message", json_string(d->message));
         put(o, "need", num(d->need));

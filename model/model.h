@@ -297,6 +297,7 @@ typedef struct {
     char *subject; /* the school, cluster or provider id, or NULL */
     char *message;
     double need, have; /* the amounts the message speaks of, NaN if none */
+    bool change;       /* a change that would make a plan exist (else a cause) */
 } cj_diagnosis;
 
 /*

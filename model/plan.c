@@ -73,6 +73,7 @@ bool cj_plan_diagnose(cj_plan *p, const char *rule, const char *subject, double 
     d->message = cj_strdup(buf);
     d->need = need;
     d->have = have;
+    d->change = false;
     if (!d->rule || !d->message) {
         free(d->rule);
         free(d->subject);

@@ -94,7 +94,8 @@ static bool columns(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     char name[64];
     for (size_t i = 0; i < sel->n_pairs; i++) {
         const cj_pair *pa = &sel->pairs[i];
-        double U = cj_pair_upper(r, pa->provider, pa->school);
+        /* elastic: no bound that a relaxable row also makes, so the rows decide */
+        double U = lp->elastic ? 1000 : cj_pair_upper(r, pa->provider, pa->school);
         int y = glp_add_cols(P, 1), f = glp_add_cols(P, 1);
         lp->ycol[i] = y;
         lp->fcol[i] = f;

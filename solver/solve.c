@@ -214,6 +214,9 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solv
         } else
             code = run(lp, r, sel, opt, careful, plan, errs);
     }
+    /* no plan: what is the smallest change that gives one? */
+    if (code == CJ_OK && plan->status == CJ_PLAN_INFEASIBLE && plan->n_cols > 0)
+        cj_diagnose_elastic(r, sel, opt, plan);
     if (code == CJ_OK && plan->status == CJ_PLAN_INFEASIBLE && plan->n_diagnosis == 0)
         cj_plan_diagnose(plan, "model", NULL, NAN, NAN,
                          "no plan meets every rule at once, although no single school, "

@@ -13,6 +13,9 @@ typedef struct {
     size_t n_u;
     int *ucol, *u_school, *u_exp; /* soft coverage slacks */
     double q;                     /* FTE step, 0 when continuous */
+    /* elastic (diagnosis) model: FTE bounded only loosely, so that amounts,
+     * capacities and FTE ranges can give way through their rows' slacks */
+    bool elastic;
 } cj_lp;
 
 /*
@@ -23,6 +26,13 @@ typedef struct {
 bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                  const cj_solve_options *opt);
 void cj_lp_free(cj_lp *lp);
+
+/* After an infeasible solve: builds the elastic model (every rule family with
+ * penalised slacks), solves for the smallest change, and adds it to the
+ * plan's diagnosis in words.  Runs under the caller's GLPK guard.  Returns
+ * the number of changes said. */
+size_t cj_diagnose_elastic(const cj_round *r, const cj_selection *sel,
+                           const cj_solve_options *opt, cj_plan *plan);
 
 /* Writes the problem as LP or free MPS (with OBJSENSE MAX) through a temporary
  * file renamed into place; false with a finding on failure. */

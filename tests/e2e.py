@@ -246,7 +246,7 @@ DIAGNOSES = {
     "infeasible-no-provider.json": ("C1", "school 'keerkring' has no eligible provider"),
     "infeasible-expertise.json": ("C8", "needs expertise 'lvb', but no eligible provider"),
     "infeasible-cluster.json": ("C3", "cluster 'sbo' needs at least 3.5 FTE"),
-    "infeasible-combined.json": ("model", "no plan meets every rule at once"),
+    "infeasible-combined.json": ("C7", "let provider 'veen' work at 2 schools"),
 }
 
 
@@ -269,6 +269,47 @@ def glpk_failure_is_caught_and_solved_without_cover_cuts():
     p, plan = solve(os.path.join(DATA, "glpk-cover-cuts.json"))
     assert p.returncode == 0 and plan["status"] == "optimal", p.stderr
     assert plan["solver"]["settings"] == "no-cover-cuts"
+
+
+def edited(name, edit):
+    r = json.load(open(os.path.join(DATA, name)))
+    edit(r)
+    f = os.path.join(TMP, "edited-" + name)
+    json.dump(r, open(f, "w"))
+    return solve(f)[1]["status"]
+
+
+@test
+def diagnosis_gives_the_smallest_change_and_it_works():
+    _, plan = solve(os.path.join(DATA, "infeasible-cluster.json"))
+    changes = [d for d in plan["diagnosis"] if d["kind"] == "change"]
+    lower = next(d for d in changes if d["rule"] == "C3")
+    assert lower["subject"] == "sbo" and lower["have"] == 1.5, lower
+    assert "lower the FTE minimum of cluster 'sbo' to 1.5 FTE" in lower["message"]
+    amount = next(d for d in changes if d["rule"] == "C5")
+    assert amount["message"].startswith("or instead: raise the annual amount of school "
+                                        "'horizon' by 194500")
+    cap = next(d for d in changes if d["rule"] == "C7")
+    assert cap["subject"] == "duin" and math.isclose(cap["have"], 1.5)
+
+    def minimum(v):
+        return lambda r: r["clusters"][0].update(fte={"min": v, "max": 4})
+    # the fix works, and it is the smallest: a little less does not
+    assert edited("infeasible-cluster.json", minimum(1.5)) == "optimal"
+    assert edited("infeasible-cluster.json", minimum(1.6)) == "infeasible"
+
+    def means(extra):
+        def edit(r):
+            r["schools"][0]["annual_amount"] += extra
+            r["providers"][0]["fte_capacity"] = 1.5
+        return edit
+    assert edited("infeasible-cluster.json", means(194500)) == "optimal"
+    assert edited("infeasible-cluster.json", means(194400)) == "infeasible"
+    _, plan = solve(os.path.join(DATA, "infeasible-combined.json"))
+    fix = [d for d in plan["diagnosis"] if d["kind"] == "change"]
+    assert [(d["rule"], d["subject"], d["have"]) for d in fix] == [("C7", "veen", 2)]
+    assert edited("infeasible-combined.json",
+                  lambda r: r["providers"][1].update(max_schools=2)) == "optimal"
 
 
 @test

@@ -66,7 +66,7 @@ static void diagnoses_without_solver(void **state) {
     cj_round *r;
     cj_plan *p = solve_file("infeasible-no-provider.json", &r, NULL);
     assert_int_equal(p->status, CJ_PLAN_INFEASIBLE);
-    assert_int_equal(p->n_diagnosis, 3);
+    assert_true(p->n_diagnosis >= 3);
     assert_string_equal(p->diagnosis[0].rule, "C1");
     assert_string_equal(p->diagnosis[0].subject, "keerkring");
     assert_string_equal(p->diagnosis[2].rule, "C3");
@@ -76,7 +76,9 @@ static void diagnoses_without_solver(void **state) {
     cj_plan_free(p);
     cj_round_free(r);
     p = solve_file("infeasible-cluster.json", &r, NULL);
-    assert_int_equal(p->n_diagnosis, 1);
+    assert_int_equal(p->n_diagnosis, 4); /* the cause, then the changes */
+    assert_false(p->diagnosis[0].change);
+    assert_true(p->diagnosis[1].change);
     /* horizon can buy 150000 / 95000 of the cheapest provider: 1.5789... */
     assert_true(fabs(p->diagnosis[0].have - 150000.0 / 95000) < 1e-9);
     cj_plan_free(p);
@@ -88,8 +90,12 @@ static void infeasible_only_together(void **state) {
     cj_round *r;
     cj_plan *p = solve_file("infeasible-combined.json", &r, NULL);
     assert_int_equal(p->status, CJ_PLAN_INFEASIBLE);
+    /* no single rule is impossible alone: the elastic model names the change */
     assert_int_equal(p->n_diagnosis, 1);
-    assert_string_equal(p->diagnosis[0].rule, "model");
+    assert_string_equal(p->diagnosis[0].rule, "C7");
+    assert_string_equal(p->diagnosis[0].subject, "veen");
+    assert_true(p->diagnosis[0].change);
+    assert_true(p->diagnosis[0].need == 1 && p->diagnosis[0].have == 2);
     cj_plan_free(p);
     cj_round_free(r);
 }
