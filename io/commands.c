@@ -56,12 +56,31 @@ static cj_code emit(const cj_command *c, char *text, size_t len, cj_errors *errs
     return code;
 }
 
-cj_code cj_command_validate(const cj_command *c, cj_errors *errs) {
+cj_code cj_command_validate(const cj_command *c, cj_plan_status *status, cj_errors *errs) {
     cj_loaded L;
+    *status = CJ_PLAN_OPTIMAL;
     cj_code code = cj_load(c, false, &L, errs);
     if (code == CJ_OK)
         cj_errors_copy(errs, &L.sel->warnings);
+    cj_plan *plan = NULL;
+    if (code == CJ_OK && c->deep && (code = cj_solve(L.round, L.sel, &c->solve, &plan, errs)) ==
+                                        CJ_OK) {
+        *status = plan->status;
+        /* the diagnosis as findings: what cannot hold, then what would help */
+        for (size_t i = 0; i < plan->n_diagnosis; i++) {
+            const cj_diagnosis *d = &plan->diagnosis[i];
+            if (d->change) /* a note: what would help */
+                cj_errors_add(errs, CJ_OK, true, NULL, "%s: %s", d->rule, d->message);
+            else
+                cj_errors_add(errs, CJ_ERR_INPUT, false, NULL, "%s: no plan: %s", d->rule,
+                              d->message);
+        }
+        if (plan->status == CJ_PLAN_UNKNOWN)
+            cj_errors_add(errs, CJ_OK, true, NULL, "no plan found within the time limit");
+    }
+    cj_plan_free(plan);
     cj_loaded_free(&L);
+    /* an infeasible round is valid input: the exit code says "no plan" */
     return code;
 }
 

@@ -84,15 +84,18 @@ typedef struct {
     size_t k;
     /* who the output is for: "procurement" (NULL), "school:ID", "provider:ID" */
     const char *audience;
+    /* validate: also solve, and say why when no plan exists */
+    bool deep;
 } cj_command;
 
 /*
- * The commands, from file to file.  Each returns CJ_OK or the code of the
+ * The commands, from file to file.  `validate` with `deep` also solves the
+ * round and sets *status (else *status is CJ_PLAN_OPTIMAL).  Each returns CJ_OK or the code of the
  * failure, and leaves every finding (errors and warnings, in order) in
  * `errs` for the caller to print.  Nothing is written unless the input is
  * valid.
  */
-cj_code cj_command_validate(const cj_command *c, cj_errors *errs);
+cj_code cj_command_validate(const cj_command *c, cj_plan_status *status, cj_errors *errs);
 /* Also sets *status to the plan's status when a plan was written. */
 cj_code cj_command_solve(const cj_command *c, cj_plan_status *status, cj_errors *errs);
 cj_code cj_command_shortlist(const cj_command *c, cj_errors *errs);

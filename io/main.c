@@ -62,7 +62,10 @@ static const char *const usage_validate =
     "Checks the round against the cjos-round/1 format and prints every error as\n"
     "FILE:LINE:COL: error: $.path: message. Exit 0 when valid, 65 when not.\n"
     "Warnings (such as an incumbent that is not eligible) do not fail.\n"
-    "\n" COMMON_OPTS;
+    "\n"
+    "      --deep             also solve the round; when no plan exists, say why and\n"
+    "                         what smallest change would give one (exit 1)\n"
+    "  -t, --time-limit SECS  for --deep (default 600, 0 for none)\n" COMMON_OPTS;
 
 static const char *const usage_solve =
     "usage: cjos solve [OPTIONS] ROUND.json\n"
@@ -149,7 +152,16 @@ static const char *const usage_compare =
     "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md, csv or html\n"
     "      --lang LANG        labels of the HTML report: nl (default) or en\n" COMMON_OPTS;
 
-enum { OPT_LP = 256, OPT_MPS, OPT_MAX_INPUT, OPT_SEP, OPT_IN_PLACE, OPT_LANG, OPT_AUDIENCE };
+enum {
+    OPT_LP = 256,
+    OPT_MPS,
+    OPT_MAX_INPUT,
+    OPT_SEP,
+    OPT_IN_PLACE,
+    OPT_LANG,
+    OPT_AUDIENCE,
+    OPT_DEEP
+};
 
 static const struct option long_opts[] = {
     {"output", required_argument, NULL, 'o'},    {"format", required_argument, NULL, 'f'},
@@ -161,6 +173,7 @@ static const struct option long_opts[] = {
     {"school", required_argument, NULL, 's'},    {"choose", required_argument, NULL, 'c'},
     {"exclude", required_argument, NULL, 'x'},   {"lang", required_argument, NULL, OPT_LANG},
     {"audience", required_argument, NULL, OPT_AUDIENCE},
+    {"deep", no_argument, NULL, OPT_DEEP},
     {"verbose", no_argument, NULL, 'v'},         {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
 
@@ -183,7 +196,7 @@ static const struct {
     command cmd;
     int files; /* positional arguments */
 } commands[] = {
-    {"validate", NULL, usage_validate, "M", VALIDATE, 1},
+    {"validate", NULL, usage_validate, "MDt", VALIDATE, 1},
     {"solve", NULL, usage_solve, "oftvqLMGA", SOLVE, 1},
     {"shortlist", NULL, usage_shortlist, "ofMA", SHORTLIST, 1},
     {"scores", "template", usage_scores, "oMS", TEMPLATE, 1},
@@ -285,6 +298,8 @@ static char spelled(int ch) {
         return 'G';
     case OPT_AUDIENCE:
         return 'A';
+    case OPT_DEEP:
+        return 'D';
     default:
         return (char)ch;
     }
@@ -416,6 +431,9 @@ int main(int argc, char **argv) {
         case OPT_AUDIENCE:
             c.audience = optarg;
             break;
+        case OPT_DEEP:
+            c.deep = true;
+            break;
         case OPT_LANG:
             if (strcmp(optarg, "nl") != 0 && strcmp(optarg, "en") != 0)
                 rc = usage_error(name, "unknown language '%s': use nl or en", optarg);
@@ -476,13 +494,14 @@ int main(int argc, char **argv) {
         code = cj_command_compare(&c, &errs);
         break;
     default:
-        code = cj_command_validate(&c, &errs);
+        code = cj_command_validate(&c, &status, &errs);
     }
     print_findings(c.input, &errs, !quiet);
     cj_errors_clear(&errs);
     free(choose);
     free(exclude);
-    if (code == CJ_OK && cmd == SOLVE && status != CJ_PLAN_OPTIMAL && status != CJ_PLAN_FEASIBLE)
+    if (code == CJ_OK && (cmd == SOLVE || cmd == VALIDATE) && status != CJ_PLAN_OPTIMAL &&
+        status != CJ_PLAN_FEASIBLE)
         return EXIT_NO_PLAN;
     return exit_code(code);
 }

@@ -313,6 +313,20 @@ def diagnosis_gives_the_smallest_change_and_it_works():
 
 
 @test
+def validate_deep_says_why_there_is_no_plan():
+    p = run("validate", "--deep", os.path.join(DATA, "infeasible-cluster.json"))
+    assert p.returncode == 1, p.returncode
+    lines = p.stderr.splitlines()
+    assert any(": error: C3: no plan: cluster 'sbo' needs at least 3.5 FTE" in ln
+               for ln in lines), p.stderr
+    assert any(": note: C3: lower the FTE minimum of cluster 'sbo' to 1.5 FTE" in ln
+               for ln in lines), p.stderr
+    p = run("validate", "--deep", EXAMPLE)
+    assert p.returncode == 0 and p.stderr == ""
+    assert run("validate", os.path.join(DATA, "infeasible-cluster.json")).returncode == 0
+
+
+@test
 def incumbent_not_eligible_is_a_warning():
     f = os.path.join(DATA, "warn-incumbent.json")
     p = run("validate", f)
