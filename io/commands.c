@@ -46,7 +46,7 @@ void cj_loaded_free(cj_loaded *l) {
     *l = (cj_loaded){0};
 }
 
-static cj_code emit(const cj_command *c, char *text, size_t len, cj_errors *errs) {
+cj_code cj_emit(const cj_command *c, char *text, size_t len, cj_errors *errs) {
     if (!text) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
@@ -120,7 +120,7 @@ cj_code cj_command_solve(const cj_command *c, cj_plan_status *status, cj_errors 
             code = errs->v[errs->n - 1].code; /* the audience could not be served */
         } else {
             cj_errors_move(errs, &plan->warnings);
-            code = emit(c, text, len, errs);
+            code = cj_emit(c, text, len, errs);
         }
         *status = plan->status;
     }
@@ -139,7 +139,7 @@ cj_code cj_command_shortlist(const cj_command *c, cj_errors *errs) {
     if (code == CJ_OK) {
         size_t len = 0;
         char *text = cj_shortlist_render(L.round, L.sel, c->format, a.school, a.provider, &len);
-        code = emit(c, text, len, errs);
+        code = cj_emit(c, text, len, errs);
     }
     cj_audience_free(&a);
     cj_loaded_free(&L);
@@ -226,7 +226,7 @@ cj_code cj_command_reasons(const cj_command *c, cj_errors *errs) {
     if (code == CJ_OK) {
         char *text =
             cj_reasons_render(r, sel, plan, prices, n_prices, only, a.provider, c->lang, &len);
-        code = emit(c, text, len, errs);
+        code = cj_emit(c, text, len, errs);
     }
     cj_audience_free(&a);
     free(prices);
@@ -315,7 +315,7 @@ cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs) {
         size_t len = 0;
         char *text = cj_alternatives_render(L.round, plans, n, k, school, &meta, c->format,
                                             c->lang, &len);
-        code = emit(c, text, len, errs);
+        code = cj_emit(c, text, len, errs);
     }
     for (size_t i = 0; i < k && plans && used; i++) {
         cj_plan_free(plans[i]);
@@ -372,7 +372,7 @@ cj_code cj_command_compare(const cj_command *c, cj_errors *errs) {
         size_t len = 0;
         char *text = cmp ? cj_compare_render(cmp, c->format, c->lang, &len) : NULL;
         json_decref(cmp);
-        code = emit(c, text, len, errs);
+        code = cj_emit(c, text, len, errs);
     }
     json_decref(a);
     json_decref(b);

@@ -86,6 +86,11 @@ typedef struct {
     const char *audience;
     /* validate: also solve, and say why when no plan exists */
     bool deep;
+    /* whatif: the --vary specs, an SVG chart to write, progress reports */
+    const char **vary;
+    size_t n_vary;
+    const char *chart;
+    void (*progress)(size_t done, size_t total);
 } cj_command;
 
 /*
@@ -110,6 +115,8 @@ cj_code cj_command_decide(const cj_command *c, cj_errors *errs);
 cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs);
 /* Compares the plans `input` (A) and `plan` (B). */
 cj_code cj_command_compare(const cj_command *c, cj_errors *errs);
+/* A what-if sweep over the --vary grid (docs/whatif.md). */
+cj_code cj_command_whatif(const cj_command *c, cj_errors *errs);
 /* Explains a plan school by school, in Dutch or English. */
 cj_code cj_command_reasons(const cj_command *c, cj_errors *errs);
 

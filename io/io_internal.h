@@ -110,6 +110,9 @@ typedef struct {
 cj_code cj_load(const cj_command *c, bool keep_text, cj_loaded *out, cj_errors *errs);
 void cj_loaded_free(cj_loaded *l);
 
+/* Writes a command's output (consumes `text`; NULL means out of memory). */
+cj_code cj_emit(const cj_command *c, char *text, size_t len, cj_errors *errs);
+
 /* A jansson value as indented text with a final newline (15 significant
  * digits, keys in insertion order); consumes `json`.  NULL when out of memory. */
 char *cj_json_text(struct json_t *json, size_t *len);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef CJOS_VERSION
 #define CJOS_VERSION "0"
@@ -39,6 +40,7 @@ static const char *const usage_main =
     "  reasons          explain a plan school by school (award reasons)\n"
     "  alternatives     the K best plans that really differ\n"
     "  compare          two plans school by school\n"
+    "  whatif           a sweep over FTE estimates, amounts, capacities, policy\n"
     "\n"
     "options:\n"
     "  -h, --help     show this help, or a command's with 'cjos COMMAND --help'\n"
@@ -152,6 +154,23 @@ static const char *const usage_compare =
     "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md, csv or html\n"
     "      --lang LANG        labels of the HTML report: nl (default) or en\n" COMMON_OPTS;
 
+static const char *const usage_whatif =
+    "usage: cjos whatif [OPTIONS] ROUND.json --vary PATH=FROM:TO:STEP [--vary ...]\n"
+    "\n"
+    "Solves the round for every combination of the varied numbers and lists, per\n"
+    "scenario, its status, objective, total FTE and cost, and the schools whose\n"
+    "providers change against the plan of the round as it is. PATH is one of\n"
+    "clusters.ID.fte.min|fte.max|annual_amount, schools.ID.annual_amount|fte.min|\n"
+    "fte.max|providers.min|providers.max, providers.ID.fte_capacity|cost_per_fte|\n"
+    "max_schools, policy.providers_per_school.min|max, policy.min_fte_per_assignment,\n"
+    "policy.interview_weight, policy.continuity_bonus, policy.coverage_penalty.\n"
+    "\n"
+    "      --vary SPEC        e.g. clusters.c4.fte.max=3:4:0.25 (at most 10000 scenarios)\n"
+    OUTPUT_OPT "  -f, --format FORMAT    json (default), md or csv\n"
+    "      --chart FILE.svg   the objective and total FTE against the varied number\n"
+    "      --lang LANG        labels of the chart: nl (default) or en\n"
+    "  -t, --time-limit SECS  per scenario (default 600, 0 for none)\n" COMMON_OPTS;
+
 enum {
     OPT_LP = 256,
     OPT_MPS,
@@ -160,7 +179,9 @@ enum {
     OPT_IN_PLACE,
     OPT_LANG,
     OPT_AUDIENCE,
-    OPT_DEEP
+    OPT_DEEP,
+    OPT_VARY,
+    OPT_CHART
 };
 
 static const struct option long_opts[] = {
@@ -174,6 +195,8 @@ static const struct option long_opts[] = {
     {"exclude", required_argument, NULL, 'x'},   {"lang", required_argument, NULL, OPT_LANG},
     {"audience", required_argument, NULL, OPT_AUDIENCE},
     {"deep", no_argument, NULL, OPT_DEEP},
+    {"vary", required_argument, NULL, OPT_VARY},
+    {"chart", required_argument, NULL, OPT_CHART},
     {"verbose", no_argument, NULL, 'v'},         {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
 
@@ -186,7 +209,8 @@ typedef enum {
     DECIDE,
     REASONS,
     ALTERNATIVES,
-    COMPARE
+    COMPARE,
+    WHATIF
 } command;
 
 /* Which options each command takes, as the letters of its short options and
@@ -205,6 +229,7 @@ static const struct {
     {"reasons", NULL, usage_reasons, "soMGA", REASONS, 2},
     {"alternatives", NULL, usage_alternatives, "ksoftMGA", ALTERNATIVES, 1},
     {"compare", NULL, usage_compare, "ofMG", COMPARE, 2},
+    {"whatif", NULL, usage_whatif, "oftMWCG", WHATIF, 1},
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
@@ -259,6 +284,11 @@ static void print_findings(const char *file, const cj_errors *errs, bool warning
     }
 }
 
+/* Progress of a long command, on a terminal only. */
+static void progress(size_t done, size_t total) {
+    fprintf(stderr, "\rcjos: %zu of %zu%s", done, total, done == total ? "\n" : "");
+}
+
 static bool parse_format(const char *s, cj_out_format *f) {
     if (strcmp(s, "json") == 0)
         *f = CJ_OUT_JSON;
@@ -300,6 +330,10 @@ static char spelled(int ch) {
         return 'A';
     case OPT_DEEP:
         return 'D';
+    case OPT_VARY:
+        return 'W';
+    case OPT_CHART:
+        return 'C';
     default:
         return (char)ch;
     }
@@ -347,8 +381,12 @@ int main(int argc, char **argv) {
     bool quiet = false;
     const char **choose = calloc((size_t)argc, sizeof *choose);
     const char **exclude = calloc((size_t)argc, sizeof *exclude);
-    if (!choose || !exclude)
+    const char **vary = calloc((size_t)argc, sizeof *vary);
+    if (!choose || !exclude || !vary)
         return EXIT_SOFTWARE;
+    c.vary = vary;
+    if (isatty(STDERR_FILENO))
+        c.progress = progress;
     c.choose = choose;
     c.exclude = exclude;
     int sub_argc = argc - optind - skip;
@@ -434,6 +472,12 @@ int main(int argc, char **argv) {
         case OPT_DEEP:
             c.deep = true;
             break;
+        case OPT_VARY:
+            vary[c.n_vary++] = optarg;
+            break;
+        case OPT_CHART:
+            c.chart = optarg;
+            break;
         case OPT_LANG:
             if (strcmp(optarg, "nl") != 0 && strcmp(optarg, "en") != 0)
                 rc = usage_error(name, "unknown language '%s': use nl or en", optarg);
@@ -454,9 +498,12 @@ int main(int argc, char **argv) {
         rc = usage_error(name, "%s", "decide needs --school and at least one --choose or --exclude");
     if (rc < 0 && c.in_place && c.output)
         rc = usage_error(name, "%s", "give --in-place or --output, not both");
+    if (rc < 0 && cmd == WHATIF && c.n_vary == 0)
+        rc = usage_error(name, "%s", "whatif needs at least one --vary PATH=FROM:TO:STEP");
     if (rc >= 0) {
         free(choose);
         free(exclude);
+        free(vary);
         return rc;
     }
     c.input = sub_argv[optind];
@@ -493,6 +540,9 @@ int main(int argc, char **argv) {
     case COMPARE:
         code = cj_command_compare(&c, &errs);
         break;
+    case WHATIF:
+        code = cj_command_whatif(&c, &errs);
+        break;
     default:
         code = cj_command_validate(&c, &status, &errs);
     }
@@ -500,6 +550,7 @@ int main(int argc, char **argv) {
     cj_errors_clear(&errs);
     free(choose);
     free(exclude);
+    free(vary);
     if (code == CJ_OK && (cmd == SOLVE || cmd == VALIDATE) && status != CJ_PLAN_OPTIMAL &&
         status != CJ_PLAN_FEASIBLE)
         return EXIT_NO_PLAN;

@@ -256,6 +256,16 @@ void cj_round_free(cj_round *r);
  */
 size_t cj_round_validate(cj_round *r, cj_errors *errs);
 
+/*
+ * Sets one number of a validated round by its path ("clusters.c4.fte.max",
+ * "schools.horizon.annual_amount", "providers.duin.fte_capacity",
+ * "policy.providers_per_school.max", ...; docs/whatif.md lists them).
+ * Returns false when the path names no such number (or a whole number gets
+ * a fraction); with `check_only` changes nothing.  Validate the round again
+ * before solving it.
+ */
+bool cj_round_set(cj_round *r, const char *path, double value, bool check_only);
+
 /* Index lookups by id; -1 when absent (validated rounds only). */
 int cj_round_school(const cj_round *r, const char *id);
 int cj_round_provider(const cj_round *r, const char *id);

@@ -814,6 +814,51 @@ def comparison_lists_changes():
     assert run("compare", a, tiny).returncode == 65  # a round is not a plan
 
 
+# -- what-if sweeps -----------------------------------------------------------
+
+@test
+def whatif_sweep_matches_separate_solves():
+    tiny = os.path.join(DATA, "tiny.json")
+    svg = os.path.join(TMP, "sweep.svg")
+    p = run("whatif", tiny, "--vary", "schools.horizon.annual_amount=100000:200000:25000",
+            "--vary", "providers.duin.fte_capacity=0.6:1.2:0.6", "--chart", svg)
+    assert p.returncode == 64 and "--chart draws one --vary" in p.stderr
+    p = run("whatif", tiny, "--vary", "schools.horizon.annual_amount=100000:200000:25000",
+            "--vary", "providers.duin.fte_capacity=0.6:1.2:0.6")
+    assert p.returncode == 0, p.stderr
+    sweep = json.loads(p.stdout)
+    assert len(sweep["scenarios"]) == 5 * 2
+    base = json.load(open(tiny))
+    for sc in sweep["scenarios"]:
+        r = json.loads(json.dumps(base))
+        r["schools"][0]["annual_amount"] = sc["values"]["schools.horizon.annual_amount"]
+        r["providers"][0]["fte_capacity"] = sc["values"]["providers.duin.fte_capacity"]
+        f = os.path.join(TMP, "scenario.json")
+        json.dump(r, open(f, "w"))
+        _, plan = solve(f)
+        assert plan["status"] == sc["status"], (sc, plan["status"])
+        if plan["objective"]:
+            assert math.isclose(plan["objective"]["value"], sc["objective"], abs_tol=1e-9)
+            assert math.isclose(plan["totals"]["fte"], sc["fte"], abs_tol=1e-9)
+            base_plan = solve(tiny)[1]
+            changed = [s["id"] for s, b in zip(plan["schools"], base_plan["schools"])
+                       if {a["provider"] for a in s["assignments"]} !=
+                       {a["provider"] for a in b["assignments"]}]
+            assert changed == sc["schools_changed"], (changed, sc)
+    p = run("whatif", tiny, "--vary", "clusters.sbo.fte.max=1.5:2.5:0.5", "--chart", svg,
+            "-f", "csv")
+    assert p.returncode == 0 and len(p.stdout.splitlines()) == 4
+    import xml.etree.ElementTree as ET
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg") and "resultaat (links)" in open(svg).read()
+    # a minimum above the maximum is an invalid scenario, said, not a crash
+    p = run("whatif", tiny, "--vary", "clusters.sbo.fte.min=1:3:1")
+    last = json.loads(p.stdout)["scenarios"][-1]
+    assert last["status"] == "invalid" and "greater than max" in last["why"]
+    for bad in ("nothing.here=1:2:1", "clusters.sbo.fte.max=2:1:1", "clusters.sbo.fte.max=1:2"):
+        assert run("whatif", tiny, "--vary", bad).returncode in (64, 65), bad
+
+
 # -- views per role -----------------------------------------------------------
 
 def leaks(text, forbidden):
