@@ -115,6 +115,8 @@ cj_code cj_command_decide(const cj_command *c, cj_errors *errs);
 cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs);
 /* Compares the plans `input` (A) and `plan` (B). */
 cj_code cj_command_compare(const cj_command *c, cj_errors *errs);
+/* The price of each binding rule and the tipping points (docs/whatif.md). */
+cj_code cj_command_explain(const cj_command *c, cj_errors *errs);
 /* A what-if sweep over the --vary grid (docs/whatif.md). */
 cj_code cj_command_whatif(const cj_command *c, cj_errors *errs);
 /* Explains a plan school by school, in Dutch or English. */

@@ -41,6 +41,7 @@ static const char *const usage_main =
     "  alternatives     the K best plans that really differ\n"
     "  compare          two plans school by school\n"
     "  whatif           a sweep over FTE estimates, amounts, capacities, policy\n"
+    "  explain          what each binding rule costs, and the tipping points\n"
     "\n"
     "options:\n"
     "  -h, --help     show this help, or a command's with 'cjos COMMAND --help'\n"
@@ -171,6 +172,18 @@ static const char *const usage_whatif =
     "      --lang LANG        labels of the chart: nl (default) or en\n"
     "  -t, --time-limit SECS  per scenario (default 600, 0 for none)\n" COMMON_OPTS;
 
+static const char *const usage_explain =
+    "usage: cjos explain [OPTIONS] ROUND.json\n"
+    "\n"
+    "For every rule that binds in the optimal plan (a cluster's FTE bound, an\n"
+    "amount, a capacity, a provider-count rule, required expertise, a decision,\n"
+    "the continuity requirement) the objective gained when it is relaxed by one\n"
+    "unit and when it is dropped, each by solving the round again; and per school\n"
+    "the tipping points: the smallest change of the written score of its weakest\n"
+    "provider (down) or its best provider left out (up) that changes its providers.\n"
+    "\n" OUTPUT_OPT "  -f, --format FORMAT    md (default) or json\n"
+    "  -t, --time-limit SECS  per solve (default 600, 0 for none)\n" COMMON_OPTS;
+
 enum {
     OPT_LP = 256,
     OPT_MPS,
@@ -210,7 +223,8 @@ typedef enum {
     REASONS,
     ALTERNATIVES,
     COMPARE,
-    WHATIF
+    WHATIF,
+    EXPLAIN
 } command;
 
 /* Which options each command takes, as the letters of its short options and
@@ -230,6 +244,7 @@ static const struct {
     {"alternatives", NULL, usage_alternatives, "ksoftMGA", ALTERNATIVES, 1},
     {"compare", NULL, usage_compare, "ofMG", COMPARE, 2},
     {"whatif", NULL, usage_whatif, "oftMWCG", WHATIF, 1},
+    {"explain", NULL, usage_explain, "oftM", EXPLAIN, 1},
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
@@ -377,6 +392,7 @@ int main(int argc, char **argv) {
     command cmd = commands[k].cmd;
 
     cj_command c = {0};
+    bool format_given = false;
     c.solve.time_limit = CJ_DEFAULT_TIME_LIMIT;
     bool quiet = false;
     const char **choose = calloc((size_t)argc, sizeof *choose);
@@ -418,6 +434,7 @@ int main(int argc, char **argv) {
             c.output = optarg;
             break;
         case 'f':
+            format_given = true;
             if (!parse_format(optarg, &c.format) || (c.format == CJ_OUT_HTML && cmd == SHORTLIST))
                 rc = usage_error(name, "unknown format '%s': use json, md or csv (or html for "
                                        "solve, alternatives and compare)", optarg);
@@ -507,6 +524,8 @@ int main(int argc, char **argv) {
         return rc;
     }
     c.input = sub_argv[optind];
+    if (cmd == EXPLAIN && !format_given)
+        c.format = CJ_OUT_MD; /* explanations are read by people first */
     if (files == 2) {
         c.sheet = sub_argv[optind + 1];
         c.plan = sub_argv[optind + 1];
@@ -542,6 +561,9 @@ int main(int argc, char **argv) {
         break;
     case WHATIF:
         code = cj_command_whatif(&c, &errs);
+        break;
+    case EXPLAIN:
+        code = cj_command_explain(&c, &errs);
         break;
     default:
         code = cj_command_validate(&c, &status, &errs);

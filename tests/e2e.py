@@ -859,6 +859,59 @@ def whatif_sweep_matches_separate_solves():
         assert run("whatif", tiny, "--vary", bad).returncode in (64, 65), bad
 
 
+@test
+def explain_prices_and_tipping_points_hold_on_resolve():
+    tiny = os.path.join(DATA, "tiny.json")
+    p = run("explain", tiny, "--format", "json")
+    assert p.returncode == 0, p.stderr
+    ex = json.loads(p.stdout)
+    z0 = ex["objective"]
+    edits = {
+        "school 'horizon': annual amount": lambda r, u: r["schools"][0].update(
+            annual_amount=r["schools"][0]["annual_amount"] + u),
+        "cluster 'c3': FTE maximum": lambda r, u: r["clusters"][1]["fte"].update(
+            max=r["clusters"][1]["fte"]["max"] + u),
+        "provider 'duin': FTE capacity": lambda r, u: r["providers"][0].update(
+            fte_capacity=r["providers"][0]["fte_capacity"] + u),
+    }
+    units = {"EUR 10,000": 10000, "FTE": 0.1}
+    seen = 0
+    for rule in ex["rules"]:
+        if rule["what"] not in edits:
+            continue
+        r = json.load(open(tiny))
+        edits[rule["what"]](r, units[rule["unit"]])
+        f = os.path.join(TMP, "priced.json")
+        json.dump(r, open(f, "w"))
+        _, plan = solve(f)
+        assert math.isclose(plan["objective"]["value"] - z0, rule["gain_per_unit"],
+                            abs_tol=1e-9), (rule, plan["objective"]["value"] - z0)
+        seen += 1
+    assert seen == 3, ex["rules"]
+
+    def providers_at(r, school):
+        f = os.path.join(TMP, "tipped.json")
+        json.dump(r, open(f, "w"))
+        _, plan = solve(f)
+        return {a["provider"] for a in plan["schools"][school]["assignments"]}
+    base = providers_at(json.load(open(tiny)), 1)
+    tip = next(t for t in ex["tipping_points"] if t["school"] == "keerkring" and t["in_plan"])
+    d = tip["written_change"]
+    assert d is not None and d < 0
+
+    def moved(delta):
+        r = json.load(open(tiny))
+        k = next(i for i, x in enumerate(r["scores"])
+                 if x["provider"] == tip["provider"] and x["school"] == "keerkring")
+        for t in r["scores"][k]["topics"]:
+            r["scores"][k]["topics"][t] += delta
+        return r
+    assert providers_at(moved(d), 1) != base      # the change tips the school
+    assert providers_at(moved(d + 0.02), 1) == base  # a little less does not
+    md = run("explain", tiny).stdout
+    assert md.startswith("# What each rule costs") and "## Tipping points" in md
+
+
 # -- views per role -----------------------------------------------------------
 
 def leaks(text, forbidden):
