@@ -136,9 +136,11 @@ static void say(const cj_round *r, glp_prob *P, const slack *s, double x, bool a
                          s->lower ? "lower" : "raise", s->lower ? "minimum" : "maximum",
                          s->family[1] == '3' ? "cluster" : "school", who, to, bound);
     else if (strcmp(s->family, "C5") == 0 || strcmp(s->family, "C6") == 0)
-        cj_plan_diagnose(plan, rule, who, bound, ceil(to),
+        /* whole euros, up, but not for solver noise of a millionth */
+        cj_plan_diagnose(plan, rule, who, bound, ceil(to - 1e-6),
                          "%sraise the annual amount of %s '%s' by %.0f (to %.0f)", lead,
-                         s->family[1] == '5' ? "school" : "cluster", who, ceil(x), ceil(to));
+                         s->family[1] == '5' ? "school" : "cluster", who, ceil(x - 1e-6),
+                         ceil(to - 1e-6));
     else if (strcmp(s->family, "C7cap") == 0)
         cj_plan_diagnose(plan, rule, who, bound, to,
                          "%sraise the FTE capacity of provider '%s' by %.4g to %.4g FTE", lead,

@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 
 import jsonschema
 
@@ -312,6 +313,40 @@ def diagnosis_gives_the_smallest_change_and_it_works():
                   lambda r: r["providers"][1].update(max_schools=2)) == "optimal"
 
 
+DIAGNOSIS_FAMILIES = [
+    # (what breaks the tiny round, the rule, the fix said as an edit that must work)
+    ("C4", lambda r: r["schools"][0].update(fte={"min": 2.0, "max": 2.0}),
+     "lower the FTE minimum of school 'horizon' to 1.5",
+     lambda r: r["schools"][0].update(fte={"min": 1.5, "max": 2.0})),
+    ("C6", lambda r: r["clusters"][0].update(annual_amount=50000),
+     "raise the annual amount of cluster 'sbo' by 45000 (to 95000)",
+     lambda r: r["clusters"][0].update(annual_amount=95000)),
+    ("C1", lambda r: r["schools"][1].update(providers={"min": 3, "max": 3}),
+     "lower the number of providers of school 'keerkring' to 2",
+     lambda r: r["schools"][1].update(providers={"min": 2, "max": 3})),
+    ("C8", lambda r: [p.update(expertise=["behaviour"]) for p in r["providers"]],
+     "let school 'keerkring' do without expertise 'lvb'",
+     lambda r: r["clusters"][1].update(required_expertise=[])),
+]
+
+
+@test
+def each_rule_family_gets_its_smallest_fix():
+    for rule, breaks, fix_text, fix in DIAGNOSIS_FAMILIES:
+        r = json.load(open(os.path.join(DATA, "tiny.json")))
+        breaks(r)
+        f = os.path.join(TMP, f"broken-{rule}.json")
+        json.dump(r, open(f, "w"))
+        p, plan = solve(f)
+        assert p.returncode == 1, (rule, p.returncode)
+        said = [d for d in plan["diagnosis"] if d["kind"] == "change" and d["rule"] == rule]
+        assert any(fix_text in d["message"] for d in said), (rule, plan["diagnosis"])
+        fix(r)
+        json.dump(r, open(f, "w"))
+        p, plan = solve(f)
+        assert p.returncode == 0 and plan["status"] == "optimal", (rule, plan["diagnosis"])
+
+
 @test
 def validate_deep_says_why_there_is_no_plan():
     p = run("validate", "--deep", os.path.join(DATA, "infeasible-cluster.json"))
@@ -363,6 +398,31 @@ def use_shortlist_restricts_the_plan():
     _, plan = solve(f)
     for s in plan["schools"]:
         assert {a["provider"] for a in s["assignments"]} <= allowed[s["id"]]
+
+
+@test
+def hostile_inputs_are_refused_quickly_with_a_position():
+    cases = {
+        "deep.json": "[" * 100000,
+        "huge.json": '{"format": "cjos-round/1", "x": 1e999}',
+        "bigint.json": '{"format": "cjos-round/1", "x": 123456789012345678901234567890}',
+        "utf8.json": b'{"format": "cjos-round/1", "round": {"id": "\xff\xfe"}}',
+        "nul.json": b'{"format": "cjos-round/1",\x00 "round": {"id": "x"}}',
+    }
+    r = json.load(open(os.path.join(DATA, "tiny.json")))
+    r["schools"] = [{"id": f"s{i}", "name": "S", "cluster": "sbo"} for i in range(100001)]
+    cases["many.json"] = json.dumps(r)
+    for name, text in cases.items():
+        f = os.path.join(TMP, name)
+        open(f, "wb").write(text if isinstance(text, bytes) else text.encode())
+        start = time.monotonic()
+        p = run("validate", f)
+        took = time.monotonic() - start
+        assert p.returncode == 65, (name, p.returncode, p.stderr[:200])
+        assert re.match(re.escape(f) + r":\d+:\d+: error: ", p.stderr), (name, p.stderr[:200])
+        assert len(p.stderr.splitlines()) <= 3, (name, p.stderr[:300])
+        print(f"  {name}: refused in {took:.2f} s") if os.environ.get("CJOS_E2E_TIMES") else None
+    assert "more than the limit of 100000" in run("validate", os.path.join(TMP, "many.json")).stderr
 
 
 # -- command line: usage, files, formats, models -----------------------------
