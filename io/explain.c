@@ -182,6 +182,10 @@ static void rule_prices(cj_round *r, const cj_command *c, const cj_plan *p, doub
         if (fabs(zd - z0) > 1e-9)
             add(P, "C10", "", z0, NAN, zd, "policy: continuity '%s'", "require");
     }
+    /* every change is undone; validate once more so the indices match again */
+    cj_errors e = {0};
+    cj_round_validate(r, &e);
+    cj_errors_clear(&e);
 }
 
 /* Adds `delta` to every topic mark of score entry k (written moves by delta). */

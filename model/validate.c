@@ -63,6 +63,8 @@ static cj_index *index_ids(V *v, const char *coll, size_t n, size_t stride, cons
 /* Resolves a list of references, reporting unknown and repeated ones. */
 static void resolve(V *v, const char *base, const char *key, cj_refs *x, const cj_index *ix,
                     const char *what) {
+    free(x->idx); /* validating again (what-if runs) resolves again */
+    x->idx = NULL;
     if (x->n == 0)
         return;
     x->idx = malloc(x->n * sizeof *x->idx);
