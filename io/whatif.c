@@ -3,9 +3,9 @@
  * (--vary PATH=FROM:TO:STEP), each scenario solved, and per scenario its
  * status, objective, total FTE and cost, and the schools whose providers
  * change against the base plan.  The round is read and validated once; each
- * scenario changes it in memory and the model is built from it again (GLPK
- * cannot re-solve a MIP with changed bounds from its last tree, so a rebuild
- * costs little next to the solve).
+ * scenario changes its numbers in memory, and the GLPK model, built at the
+ * first scenario, is changed (bounds, right-hand sides, coefficients) rather
+ * than built again (cj_sweep).
  */
 #include "io_internal.h"
 
@@ -86,8 +86,8 @@ static void totals(const cj_round *r, const cj_plan *p, double *fte, double *cos
 }
 
 /* Solves one scenario of the (already changed) round. */
-static cj_code run_one(cj_round *r, const cj_command *c, const cj_plan *base, scenario *sc,
-                       cj_errors *errs) {
+static cj_code run_one(cj_round *r, const cj_command *c, const cj_plan *base, cj_sweep *sw,
+                       scenario *sc, cj_errors *errs) {
     cj_errors e = {0};
     if (cj_round_validate(r, &e) > 0) {
         sc->invalid = true;
@@ -104,7 +104,7 @@ static cj_code run_one(cj_round *r, const cj_command *c, const cj_plan *base, sc
     cj_errors_clear(&e);
     cj_selection *sel = cj_selection_new(r);
     cj_plan *p = NULL;
-    cj_code code = sel ? cj_solve(r, sel, &c->solve, &p, errs) : CJ_ERR_NOMEM;
+    cj_code code = sel ? cj_sweep_solve(sw, r, sel, &c->solve, &p, errs) : CJ_ERR_NOMEM;
     if (code == CJ_OK) {
         sc->status = p->status;
         bool ok = p->status == CJ_PLAN_OPTIMAL || p->status == CJ_PLAN_FEASIBLE;
@@ -350,9 +350,11 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs) {
             totals(L.round, bp, &base.fte, &base.cost);
         }
     }
+    cj_sweep *sw = NULL;
     if (code == CJ_OK) {
         v = calloc(n, sizeof *v);
-        code = v ? CJ_OK : CJ_ERR_NOMEM;
+        sw = cj_sweep_new();
+        code = v && sw ? CJ_OK : CJ_ERR_NOMEM;
     }
     for (size_t i = 0; code == CJ_OK && i < n; i++) {
         v[i].values = calloc(na + 1, sizeof(double));
@@ -367,7 +369,7 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs) {
             v[i].values[a] = ax[a].from + (double)k * ax[a].step;
             cj_round_set(L.round, ax[a].path, v[i].values[a], false);
         }
-        code = run_one(L.round, c, bp, &v[i], errs);
+        code = run_one(L.round, c, bp, sw, &v[i], errs);
         if (c->progress)
             c->progress(i + 1, n);
     }
@@ -390,6 +392,7 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs) {
     }
     free(v);
     free(ax);
+    cj_sweep_free(sw);
     cj_plan_free(bp);
     cj_loaded_free(&L);
     return code;

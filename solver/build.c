@@ -58,10 +58,8 @@ static bool add(triplets *t, int row, int col, double v) {
     return true;
 }
 
-/* Adds a row with bounds lo..hi (either may be +-HUGE_VAL) and returns it. */
-static int row(glp_prob *P, const char *name, double lo, double hi) {
-    int i = glp_add_rows(P, 1);
-    glp_set_row_name(P, i, name);
+/* Bounds lo..hi of row i (either may be +-HUGE_VAL). */
+static void set_bounds(glp_prob *P, int i, double lo, double hi) {
     if (isinf(lo) && isinf(hi))
         glp_set_row_bnds(P, i, GLP_FR, 0, 0);
     else if (isinf(hi))
@@ -72,8 +70,19 @@ static int row(glp_prob *P, const char *name, double lo, double hi) {
         glp_set_row_bnds(P, i, GLP_FX, lo, lo);
     else
         glp_set_row_bnds(P, i, GLP_DB, lo, hi);
+}
+
+/* Adds a row with bounds lo..hi (either may be +-HUGE_VAL) and returns it. */
+static int row(glp_prob *P, const char *name, double lo, double hi) {
+    int i = glp_add_rows(P, 1);
+    glp_set_row_name(P, i, name);
+    set_bounds(P, i, lo, hi);
     return i;
 }
+
+/* A bound for a rule the round does not have, in a sweep model: far above
+ * anything, finite so that the exported model has no free rows. */
+#define NO_LIMIT 1e15
 
 /* FTE in the model's units: with a step q the column counts steps. */
 static double fte_coef(const cj_lp *lp) {
@@ -139,13 +148,15 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
         double m = pol->min_fte, ub = glp_get_col_ub(P, lp->fcol[i]);
         if (lp->q > 0)
             m = ceil(m / lp->q - 1e-9);
-        if (m > 0) {
+        if (m > 0 || lp->sweep) {
             snprintf(name, sizeof name, "C2min_s%d_p%d", pa->school + 1, pa->provider + 1);
             int k = row(P, name, 0, HUGE_VAL);
+            lp->c2min[i] = k;
             ok = add(t, k, lp->fcol[i], 1) && add(t, k, lp->ycol[i], -m);
         }
         snprintf(name, sizeof name, "C2max_s%d_p%d", pa->school + 1, pa->provider + 1);
         int k = row(P, name, -HUGE_VAL, 0);
+        lp->c2max[i] = k;
         ok = ok && add(t, k, lp->fcol[i], 1) && add(t, k, lp->ycol[i], -ub);
     }
 
@@ -162,18 +173,22 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
             int pmax = sc->providers.set ? sc->providers.max : pol->pps_max;
             snprintf(name, sizeof name, "C1_s%zu", s + 1);
             k = row(P, name, pmin, pmax);
+            lp->c1[s] = k;
             for (size_t i = a; ok && i < b; i++)
                 ok = add(t, k, lp->ycol[i], 1);
         }
-        if (a < b && sc->fte.set) {
+        if (a < b && (sc->fte.set || lp->sweep)) {
             snprintf(name, sizeof name, "C4_s%zu", s + 1);
-            k = row(P, name, sc->fte.min, sc->fte.max);
+            k = sc->fte.set ? row(P, name, sc->fte.min, sc->fte.max)
+                            : row(P, name, -HUGE_VAL, NO_LIMIT);
+            lp->c4[s] = k;
             for (size_t i = a; ok && i < b; i++)
                 ok = add(t, k, lp->fcol[i], q);
         }
-        if (a < b && sc->has_amount) {
+        if (a < b && (sc->has_amount || lp->sweep)) {
             snprintf(name, sizeof name, "C5_s%zu", s + 1);
-            k = row(P, name, -HUGE_VAL, sc->annual_amount);
+            k = row(P, name, -HUGE_VAL, sc->has_amount ? sc->annual_amount : NO_LIMIT);
+            lp->c5[s] = k;
             for (size_t i = a; ok && i < b; i++)
                 ok = add(t, k, lp->fcol[i],
                          q * r->providers[sel->pairs[i].provider].cost_per_fte);
@@ -214,9 +229,11 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
             if (!kf) {
                 snprintf(name, sizeof name, "C3_c%zu", c + 1);
                 kf = row(P, name, cl->fte.min, cl->fte.max);
-                if (cl->has_amount) {
+                lp->c3[c] = kf;
+                if (cl->has_amount || lp->sweep) {
                     snprintf(name, sizeof name, "C6_c%zu", c + 1);
-                    ka = row(P, name, -HUGE_VAL, cl->annual_amount);
+                    ka = row(P, name, -HUGE_VAL, cl->has_amount ? cl->annual_amount : NO_LIMIT);
+                    lp->c6[c] = ka;
                 }
             }
             ok = add(t, kf, lp->fcol[i], q);
@@ -226,26 +243,23 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
     }
 
     /* C7 per provider: capacity, and the number of schools */
-    int *cap_row = calloc(r->n_providers ? r->n_providers : 1, sizeof *cap_row);
-    int *cnt_row = calloc(r->n_providers ? r->n_providers : 1, sizeof *cnt_row);
-    ok = ok && cap_row && cnt_row;
+    int *cap_row = lp->c7cap, *cnt_row = lp->c7max;
     for (size_t i = 0; ok && i < sel->n_pairs; i++) {
         int p = sel->pairs[i].provider;
         const cj_provider *pr = &r->providers[p];
         if (!cap_row[p]) {
             snprintf(name, sizeof name, "C7cap_p%d", p + 1);
             cap_row[p] = row(P, name, -HUGE_VAL, pr->fte_capacity);
-            if (pr->has_max_schools) {
+            if (pr->has_max_schools || lp->sweep) {
                 snprintf(name, sizeof name, "C7max_p%d", p + 1);
-                cnt_row[p] = row(P, name, -HUGE_VAL, pr->max_schools);
+                cnt_row[p] = row(P, name, -HUGE_VAL,
+                                 pr->has_max_schools ? pr->max_schools : NO_LIMIT);
             }
         }
         ok = add(t, cap_row[p], lp->fcol[i], q);
         if (cnt_row[p])
             ok = ok && add(t, cnt_row[p], lp->ycol[i], 1);
     }
-    free(cap_row);
-    free(cnt_row);
     return ok;
 }
 
@@ -296,7 +310,18 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     lp->ucol = malloc((nu + 1) * sizeof *lp->ucol);
     lp->u_school = malloc((nu + 1) * sizeof *lp->u_school);
     lp->u_exp = malloc((nu + 1) * sizeof *lp->u_exp);
-    if (!lp->ycol || !lp->fcol || !lp->ucol || !lp->u_school || !lp->u_exp)
+    lp->c2min = calloc(sel->n_pairs + 1, sizeof(int));
+    lp->c2max = calloc(sel->n_pairs + 1, sizeof(int));
+    lp->c1 = calloc(r->n_schools + 1, sizeof(int));
+    lp->c4 = calloc(r->n_schools + 1, sizeof(int));
+    lp->c5 = calloc(r->n_schools + 1, sizeof(int));
+    lp->c3 = calloc(r->n_clusters + 1, sizeof(int));
+    lp->c6 = calloc(r->n_clusters + 1, sizeof(int));
+    lp->c7cap = calloc(r->n_providers + 1, sizeof(int));
+    lp->c7max = calloc(r->n_providers + 1, sizeof(int));
+    if (!lp->ycol || !lp->fcol || !lp->ucol || !lp->u_school || !lp->u_exp || !lp->c2min ||
+        !lp->c2max || !lp->c1 || !lp->c4 || !lp->c5 || !lp->c3 || !lp->c6 || !lp->c7cap ||
+        !lp->c7max)
         return false;
     lp->P = glp_create_prob();
     glp_set_prob_name(lp->P, r->id);
@@ -315,10 +340,84 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
 void cj_lp_free(cj_lp *lp) {
     if (lp->P)
         glp_delete_prob(lp->P);
-    free(lp->ycol);
-    free(lp->fcol);
-    free(lp->ucol);
-    free(lp->u_school);
-    free(lp->u_exp);
+    int *arrays[] = {lp->ycol, lp->fcol, lp->ucol, lp->u_school, lp->u_exp, lp->c2min,
+                     lp->c2max, lp->c1, lp->c4, lp->c5, lp->c3, lp->c6, lp->c7cap, lp->c7max};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
+        free(arrays[i]);
+    bool elastic = lp->elastic, sweep = lp->sweep;
     *lp = (cj_lp){0};
+    lp->elastic = elastic;
+    lp->sweep = sweep;
+}
+
+void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                  const cj_solve_options *opt) {
+    glp_prob *P = lp->P;
+    const cj_policy *pol = &r->policy;
+    double q = fte_coef(lp);
+    for (size_t i = 0; i < sel->n_pairs; i++) {
+        const cj_pair *pa = &sel->pairs[i];
+        double U = cj_pair_upper(r, pa->provider, pa->school);
+        double ub = lp->q > 0 ? floor(U / lp->q + 1e-6) : U;
+        bool fixed = pa->chosen || forced(opt, pa) ||
+                     (pol->continuity == CJ_CONT_REQUIRE && pa->incumbent);
+        glp_set_col_bnds(P, lp->ycol[i], fixed ? GLP_FX : GLP_DB, fixed ? 1 : 0, 1);
+        glp_set_col_bnds(P, lp->fcol[i], ub > 0 ? GLP_DB : GLP_FX, 0, ub > 0 ? ub : 0);
+        double obj = pa->score;
+        if (pa->incumbent && pol->continuity != CJ_CONT_NONE)
+            obj += pol->continuity_bonus;
+        glp_set_obj_coef(P, lp->fcol[i], obj * q);
+        double m = lp->q > 0 ? ceil(pol->min_fte / lp->q - 1e-9) : pol->min_fte;
+        int cols[3] = {0, lp->fcol[i], lp->ycol[i]}; /* GLPK counts from 1 */
+        double lo[3] = {0, 1, -m}, hi[3] = {0, 1, -ub};
+        if (lp->c2min[i])
+            glp_set_mat_row(P, lp->c2min[i], m > 0 ? 2 : 1, cols, lo);
+        glp_set_mat_row(P, lp->c2max[i], ub > 0 ? 2 : 1, cols, hi);
+    }
+    /* 1-based, as GLPK reads them */
+    int *cols = malloc((sel->n_pairs + 2) * sizeof *cols);
+    double *vals = malloc((sel->n_pairs + 2) * sizeof *vals);
+    for (size_t s = 0; cols && vals && s < r->n_schools; s++) {
+        const cj_school *sc = &r->schools[s];
+        size_t a = sel->first[s], b = sel->first[s + 1];
+        if (a == b || !lp->c4[s] || !lp->c5[s])
+            continue; /* (only a sweep model has every row) */
+        set_bounds(P, lp->c1[s], sc->providers.set ? sc->providers.min : pol->pps_min,
+                   sc->providers.set ? sc->providers.max : pol->pps_max);
+        set_bounds(P, lp->c4[s], sc->fte.set ? sc->fte.min : -HUGE_VAL,
+                   sc->fte.set ? sc->fte.max : NO_LIMIT);
+        set_bounds(P, lp->c5[s], -HUGE_VAL, sc->has_amount ? sc->annual_amount : NO_LIMIT);
+        for (size_t i = a; i < b; i++) {
+            cols[i - a + 1] = lp->fcol[i];
+            vals[i - a + 1] = q * r->providers[sel->pairs[i].provider].cost_per_fte;
+        }
+        glp_set_mat_row(P, lp->c5[s], (int)(b - a), cols, vals);
+    }
+    for (size_t c = 0; cols && vals && c < r->n_clusters; c++) {
+        const cj_cluster *cl = &r->clusters[c];
+        if (!lp->c3[c] || !lp->c6[c])
+            continue;
+        set_bounds(P, lp->c3[c], cl->fte.min, cl->fte.max);
+        set_bounds(P, lp->c6[c], -HUGE_VAL, cl->has_amount ? cl->annual_amount : NO_LIMIT);
+        int n = 0;
+        for (size_t i = 0; i < sel->n_pairs; i++)
+            if (r->schools[sel->pairs[i].school].cluster_idx == (int)c) {
+                n++;
+                cols[n] = lp->fcol[i];
+                vals[n] = q * r->providers[sel->pairs[i].provider].cost_per_fte;
+            }
+        glp_set_mat_row(P, lp->c6[c], n, cols, vals);
+    }
+    free(cols);
+    free(vals);
+    for (size_t p = 0; p < r->n_providers; p++) {
+        const cj_provider *pr = &r->providers[p];
+        if (lp->c7cap[p])
+            set_bounds(P, lp->c7cap[p], -HUGE_VAL, pr->fte_capacity);
+        if (lp->c7max[p])
+            set_bounds(P, lp->c7max[p], -HUGE_VAL,
+                       pr->has_max_schools ? pr->max_schools : NO_LIMIT);
+    }
+    for (size_t k = 0; k < lp->n_u; k++)
+        glp_set_obj_coef(P, lp->ucol[k], -pol->coverage_penalty);
 }

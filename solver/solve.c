@@ -157,7 +157,8 @@ static const char *glpk_reason(char *last) {
  * a GLPK error sets *glpk_failed and returns CJ_ERR_INTERNAL.
  */
 static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
-                       bool careful, cj_plan **out, cj_errors *errs, bool *glpk_failed) {
+                       bool careful, cj_plan **out, cj_errors *errs, bool *glpk_failed,
+                       cj_lp *keep) {
     *out = NULL;
     cj_plan *plan = cj_plan_new(r->n_schools, r->n_expertise);
     if (!plan) {
@@ -169,8 +170,9 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solv
     static _Thread_local guard g; /* must survive the longjmp; one per thread */
     memset(&g, 0, sizeof g);
     g.verbose = opt->verbose;
-    /* on the heap: a local struct changed after setjmp() is lost by longjmp() */
-    cj_lp *const lp = calloc(1, sizeof *lp);
+    /* on the heap: a local struct changed after setjmp() is lost by longjmp();
+     * a sweep passes its own model to keep between scenarios */
+    cj_lp *const lp = keep ? keep : calloc(1, sizeof *lp);
     volatile cj_code code = CJ_OK;
     if (!lp) {
         cj_plan_free(plan);
@@ -182,7 +184,8 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solv
     if (setjmp(g.jb)) {
         lp->P = NULL; /* glp_free_env() below takes the problem with it */
         cj_lp_free(lp);
-        free(lp);
+        if (!keep)
+            free(lp);
         glp_free_env();
         cj_plan_free(plan);
         cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL, "solver failed: %s",
@@ -192,7 +195,9 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solv
     }
     glp_error_hook(on_error, &g);
 
-    if (!cj_lp_build(lp, r, sel, opt)) {
+    if (keep && keep->P) {
+        cj_lp_update(lp, r, sel, opt); /* the model is built: change its numbers */
+    } else if (!cj_lp_build(lp, r, sel, opt)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         code = CJ_ERR_NOMEM;
     }
@@ -221,8 +226,10 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solv
         cj_plan_diagnose(plan, "model", NULL, NAN, NAN,
                          "no plan meets every rule at once, although no single school, "
                          "cluster or provider rule is impossible on its own");
-    cj_lp_free(lp);
-    free(lp);
+    if (!keep) {
+        cj_lp_free(lp);
+        free(lp);
+    }
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
     if (code != CJ_OK) {
@@ -238,18 +245,52 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
                  cj_plan **out, cj_errors *errs) {
     cj_errors first = {0};
     bool failed = false;
-    cj_code code = attempt(r, sel, opt, false, out, &first, &failed);
+    cj_code code = attempt(r, sel, opt, false, out, &first, &failed, NULL);
     if (failed) {
         /* GLPK 5.0's cover-cut generator can fail inside glp_intopt
          * ("glp_add_cols: ncs = 0"): solve once more without it before
          * reporting an error */
         cj_errors_clear(&first);
         failed = false;
-        code = attempt(r, sel, opt, true, out, errs, &failed);
+        code = attempt(r, sel, opt, true, out, errs, &failed, NULL);
         if (code == CJ_OK)
             (*out)->careful = true;
     } else {
         cj_errors_move(errs, &first);
     }
     return code;
+}
+
+struct cj_sweep {
+    cj_lp lp; /* built at the first scenario, changed for every next one */
+};
+
+cj_sweep *cj_sweep_new(void) {
+    cj_sweep *sw = calloc(1, sizeof *sw);
+    if (sw)
+        sw->lp.sweep = true;
+    return sw;
+}
+
+void cj_sweep_free(cj_sweep *sw) {
+    if (!sw)
+        return;
+    cj_lp_free(&sw->lp);
+    free(sw);
+}
+
+cj_code cj_sweep_solve(cj_sweep *sw, const cj_round *r, const cj_selection *sel,
+                       const cj_solve_options *opt, cj_plan **out, cj_errors *errs) {
+    cj_errors first = {0};
+    bool failed = false;
+    cj_code code = attempt(r, sel, opt, false, out, &first, &failed, &sw->lp);
+    if (!failed) {
+        cj_errors_move(errs, &first);
+        return code;
+    }
+    /* GLPK failed and took the model with it: this scenario the careful way,
+     * and the next one builds the model again */
+    cj_errors_clear(&first);
+    sw->lp.sweep = true;
+    return cj_solve(r, sel, opt, out, errs);
 }

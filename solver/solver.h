@@ -46,6 +46,19 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
                  cj_plan **out, cj_errors *errs);
 
 /*
+ * A sweep: one model built at the first scenario and changed (bounds,
+ * right-hand sides, coefficients) for every next one, for what-if runs that
+ * change numbers of a round but not which pairs are eligible.  Every call
+ * gives the same plan as cj_solve() on the changed round; the caller frees
+ * the sweep with cj_sweep_free().
+ */
+typedef struct cj_sweep cj_sweep;
+cj_sweep *cj_sweep_new(void);
+cj_code cj_sweep_solve(cj_sweep *sw, const cj_round *r, const cj_selection *sel,
+                       const cj_solve_options *opt, cj_plan **out, cj_errors *errs);
+void cj_sweep_free(cj_sweep *sw);
+
+/*
  * The diagnoses that need no solver (SPEC §3 rules that cannot hold whatever
  * the plan): adds them to `plan` and returns how many were added.
  */

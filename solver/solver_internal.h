@@ -16,6 +16,15 @@ typedef struct {
     /* elastic (diagnosis) model: FTE bounded only loosely, so that amounts,
      * capacities and FTE ranges can give way through their rows' slacks */
     bool elastic;
+    /* sweep model: every row whose numbers a what-if may change exists (with
+     * a bound that never binds when the round has no such rule), so that
+     * cj_lp_update() can change numbers without building again */
+    bool sweep;
+    /* rows by what they constrain (0: none), for cj_lp_update() */
+    int *c2min, *c2max;       /* per pair */
+    int *c1, *c4, *c5;        /* per school */
+    int *c3, *c6;             /* per cluster */
+    int *c7cap, *c7max;       /* per provider */
 } cj_lp;
 
 /*
@@ -26,6 +35,10 @@ typedef struct {
 bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                  const cj_solve_options *opt);
 void cj_lp_free(cj_lp *lp);
+/* Sets every number of a built sweep model from the round as it is now (the
+ * same pairs: what-if runs change numbers, not eligibility). */
+void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                  const cj_solve_options *opt);
 
 /* After an infeasible solve: builds the elastic model (every rule family with
  * penalised slacks), solves for the smallest change, and adds it to the

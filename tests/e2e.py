@@ -919,6 +919,57 @@ def whatif_sweep_matches_separate_solves():
         assert run("whatif", tiny, "--vary", bad).returncode in (64, 65), bad
 
 
+def set_path(r, path, value):
+    """Sets a what-if path in a round dict, as cjos whatif does."""
+    coll, rest = path.split(".", 1)
+    if coll == "policy":
+        if rest.startswith("providers_per_school."):
+            r["policy"].setdefault("providers_per_school", {"min": 1, "max": 2})[
+                rest.split(".")[1]] = int(value)
+        else:
+            r["policy"][rest] = value
+        return
+    for item in r[coll]:
+        if rest.startswith(item["id"] + "."):
+            field = rest[len(item["id"]) + 1:]
+            if field.startswith("providers."):
+                item.setdefault("providers", dict(r.get("policy", {}).get(
+                    "providers_per_school", {"min": 1, "max": 2})))[field.split(".")[1]] = \
+                    int(value)
+            elif field.startswith("fte."):
+                item["fte"][field.split(".")[1]] = value
+            elif field == "max_schools":
+                item[field] = int(value)
+            else:
+                item[field] = value
+            return
+    raise KeyError(path)
+
+
+@test
+def sweep_model_changed_in_place_matches_fresh_solves():
+    # numbers of every kind change between scenarios of one sweep model
+    f = os.path.join(DATA, "tiny.json")
+    varies = ["policy.min_fte_per_assignment=0.1:0.3:0.2", "providers.veen.cost_per_fte=90000:110000:20000",
+              "schools.horizon.providers.max=1:2:1", "providers.veen.max_schools=1:2:1",
+              "clusters.c3.fte.max=0.5:0.7:0.2"]
+    args = [x for v in varies for x in ("--vary", v)]
+    p = run("whatif", f, *args)
+    assert p.returncode == 0, p.stderr
+    scenarios = json.loads(p.stdout)["scenarios"]
+    assert len(scenarios) == 32
+    for sc in scenarios:
+        r = json.load(open(f))
+        for path, value in sc["values"].items():
+            set_path(r, path, value)
+        g = os.path.join(TMP, "fresh.json")
+        json.dump(r, open(g, "w"))
+        _, plan = solve(g)
+        assert plan["status"] == sc["status"], (sc, plan["status"])
+        if plan["objective"]:
+            assert math.isclose(plan["objective"]["value"], sc["objective"], abs_tol=1e-9), sc
+
+
 @test
 def explain_prices_and_tipping_points_hold_on_resolve():
     tiny = os.path.join(DATA, "tiny.json")
