@@ -2,9 +2,9 @@
  * The price of each rule (cjos explain): for every rule that binds in the
  * optimal plan, the objective gained when it is relaxed by one unit and when
  * it is dropped, each computed by solving the integer model again (LP duals
- * are not prices of a MIP); and per school its tipping points, the smallest
+ * are not prices of a MIP); and per school its tipping point, the smallest
  * change of one provider's written score that changes the school's
- * providers, found by bisection over re-solves.
+ * providers, found by bisection over re-solves for every scored provider.
  */
 #include "io_internal.h"
 
@@ -249,43 +249,40 @@ static double tipping(cj_round *r, const cj_command *c, const cj_plan *base, siz
     return dir * hi;
 }
 
+/* Every provider with a score at every school: in the plan, how far its
+ * written score may fall; outside it, how far it must rise. */
 static void tipping_points(cj_round *r, const cj_command *c, const cj_plan *base, tip **out,
                            size_t *n) {
     *out = NULL;
     *n = 0;
     for (size_t s = 0; s < r->n_schools; s++) {
-        /* the weakest provider in the plan and the best one outside it */
-        int weakest = -1, best = -1;
-        double ws = INFINITY, bs = -INFINITY;
         for (size_t p = 0; p < r->n_providers; p++) {
             int k = cj_round_pair(r, (int)p, (int)s);
             if (k < 0)
                 continue;
-            double sc = cj_score_total(r, (size_t)k);
             bool in = false;
             for (size_t j = 0; j < base->schools[s].n; j++)
                 in |= base->schools[s].a[j].provider == (int)p;
-            if (in && sc < ws) {
-                ws = sc;
-                weakest = (int)p;
-            } else if (!in && sc > bs) {
-                bs = sc;
-                best = (int)p;
-            }
-        }
-        int who[2] = {weakest, best};
-        for (int i = 0; i < 2; i++) {
-            if (who[i] < 0)
-                continue;
             tip *v = realloc(*out, (*n + 1) * sizeof *v);
             if (!v)
                 return;
             *out = v;
-            int k = cj_round_pair(r, who[i], (int)s);
-            v[*n] = (tip){(int)s, who[i], i == 0, tipping(r, c, base, s, k, i == 1)};
+            v[*n] = (tip){(int)s, (int)p, in, tipping(r, c, base, s, k, !in)};
             (*n)++;
         }
     }
+}
+
+/* The school's tipping point: the smallest change over its providers. */
+static bool smallest_at_school(const tip *t, size_t nt, size_t i) {
+    if (!isfinite(t[i].delta))
+        return false;
+    for (size_t j = 0; j < nt; j++)
+        if (t[j].school == t[i].school && isfinite(t[j].delta) &&
+            (fabs(t[j].delta) < fabs(t[i].delta) - 1e-12 ||
+             (fabs(t[j].delta) <= fabs(t[i].delta) + 1e-12 && j < i)))
+            return false;
+    return true;
 }
 
 static json_t *num_or_null(double x) {
@@ -315,6 +312,7 @@ static char *render(const cj_round *r, double z0, const prices *P, const tip *t,
             json_object_set_new(x, "provider", json_string(r->providers[t[i].provider].id));
             json_object_set_new(x, "in_plan", json_boolean(t[i].in_plan));
             json_object_set_new(x, "written_change", num_or_null(t[i].delta));
+            json_object_set_new(x, "tipping_point", json_boolean(smallest_at_school(t, nt, i)));
             json_array_append_new(tips, x);
         }
         json_object_set_new(o, "tipping_points", tips);
@@ -340,8 +338,9 @@ static char *render(const cj_round *r, double z0, const prices *P, const tip *t,
         else
             cj_buf_puts(&b, "no plan |\n");
     }
-    cj_buf_puts(&b, "\n## Tipping points\n\nThe smallest change of one provider's written "
-                    "score that changes a school's providers.\n\n| School | Provider | In the "
+    cj_buf_puts(&b, "\n## Tipping points\n\nPer provider, the smallest change of its written "
+                    "score that changes the school's providers; **bold** is the school's tipping "
+                    "point, the smallest of all.\n\n| School | Provider | In the "
                     "plan | Written score change |\n|---|---|---|--:|\n");
     for (size_t i = 0; i < nt; i++) {
         cj_buf_puts(&b, "| ");
@@ -350,7 +349,8 @@ static char *render(const cj_round *r, double z0, const prices *P, const tip *t,
         cj_buf_md(&b, r->providers[t[i].provider].name);
         cj_buf_printf(&b, " | %s | ", t[i].in_plan ? "yes" : "no");
         if (isfinite(t[i].delta))
-            cj_buf_printf(&b, "%+.2f |\n", t[i].delta);
+            cj_buf_printf(&b, smallest_at_school(t, nt, i) ? "**%+.2f** |\n" : "%+.2f |\n",
+                          t[i].delta);
         else
             cj_buf_puts(&b, "none within 10 points |\n");
     }

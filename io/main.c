@@ -179,8 +179,8 @@ static const char *const usage_explain =
     "amount, a capacity, a provider-count rule, required expertise, a decision,\n"
     "the continuity requirement) the objective gained when it is relaxed by one\n"
     "unit and when it is dropped, each by solving the round again; and per school\n"
-    "the tipping points: the smallest change of the written score of its weakest\n"
-    "provider (down) or its best provider left out (up) that changes its providers.\n"
+    "its tipping point: the smallest change of one provider's written score (down\n"
+    "for a provider in the plan, up for one left out) that changes its providers.\n"
     "\n" OUTPUT_OPT "  -f, --format FORMAT    md (default) or json\n"
     "  -t, --time-limit SECS  per solve (default 600, 0 for none)\n" COMMON_OPTS;
 

@@ -1007,6 +1007,10 @@ def explain_prices_and_tipping_points_hold_on_resolve():
         return {a["provider"] for a in plan["schools"][school]["assignments"]}
     base = providers_at(json.load(open(tiny)), 1)
     tip = next(t for t in ex["tipping_points"] if t["school"] == "keerkring" and t["in_plan"])
+    at_k = [t for t in ex["tipping_points"] if t["school"] == "keerkring"]
+    marked = [t for t in at_k if t["tipping_point"]]
+    assert len(marked) == 1 and abs(marked[0]["written_change"]) == min(
+        abs(t["written_change"]) for t in at_k if t["written_change"] is not None)
     d = tip["written_change"]
     assert d is not None and d < 0
 
