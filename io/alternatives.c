@@ -6,21 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* True when school s has the same set of providers in both plans. */
-static bool same_set(const cj_plan *a, const cj_plan *b, size_t s) {
-    const cj_school_plan *x = &a->schools[s], *y = &b->schools[s];
-    if (x->n != y->n)
-        return false;
-    for (size_t i = 0; i < x->n; i++) {
-        bool found = false;
-        for (size_t j = 0; j < y->n && !found; j++)
-            found = x->a[i].provider == y->a[j].provider;
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
 static json_t *render_json(const cj_round *r, cj_plan *const *plans, size_t n, size_t k,
                            int school, const cj_plan_meta *m) {
     json_t *o = json_object(), *arr = json_array();
@@ -36,7 +21,7 @@ static json_t *render_json(const cj_round *r, cj_plan *const *plans, size_t n, s
         json_object_set_new(x, "objective", json_real(plans[i]->objective));
         json_object_set_new(x, "gap_to_best", json_real(plans[0]->objective - plans[i]->objective));
         for (size_t s = 0; s < r->n_schools; s++)
-            if (!same_set(plans[0], plans[i], s))
+            if (!cj_school_plan_same(&plans[0]->schools[s], &plans[i]->schools[s]))
                 json_array_append_new(diff, json_string(r->schools[s].id));
         json_object_set_new(x, "differs_from_best_at", diff);
         cj_totals t;
@@ -85,7 +70,7 @@ static char *render_md(const cj_round *r, cj_plan *const *plans, size_t n, size_
                 cj_buf_md(&b, r->providers[sp->a[j].provider].name);
                 cj_buf_printf(&b, " %.4g", sp->a[j].fte);
             }
-            cj_buf_puts(&b, i && !same_set(plans[0], plans[i], s) ? " ◆ |" : " |");
+            cj_buf_puts(&b, i && !cj_school_plan_same(&plans[0]->schools[s], &plans[i]->schools[s]) ? " ◆ |" : " |");
         }
         cj_buf_puts(&b, "\n");
     }

@@ -103,12 +103,6 @@ static bool keep_pair(json_t *x, const void *c) {
            cj_round_school(v->r, sval(x, "school")) == v->a->index;
 }
 
-static bool keep_id(json_t *x, const void *c) {
-    const ctx *v = c;
-    return v->a->kind == CJ_AUDIENCE_SCHOOL ? sees_school(v, json_string_value(x))
-                                            : sees_provider(v, json_string_value(x));
-}
-
 /* Filters a list of ids in place (incumbents, the schools of a group). */
 static void filter_ids(json_t *arr, bool schools, const ctx *c) {
     for (size_t i = json_array_size(arr); i-- > 0;) {
@@ -125,7 +119,6 @@ cj_round *cj_round_view(const char *text, size_t len, const cj_round *r, const c
     if (!root)
         return NULL;
     ctx c = {r, a};
-    (void)keep_id;
     filter(root, "schools", keep_school, &c);
     filter(root, "providers", keep_provider, &c);
     filter(root, "scores", keep_pair, &c);

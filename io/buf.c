@@ -109,3 +109,25 @@ void cj_fmt_money(char *out, size_t n, double x) {
         out[o++] = *c;
     out[o] = '\0';
 }
+
+const char *cj_fmt_local(char *out, size_t n, double x, int decimals, bool nl) {
+    snprintf(out, n, "%.*f", decimals, x);
+    if (nl)
+        for (char *c = out; *c; c++)
+            if (*c == '.')
+                *c = ',';
+    return out;
+}
+
+const char *cj_fmt_euros(char *out, size_t n, double x, bool nl) {
+    char m[64];
+    cj_fmt_money(m, sizeof m, x);
+    char *dot = strrchr(m, '.');
+    if (dot)
+        *dot = '\0';
+    size_t k = 0;
+    for (const char *c = m; *c && k + 1 < n; c++)
+        out[k++] = nl && *c == ',' ? '.' : *c;
+    out[k] = '\0';
+    return out;
+}

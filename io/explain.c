@@ -194,19 +194,6 @@ static void shift(cj_round *r, int k, double delta) {
         r->scores[k].topic_value[t] += delta;
 }
 
-static bool same_providers(const cj_school_plan *a, const cj_school_plan *b) {
-    if (a->n != b->n)
-        return false;
-    for (size_t i = 0; i < a->n; i++) {
-        bool f = false;
-        for (size_t j = 0; j < b->n && !f; j++)
-            f = a->a[i].provider == b->a[j].provider;
-        if (!f)
-            return false;
-    }
-    return true;
-}
-
 /* Whether school s keeps its providers when score k moves by delta. */
 static bool holds(cj_round *r, const cj_command *c, const cj_plan *base, size_t s, int k,
                   double delta) {
@@ -218,7 +205,7 @@ static bool holds(cj_round *r, const cj_command *c, const cj_plan *base, size_t 
     bool same = true;
     if (sel && cj_solve(r, sel, &c->solve, &p, &e) == CJ_OK &&
         (p->status == CJ_PLAN_OPTIMAL || p->status == CJ_PLAN_FEASIBLE))
-        same = same_providers(&base->schools[s], &p->schools[s]);
+        same = cj_school_plan_same(&base->schools[s], &p->schools[s]);
     cj_plan_free(p);
     cj_selection_free(sel);
     cj_errors_clear(&e);

@@ -46,25 +46,11 @@ static void esc(H *h, const char *s) {
 }
 
 static const char *fnum(const H *h, char *out, size_t n, double x, int decimals) {
-    snprintf(out, n, "%.*f", decimals, x);
-    if (h->nl)
-        for (char *c = out; *c; c++)
-            if (*c == '.')
-                *c = ',';
-    return out;
+    return cj_fmt_local(out, n, x, decimals, h->nl);
 }
 
 static const char *money(const H *h, char *out, size_t n, double x) {
-    char m[64];
-    cj_fmt_money(m, sizeof m, x);
-    char *dot = strrchr(m, '.');
-    if (dot)
-        *dot = '\0';
-    size_t k = 0;
-    for (const char *c = m; *c && k + 1 < n; c++)
-        out[k++] = h->nl && *c == ',' ? '.' : *c;
-    out[k] = '\0';
-    return out;
+    return cj_fmt_euros(out, n, x, h->nl);
 }
 
 static const char *const css =
@@ -269,21 +255,6 @@ char *cj_plan_render_html(const cj_round *r, const cj_plan *p, const cj_plan_met
     return cj_buf_take(&b, len);
 }
 
-/* True when school s has the same set of providers in both plans. */
-static bool same_set(const cj_plan *a, const cj_plan *b, size_t s) {
-    const cj_school_plan *x = &a->schools[s], *y = &b->schools[s];
-    if (x->n != y->n)
-        return false;
-    for (size_t i = 0; i < x->n; i++) {
-        bool found = false;
-        for (size_t j = 0; j < y->n && !found; j++)
-            found = x->a[i].provider == y->a[j].provider;
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
 char *cj_alternatives_render_html(const cj_round *r, cj_plan *const *plans, size_t n,
                                   const cj_plan_meta *m, const char *lang, size_t *len) {
     cj_buf b = {0};
@@ -307,7 +278,7 @@ char *cj_alternatives_render_html(const cj_round *r, cj_plan *const *plans, size
         cj_buf_puts(&b, "</td>");
         for (size_t i = 0; i < n; i++) {
             const cj_school_plan *sp = &plans[i]->schools[s];
-            cj_buf_printf(&b, "<td%s>", i && !same_set(plans[0], plans[i], s) ? " class=\"diff\"" : "");
+            cj_buf_printf(&b, "<td%s>", i && !cj_school_plan_same(&plans[0]->schools[s], &plans[i]->schools[s]) ? " class=\"diff\"" : "");
             for (size_t k = 0; k < sp->n; k++) {
                 if (k)
                     cj_buf_puts(&b, "<br>");

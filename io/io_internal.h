@@ -32,6 +32,10 @@ char *cj_buf_take(cj_buf *b, size_t *len);
 
 /* Numbers as people read them: 1234567.5 -> "1,234,567.50" (money), FTE as %g. */
 void cj_fmt_money(char *out, size_t n, double x);
+/* A number with `decimals`, with a decimal comma in Dutch; returns `out`. */
+const char *cj_fmt_local(char *out, size_t n, double x, int decimals, bool nl);
+/* Whole euros with thousands separators: 114,000 or (Dutch) 114.000. */
+const char *cj_fmt_euros(char *out, size_t n, double x, bool nl);
 
 
 

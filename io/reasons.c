@@ -21,26 +21,12 @@ typedef struct {
 
 /* A number as the language writes it: 7.5 or 7,5. */
 static const char *num(const W *w, char *out, size_t n, double x, int decimals) {
-    snprintf(out, n, "%.*f", decimals, x);
-    if (w->nl)
-        for (char *c = out; *c; c++)
-            if (*c == '.')
-                *c = ',';
-    return out;
+    return cj_fmt_local(out, n, x, decimals, w->nl);
 }
 
 /* Whole euros with thousands separators: 114,000 or 114.000. */
 static const char *euros(const W *w, char *out, size_t n, double x) {
-    char m[64];
-    cj_fmt_money(m, sizeof m, x);
-    char *dot = strrchr(m, '.');
-    if (dot)
-        *dot = '\0';
-    size_t k = 0;
-    for (const char *c = m; *c && k + 1 < n; c++)
-        out[k++] = w->nl && *c == ',' ? '.' : *c;
-    out[k] = '\0';
-    return out;
+    return cj_fmt_euros(out, n, x, w->nl);
 }
 
 static const char *pname(const cj_round *r, int p) {

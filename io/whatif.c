@@ -63,19 +63,6 @@ static bool parse_axis(const char *spec, cj_round *r, axis *a, cj_errors *errs) 
     return true;
 }
 
-static bool same_set(const cj_school_plan *x, const cj_school_plan *y) {
-    if (x->n != y->n)
-        return false;
-    for (size_t i = 0; i < x->n; i++) {
-        bool found = false;
-        for (size_t j = 0; j < y->n && !found; j++)
-            found = x->a[i].provider == y->a[j].provider;
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
 static void totals(const cj_round *r, const cj_plan *p, double *fte, double *cost) {
     *fte = *cost = 0;
     for (size_t s = 0; s < p->n_schools; s++)
@@ -112,7 +99,7 @@ static cj_code run_one(cj_round *r, const cj_command *c, const cj_plan *base, cj
         totals(r, p, &sc->fte, &sc->cost);
         sc->changed = calloc(r->n_schools + 1, sizeof *sc->changed);
         for (size_t s = 0; ok && base && sc->changed && s < r->n_schools; s++)
-            if (!same_set(&base->schools[s], &p->schools[s]))
+            if (!cj_school_plan_same(&base->schools[s], &p->schools[s]))
                 sc->changed[sc->n_changed++] = r->schools[s].id;
         if (!ok && p->n_diagnosis)
             snprintf(sc->why, sizeof sc->why, "%s", p->diagnosis[0].message);

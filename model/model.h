@@ -349,6 +349,8 @@ bool cj_plan_diagnose(cj_plan *p, const char *rule, const char *subject, double 
  * coverage alike; under "off" nothing is counted against the objective).
  */
 void cj_plan_evaluate(const cj_round *r, cj_plan *p);
+/* True when two plans give a school the same set of providers. */
+bool cj_school_plan_same(const cj_school_plan *a, const cj_school_plan *b);
 /* "optimal", "feasible", "infeasible" or "unknown". */
 const char *cj_plan_status_name(cj_plan_status s);
 

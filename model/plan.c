@@ -121,3 +121,16 @@ void cj_plan_evaluate(const cj_round *r, cj_plan *p) {
     }
     p->objective = p->part_score + p->part_continuity + p->part_coverage;
 }
+
+bool cj_school_plan_same(const cj_school_plan *a, const cj_school_plan *b) {
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++) {
+        bool found = false;
+        for (size_t j = 0; j < b->n && !found; j++)
+            found = a->a[i].provider == b->a[j].provider;
+        if (!found)
+            return false;
+    }
+    return true;
+}
