@@ -230,6 +230,34 @@ static void get_refs(R *x, json_t *obj, const char *path, const char *key, bool 
     free(lp);
 }
 
+/* A list of day-part names as a mask; `dflt` when the key is absent. */
+static unsigned get_day_parts(R *x, json_t *obj, const char *path, const char *key,
+                              unsigned dflt) {
+    json_t *a = get_array(x, obj, path, key, false);
+    if (!a)
+        return dflt;
+    unsigned mask = 0;
+    char *lp = cj_path_key(path, key);
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *v = json_array_get(a, i);
+        char *ip = cj_path_index(lp ? lp : path, i);
+        int d = json_is_string(v) ? cj_day_part(json_string_value(v)) : -1;
+        if (!json_is_string(v))
+            fail(x, ip ? ip : path, "wrong type: expected a day-part such as 'wed-pm', got %s",
+                 type_name(v));
+        else if (d < 0)
+            fail(x, ip ? ip : path, "unknown day-part '%s': use mon-am, mon-pm, ..., fri-pm",
+                 json_string_value(v));
+        else if (mask & (1u << d))
+            fail(x, ip ? ip : path, "day-part '%s' is listed twice", json_string_value(v));
+        else
+            mask |= 1u << d;
+        free(ip);
+    }
+    free(lp);
+    return mask;
+}
+
 static void get_range(R *x, json_t *obj, const char *path, const char *key, bool required,
                       cj_range *out) {
     json_t *o = get_object(x, obj, path, key, required);
@@ -340,7 +368,8 @@ static void read_cluster(R *x, json_t *o, const char *p, void *item) {
 static void read_school(R *x, json_t *o, const char *p, void *item) {
     static const char *const keys[] = {"id",    "name",          "cluster",   "address",
                                        "city",  "municipality",  "level",     "fte",
-                                       "annual_amount", "providers", "incumbents", NULL};
+                                       "annual_amount", "providers", "incumbents", "open",
+                                       NULL};
     cj_school *s = item;
     check_keys(x, o, p, keys);
     s->id = get_str(x, o, p, "id", true);
@@ -355,6 +384,7 @@ static void read_school(R *x, json_t *o, const char *p, void *item) {
     s->has_amount = get_num(x, o, p, "annual_amount", false, &s->annual_amount);
     get_irange(x, o, p, "providers", &s->providers, NULL);
     get_refs(x, o, p, "incumbents", false, &s->incumbents);
+    s->open = get_day_parts(x, o, p, "open", CJ_ALL_DAY_PARTS);
 }
 
 static void read_group(R *x, json_t *o, const char *p, void *item) {
@@ -366,10 +396,54 @@ static void read_group(R *x, json_t *o, const char *p, void *item) {
     get_refs(x, o, p, "schools", true, &g->schools);
 }
 
+/* providers[].staff (SPEC §6). */
+static void read_staff(R *x, json_t *o, const char *p, cj_provider *v) {
+    json_t *a = get_array(x, o, p, "staff", false);
+    if (!a)
+        return;
+    size_t n = json_array_size(a);
+    char *sp = cj_path_key(p, "staff");
+    if (n > CJ_MAX_LIST) {
+        fail(x, sp ? sp : p, "%zu staff, more than the limit of %d", n, CJ_MAX_LIST);
+        free(sp);
+        return;
+    }
+    v->staff = calloc(n ? n : 1, sizeof *v->staff);
+    if (!v->staff || !sp) {
+        free(sp);
+        return;
+    }
+    x->r->staffed = true;
+    static const char *const keys[] = {"id", "fte", "skj", "known_at", "available", NULL};
+    for (size_t i = 0; i < n; i++) {
+        json_t *m = json_array_get(a, i);
+        char *ip = cj_path_index(sp, i);
+        if (!ip)
+            break;
+        if (!json_is_object(m)) {
+            fail(x, ip, "wrong type: expected an object, got %s", type_name(m));
+            free(ip);
+            continue;
+        }
+        cj_staff *st = &v->staff[v->n_staff++];
+        check_keys(x, m, ip, keys);
+        st->id = get_str(x, m, ip, "id", true);
+        get_num(x, m, ip, "fte", true, &st->fte);
+        json_t *skj = member(x, m, ip, "skj", true);
+        if (skj && !json_is_boolean(skj))
+            wrong_type(x, ip, "skj", "true or false", skj);
+        st->skj = json_is_true(skj);
+        get_refs(x, m, ip, "known_at", false, &st->known_at);
+        st->available = get_day_parts(x, m, ip, "available", CJ_ALL_DAY_PARTS);
+        free(ip);
+    }
+    free(sp);
+}
+
 static void read_provider(R *x, json_t *o, const char *p, void *item) {
     static const char *const keys[] = {"id",           "name",         "admitted",
                                        "expertise",    "fte_capacity", "cost_per_fte",
-                                       "max_schools",  NULL};
+                                       "max_schools",  "staff",        NULL};
     cj_provider *v = item;
     check_keys(x, o, p, keys);
     v->id = get_str(x, o, p, "id", true);
@@ -380,6 +454,7 @@ static void read_provider(R *x, json_t *o, const char *p, void *item) {
     v->cost_per_fte = 1; /* harmless when missing: the missing key is reported */
     get_num(x, o, p, "cost_per_fte", true, &v->cost_per_fte);
     v->has_max_schools = get_int(x, o, p, "max_schools", false, &v->max_schools);
+    read_staff(x, o, p, v);
 }
 
 static bool is_topic(const cj_round *r, const char *key) {
@@ -441,7 +516,7 @@ static void read_policy(R *x, json_t *root) {
     static const char *const keys[] = {
         "providers_per_school", "min_fte_per_assignment", "fte_step", "interview_weight",
         "shortlist_size", "use_shortlist", "continuity", "continuity_bonus",
-        "expertise_coverage", "coverage_penalty", NULL};
+        "expertise_coverage", "coverage_penalty", "staff_per_assignment", "day_part_fte", NULL};
     static const char *const cont[] = {"none", "prefer", "require", NULL};
     static const char *const cover[] = {"hard", "soft", "off", NULL};
     const char *p = "$.policy";
@@ -469,6 +544,14 @@ static void read_policy(R *x, json_t *root) {
     if (v >= 0)
         pol->coverage = (cj_coverage)v;
     get_num(x, o, p, "coverage_penalty", false, &pol->coverage_penalty);
+    cj_irange spa = {0};
+    bool has_spa = false;
+    get_irange(x, o, p, "staff_per_assignment", &spa, &has_spa);
+    if (has_spa) {
+        pol->staff_min = spa.min;
+        pol->staff_max = spa.max;
+    }
+    get_num(x, o, p, "day_part_fte", false, &pol->day_part_fte);
 }
 
 static void read_meta(R *x, json_t *root) {

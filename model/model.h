@@ -140,6 +140,8 @@ typedef struct {
     double continuity_bonus;
     cj_coverage coverage;
     double coverage_penalty;
+    int staff_min, staff_max; /* staff_per_assignment (SPEC §6) */
+    double day_part_fte;
 } cj_policy;
 
 typedef struct {
@@ -167,12 +169,32 @@ typedef struct {
     double annual_amount;
     cj_irange providers;
     cj_refs incumbents;
+    unsigned open; /* day-parts it can receive support, all when not given */
 } cj_school;
 
 typedef struct {
     char *id, *name;
     cj_refs schools;
 } cj_group;
+
+/* The ten day-parts of a week (SPEC §6), as bits of a mask: mon-am is bit 0,
+ * mon-pm bit 1, ..., fri-pm bit 9. */
+#define CJ_DAY_PARTS 10
+#define CJ_ALL_DAY_PARTS 0x3FFu
+/* The mask bit of a day-part name ("wed-pm"), or -1. */
+int cj_day_part(const char *name);
+/* The name of day-part bit `i` (0..9). */
+const char *cj_day_part_name(int i);
+
+/* One person of a provider's staff (SPEC §6): personal data, shown by id or
+ * pseudonym only. */
+typedef struct {
+    char *id;
+    double fte;
+    bool skj;         /* SKJ-registered (HBO); false: MBO under supervision */
+    cj_refs known_at; /* schools */
+    unsigned available; /* day-part mask, all when not given */
+} cj_staff;
 
 typedef struct {
     char *id, *name;
@@ -181,6 +203,8 @@ typedef struct {
     double fte_capacity, cost_per_fte;
     bool has_max_schools;
     int max_schools;
+    cj_staff *staff;
+    size_t n_staff;
 } cj_provider;
 
 /* One topic mark of a score entry, as written. */
@@ -239,6 +263,7 @@ typedef struct {
     cj_index *pair_ix;
     bool validated;
     bool over_limit; /* the reader refused a collection as too large */
+    bool staffed;    /* some provider lists its staff (SPEC §6) */
 } cj_round;
 
 /* Sets every policy field to its SPEC default. */

@@ -2,6 +2,7 @@
 #include "model.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void cj_policy_defaults(cj_policy *p) {
     p->pps_min = 1;
@@ -16,6 +17,24 @@ void cj_policy_defaults(cj_policy *p) {
     p->continuity_bonus = 0.5;
     p->coverage = CJ_COVER_HARD;
     p->coverage_penalty = 10;
+    p->staff_min = 2;
+    p->staff_max = 4;
+    p->day_part_fte = 0.1;
+}
+
+static const char *const day_parts[CJ_DAY_PARTS] = {
+    "mon-am", "mon-pm", "tue-am", "tue-pm", "wed-am",
+    "wed-pm", "thu-am", "thu-pm", "fri-am", "fri-pm"};
+
+int cj_day_part(const char *name) {
+    for (int i = 0; i < CJ_DAY_PARTS; i++)
+        if (strcmp(day_parts[i], name) == 0)
+            return i;
+    return -1;
+}
+
+const char *cj_day_part_name(int i) {
+    return i >= 0 && i < CJ_DAY_PARTS ? day_parts[i] : "?";
 }
 
 cj_round *cj_round_new(void) {
@@ -81,6 +100,11 @@ void cj_round_free(cj_round *r) {
         free(p->name);
         refs_free(&p->admitted);
         refs_free(&p->expertise);
+        for (size_t k = 0; k < p->n_staff; k++) {
+            free(p->staff[k].id);
+            refs_free(&p->staff[k].known_at);
+        }
+        free(p->staff);
     }
     free(r->providers);
     for (size_t i = 0; i < r->n_scores; i++) {

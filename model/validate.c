@@ -179,6 +179,42 @@ static void check_policy(V *v) {
     range(v, b, "shortlist_size", p->shortlist_size, 1, INFINITY, false);
     range(v, b, "continuity_bonus", p->continuity_bonus, 0, INFINITY, false);
     range(v, b, "coverage_penalty", p->coverage_penalty, 0, INFINITY, false);
+    cj_irange spa = {true, p->staff_min, p->staff_max};
+    irange(v, b, "staff_per_assignment", &spa);
+    range(v, b, "day_part_fte", p->day_part_fte, 0, INFINITY, true);
+}
+
+/* Staff (SPEC §6): ids unique across the round, FTE above zero, schools
+ * they know that exist. */
+static void check_staff(V *v) {
+    cj_round *r = v->r;
+    size_t total = 0;
+    for (size_t p = 0; p < r->n_providers; p++)
+        total += r->providers[p].n_staff;
+    cj_index *ids = cj_index_new(total);
+    if (!ids)
+        return;
+    char (*where)[96] = calloc(total + 1, sizeof *where);
+    size_t k = 0;
+    for (size_t p = 0; where && p < r->n_providers; p++) {
+        for (size_t i = 0; i < r->providers[p].n_staff; i++, k++) {
+            cj_staff *st = &r->providers[p].staff[i];
+            char at[96];
+            snprintf(at, sizeof at, "$.providers[%zu].staff[%zu]", p, i);
+            snprintf(where[k], sizeof where[k], "%s", at);
+            check_id(v, at, "id", st->id);
+            if (st->id) {
+                int prev = cj_index_put(ids, st->id, (int)k);
+                if (prev >= 0)
+                    fail(v, at, "id", "duplicate staff id '%s' (first at %s)", st->id,
+                         where[prev]);
+            }
+            range(v, at, "fte", st->fte, 0, INFINITY, true);
+            resolve(v, at, "known_at", &st->known_at, r->school_ix, "school");
+        }
+    }
+    free(where);
+    cj_index_free(ids);
 }
 
 static void check_collections(V *v) {
@@ -404,6 +440,7 @@ size_t cj_round_validate(cj_round *r, cj_errors *errs) {
             check_groups(&v);
             check_scores(&v);
             check_decisions(&v);
+            check_staff(&v);
         }
     }
     size_t n = cj_errors_count(&local);

@@ -243,6 +243,14 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solv
 
 cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
                  cj_plan **out, cj_errors *errs) {
+    if (r->staffed) {
+        /* better no plan than one that ignores the staff it was given */
+        *out = NULL;
+        cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL,
+                      "planning staff and a weekly rota (SPEC section 6) is not built yet: "
+                      "leave 'staff' out of the round to plan without a rota");
+        return CJ_ERR_INTERNAL;
+    }
     cj_errors first = {0};
     bool failed = false;
     cj_code code = attempt(r, sel, opt, false, out, &first, &failed, NULL);

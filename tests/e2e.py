@@ -112,6 +112,33 @@ for _case in ERRORS:
 
 
 @test
+def staff_and_open_day_parts_are_read_and_checked():
+    f = os.path.join(DATA, "staffed.json")
+    p = run("validate", f)
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    jsonschema.validate(json.load(open(f)), ROUND_SCHEMA)
+    out = os.path.join(TMP, "staffed-plan.json")
+    p = run("solve", f, "-o", out)
+    assert p.returncode == 70 and "weekly rota (SPEC section 6) is not built yet" in p.stderr
+    assert not os.path.exists(out)
+    bad = os.path.join(DATA, "errors", "staff-errors.json")
+    p = run("validate", bad)
+    assert p.returncode == 65
+    for path, text in (("$.policy.staff_per_assignment", "min 3 is greater than max 2"),
+                       ("$.policy.day_part_fte", "must be > 0"),
+                       ("$.schools[1].open[0]", "unknown day-part 'xyz'"),
+                       ("$.providers[0].staff[2].id", "duplicate staff id 'd-01'"),
+                       ("$.providers[0].staff[2].fte", "must be > 0"),
+                       ("$.providers[0].staff[2].skj", "expected true or false"),
+                       ("$.providers[0].staff[2].known_at[0]", "unknown school 'nowhere'"),
+                       ("$.providers[0].staff[2].available[0]", "unknown day-part 'sun-am'"),
+                       ("$.providers[0].staff[2].available[2]", "listed twice"),
+                       ("$.providers[0].staff[2].colour", "unknown key 'colour'")):
+        assert re.search(re.escape(bad) + r":\d+:\d+: error: " + re.escape(path) + ": .*" +
+                         re.escape(text), p.stderr), (path, p.stderr)
+
+
+@test
 def every_error_is_listed_at_once():
     bad = {"format": "cjos-round/1", "round": {"id": "x y"}, "topics": [],
            "clusters": [{"id": "c", "name": "C", "fte": {"min": 2, "max": 1}}],
@@ -233,7 +260,7 @@ def plan_has_what_a_reader_needs():
 @test
 def every_test_round_gives_a_checked_plan():
     for name in sorted(os.listdir(DATA)):
-        if not name.endswith(".json"):
+        if not name.endswith(".json") or name == "staffed.json":
             continue
         f = os.path.join(DATA, name)
         p, plan = solve(f)

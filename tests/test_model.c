@@ -203,6 +203,16 @@ static void plan_evaluation(void **state) {
     cj_round_free(r);
 }
 
+static void day_parts(void **state) {
+    (void)state;
+    assert_int_equal(cj_day_part("mon-am"), 0);
+    assert_int_equal(cj_day_part("wed-pm"), 5);
+    assert_int_equal(cj_day_part("fri-pm"), 9);
+    assert_int_equal(cj_day_part("sat-am"), -1);
+    assert_string_equal(cj_day_part_name(7), "thu-pm");
+    assert_int_equal(CJ_ALL_DAY_PARTS, (1u << CJ_DAY_PARTS) - 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ids),
@@ -213,6 +223,7 @@ int main(void) {
         cmocka_unit_test(semantic_errors),
         cmocka_unit_test(score_errors),
         cmocka_unit_test(plan_evaluation),
+        cmocka_unit_test(day_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
