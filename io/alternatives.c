@@ -12,14 +12,15 @@ static json_t *render_json(const cj_round *r, cj_plan *const *plans, size_t n, s
     json_object_set_new(o, "format", json_string("cjos-alternatives/1"));
     json_object_set_new(o, "round", json_string(r->id));
     json_object_set_new(o, "k", json_integer((json_int_t)k));
-    json_object_set_new(o, "school", school >= 0 ? json_string(r->schools[school].id)
-                                                 : json_null());
+    json_object_set_new(o, "school",
+                        school >= 0 ? json_string(r->schools[school].id) : json_null());
     json_object_set_new(o, "found", json_integer((json_int_t)n));
     for (size_t i = 0; i < n; i++) {
         json_t *x = json_object(), *diff = json_array();
         json_object_set_new(x, "rank", json_integer((json_int_t)i + 1));
         json_object_set_new(x, "objective", json_real(plans[i]->objective));
-        json_object_set_new(x, "gap_to_best", json_real(plans[0]->objective - plans[i]->objective));
+        json_object_set_new(x, "gap_to_best",
+                            json_real(plans[0]->objective - plans[i]->objective));
         for (size_t s = 0; s < r->n_schools; s++)
             if (!cj_school_plan_same(&plans[0]->schools[s], &plans[i]->schools[s]))
                 json_array_append_new(diff, json_string(r->schools[s].id));
@@ -40,8 +41,9 @@ static char *render_md(const cj_round *r, cj_plan *const *plans, size_t n, size_
     cj_buf b = {0};
     cj_buf_puts(&b, "# Alternatives: ");
     cj_buf_md(&b, r->name ? r->name : r->id);
-    cj_buf_printf(&b, "\n\nThe %zu best plans that differ in the providers of %s%s%s "
-                      "(%zu asked).\n\n",
+    cj_buf_printf(&b,
+                  "\n\nThe %zu best plans that differ in the providers of %s%s%s "
+                  "(%zu asked).\n\n",
                   n, school >= 0 ? "school " : "at least one school",
                   school >= 0 ? r->schools[school].name : "", "", k);
     cj_buf_puts(&b, "| School |");
@@ -70,7 +72,10 @@ static char *render_md(const cj_round *r, cj_plan *const *plans, size_t n, size_
                 cj_buf_md(&b, r->providers[sp->a[j].provider].name);
                 cj_buf_printf(&b, " %.4g", sp->a[j].fte);
             }
-            cj_buf_puts(&b, i && !cj_school_plan_same(&plans[0]->schools[s], &plans[i]->schools[s]) ? " ◆ |" : " |");
+            cj_buf_puts(&b, i && !cj_school_plan_same(&plans[0]->schools[s],
+                                                      &plans[i]->schools[s])
+                                ? " ◆ |"
+                                : " |");
         }
         cj_buf_puts(&b, "\n");
     }

@@ -28,8 +28,9 @@ cj_code cj_audience_make(const char *spec, const cj_round *r, const cj_selection
     int idx = !id ? -1 : school ? cj_round_school(r, id) : cj_round_provider(r, id);
     if (idx < 0) {
         cj_errors_add(errs, CJ_ERR_INPUT, false, NULL,
-                      id ? "--audience '%s': unknown %s" : "--audience '%s': use procurement, "
-                                                          "school:ID or provider:ID%s",
+                      id ? "--audience '%s': unknown %s"
+                         : "--audience '%s': use procurement, "
+                           "school:ID or provider:ID%s",
                       spec, id ? (school ? "school" : "provider") : "");
         return CJ_ERR_INPUT;
     }
@@ -46,7 +47,8 @@ cj_code cj_audience_make(const char *spec, const cj_round *r, const cj_selection
         a->school[idx] = true;
         const cj_shortlist_group *g = &sel->groups[sel->group_of[idx]];
         for (size_t k = 0; k < g->n_ranking; k++)
-            if (g->ranking[k].invited && cj_round_pair(r, g->ranking[k].provider, idx) >= 0)
+            if (g->ranking[k].invited &&
+                cj_round_pair(r, g->ranking[k].provider, idx) >= 0)
                 a->provider[g->ranking[k].provider] = true;
         for (size_t k = 0; plan && k < plan->schools[idx].n; k++)
             a->provider[plan->schools[idx].a[k].provider] = true;
@@ -112,8 +114,8 @@ static void filter_ids(json_t *arr, bool schools, const ctx *c) {
     }
 }
 
-cj_round *cj_round_view(const char *text, size_t len, const cj_round *r, const cj_audience *a,
-                        cj_errors *errs) {
+cj_round *cj_round_view(const char *text, size_t len, const cj_round *r,
+                        const cj_audience *a, cj_errors *errs) {
     json_error_t je;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
@@ -142,7 +144,8 @@ cj_round *cj_round_view(const char *text, size_t len, const cj_round *r, const c
     if (t)
         cj_round_parse(t, n, &view, &e);
     if (!view) /* cannot happen for a valid round: say so rather than leak */
-        cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL, "cannot make the audience's view");
+        cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL,
+                      "cannot make the audience's view");
     cj_errors_clear(&e);
     free(t);
     return view;

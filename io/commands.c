@@ -51,20 +51,22 @@ cj_code cj_emit(const cj_command *c, char *text, size_t len, cj_errors *errs) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
     }
-    cj_code code = cj_file_write(c->output ? c->output : "-", c->input, text, len, false, errs);
+    cj_code code =
+        cj_file_write(c->output ? c->output : "-", c->input, text, len, false, errs);
     free(text);
     return code;
 }
 
-cj_code cj_command_validate(const cj_command *c, cj_plan_status *status, cj_errors *errs) {
+cj_code cj_command_validate(const cj_command *c, cj_plan_status *status,
+                            cj_errors *errs) {
     cj_loaded L;
     *status = CJ_PLAN_OPTIMAL;
     cj_code code = cj_load(c, false, &L, errs);
     if (code == CJ_OK)
         cj_errors_copy(errs, &L.sel->warnings);
     cj_plan *plan = NULL;
-    if (code == CJ_OK && c->deep && (code = cj_solve(L.round, L.sel, &c->solve, &plan, errs)) ==
-                                        CJ_OK) {
+    if (code == CJ_OK && c->deep &&
+        (code = cj_solve(L.round, L.sel, &c->solve, &plan, errs)) == CJ_OK) {
         *status = plan->status;
         /* the diagnosis as findings: what cannot hold, then what would help */
         for (size_t i = 0; i < plan->n_diagnosis; i++) {
@@ -138,14 +140,14 @@ cj_code cj_command_shortlist(const cj_command *c, cj_errors *errs) {
     code = cj_audience_make(c->audience, L.round, L.sel, NULL, &a, errs);
     if (code == CJ_OK) {
         size_t len = 0;
-        char *text = cj_shortlist_render(L.round, L.sel, c->format, a.school, a.provider, &len);
+        char *text =
+            cj_shortlist_render(L.round, L.sel, c->format, a.school, a.provider, &len);
         code = cj_emit(c, text, len, errs);
     }
     cj_audience_free(&a);
     cj_loaded_free(&L);
     return code;
 }
-
 
 /* The best objective with provider p forced into school s (NAN: no plan). */
 static double forced_objective(const cj_round *r, const cj_selection *sel, int p, int s) {
@@ -195,10 +197,11 @@ cj_code cj_command_reasons(const cj_command *c, cj_errors *errs) {
     if (code == CJ_OK)
         code = cj_audience_make(c->audience, r, sel, plan, &a, errs);
     if (code == CJ_OK && a.kind == CJ_AUDIENCE_PROVIDER) {
-        cj_errors_add(errs, CJ_ERR_INPUT, false, NULL,
-                      "--audience '%s': award reasons compare providers, so they are written "
-                      "for the procurement team and for schools",
-                      c->audience);
+        cj_errors_add(
+            errs, CJ_ERR_INPUT, false, NULL,
+            "--audience '%s': award reasons compare providers, so they are written "
+            "for the procurement team and for schools",
+            c->audience);
         code = CJ_ERR_INPUT;
     }
     if (code == CJ_OK && a.kind == CJ_AUDIENCE_SCHOOL)
@@ -211,7 +214,8 @@ cj_code cj_command_reasons(const cj_command *c, cj_errors *errs) {
         int cand[256];
         size_t nc = cj_reasons_candidates(r, plan, (int)s, cand, 256);
         for (size_t i = 0; i < nc && i < 256; i++) {
-            if (!is_eligible(sel, cand[i], (int)s) || (a.provider && !a.provider[cand[i]]))
+            if (!is_eligible(sel, cand[i], (int)s) ||
+                (a.provider && !a.provider[cand[i]]))
                 continue;
             cj_price *v = realloc(prices, (n_prices + 1) * sizeof *v);
             if (!v) {
@@ -224,8 +228,8 @@ cj_code cj_command_reasons(const cj_command *c, cj_errors *errs) {
         }
     }
     if (code == CJ_OK) {
-        char *text =
-            cj_reasons_render(r, sel, plan, prices, n_prices, only, a.provider, c->lang, &len);
+        char *text = cj_reasons_render(r, sel, plan, prices, n_prices, only, a.provider,
+                                       c->lang, &len);
         code = cj_emit(c, text, len, errs);
     }
     cj_audience_free(&a);
@@ -286,7 +290,8 @@ cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs) {
         plans[n++] = p;
     }
     if (code == CJ_OK && n == 0) {
-        cj_errors_add(errs, CJ_ERR_INPUT, true, NULL, "no feasible plan: see 'cjos solve'");
+        cj_errors_add(errs, CJ_ERR_INPUT, true, NULL,
+                      "no feasible plan: see 'cjos solve'");
     }
     cj_audience a = {0};
     if (code == CJ_OK)
@@ -301,7 +306,8 @@ cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs) {
             code = v ? code : CJ_ERR_NOMEM;
         }
         if (view && code == CJ_OK) {
-            school = school >= 0 ? cj_round_school(view, L.round->schools[school].id) : -1;
+            school =
+                school >= 0 ? cj_round_school(view, L.round->schools[school].id) : -1;
             cj_round_free(L.round); /* from here on the view is the round */
             L.round = view;
         } else {
@@ -313,8 +319,8 @@ cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs) {
     if (code == CJ_OK) {
         cj_plan_meta meta = {L.sha256, "cjos " CJOS_VERSION, cj_solver_glpk_version()};
         size_t len = 0;
-        char *text = cj_alternatives_render(L.round, plans, n, k, school, &meta, c->format,
-                                            c->lang, &len);
+        char *text = cj_alternatives_render(L.round, plans, n, k, school, &meta,
+                                            c->format, c->lang, &len);
         code = cj_emit(c, text, len, errs);
     }
     for (size_t i = 0; i < k && plans && used; i++) {
@@ -346,8 +352,8 @@ static json_t *plan_doc(const char *path, size_t max, cj_code *code, cj_errors *
         errs->v[errs->n - 1].column = je.column > 0 ? je.column : 1;
     } else if (!fmt || strcmp(fmt, CJ_FORMAT_PLAN) != 0 ||
                !json_is_array(json_object_get(doc, "schools"))) {
-        cj_errors_add(errs, CJ_ERR_INPUT, false, "$.format", "not a plan: expected format '%s'",
-                      CJ_FORMAT_PLAN);
+        cj_errors_add(errs, CJ_ERR_INPUT, false, "$.format",
+                      "not a plan: expected format '%s'", CJ_FORMAT_PLAN);
         json_decref(doc);
         doc = NULL;
     }
@@ -365,9 +371,10 @@ cj_code cj_command_compare(const cj_command *c, cj_errors *errs) {
         const char *ra = json_string_value(json_object_get(a, "round"));
         const char *rb = json_string_value(json_object_get(b, "round"));
         if (!ra || !rb || strcmp(ra, rb) != 0)
-            cj_errors_add(errs, CJ_OK, true, NULL, "the plans are of different rounds ('%s' and "
-                          "'%s'): schools and providers are matched by id", ra ? ra : "?",
-                          rb ? rb : "?");
+            cj_errors_add(errs, CJ_OK, true, NULL,
+                          "the plans are of different rounds ('%s' and "
+                          "'%s'): schools and providers are matched by id",
+                          ra ? ra : "?", rb ? rb : "?");
         json_t *cmp = cj_compare_json(a, b, c->input, c->plan);
         size_t len = 0;
         char *text = cmp ? cj_compare_render(cmp, c->format, c->lang, &len) : NULL;

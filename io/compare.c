@@ -50,7 +50,8 @@ static json_t *union_ids(json_t *a, json_t *b) {
 static json_t *school_change(json_t *sa, json_t *sb, const char *id) {
     json_t *o = json_object(), *added = json_array(), *dropped = json_array(),
            *kept = json_array();
-    json_t *aa = json_object_get(sa, "assignments"), *ab = json_object_get(sb, "assignments");
+    json_t *aa = json_object_get(sa, "assignments"),
+           *ab = json_object_get(sb, "assignments");
     json_object_set_new(o, "id", json_string(id));
     json_object_set_new(o, "name", json_string(str(sa ? sa : sb, "name")));
     size_t i;
@@ -85,8 +86,8 @@ static json_t *school_change(json_t *sa, json_t *sb, const char *id) {
     json_object_set_new(o, "fte_b", json_real(num(sb, "fte")));
     json_object_set_new(o, "cost_a", json_real(num(sa, "cost")));
     json_object_set_new(o, "cost_b", json_real(num(sb, "cost")));
-    json_object_set_new(o, "changed", json_boolean(json_array_size(added) ||
-                                                   json_array_size(dropped)));
+    json_object_set_new(o, "changed",
+                        json_boolean(json_array_size(added) || json_array_size(dropped)));
     return o;
 }
 
@@ -96,7 +97,8 @@ static json_t *totals(json_t *a, json_t *b, const char *const *keys) {
     size_t i;
     json_t *id;
     json_array_foreach(ids, i, id) {
-        json_t *x = find(a, "id", json_string_value(id)), *y = find(b, "id", json_string_value(id));
+        json_t *x = find(a, "id", json_string_value(id)),
+               *y = find(b, "id", json_string_value(id));
         json_t *o = json_object();
         json_object_set_new(o, "id", json_copy(id));
         json_object_set_new(o, "name", json_string(str(x ? x : y, "name")));
@@ -119,10 +121,11 @@ static json_t *side(json_t *p, const char *file) {
     json_object_set_new(o, "round", json_string(str(p, "round")));
     json_object_set_new(o, "status", json_string(str(p, "status")));
     json_t *ob = json_object_get(p, "objective");
-    json_object_set_new(o, "objective", ob && json_is_object(ob)
-                                            ? json_real(num(ob, "value"))
-                                            : json_null());
-    json_object_set_new(o, "sha256", json_string(str(json_object_get(p, "input"), "sha256")));
+    json_object_set_new(o, "objective",
+                        ob && json_is_object(ob) ? json_real(num(ob, "value"))
+                                                 : json_null());
+    json_object_set_new(o, "sha256",
+                        json_string(str(json_object_get(p, "input"), "sha256")));
     return o;
 }
 
@@ -132,25 +135,29 @@ json_t *cj_compare_json(json_t *a, json_t *b, const char *fa, const char *fb) {
     json_object_set_new(o, "a", side(a, fa));
     json_object_set_new(o, "b", side(b, fb));
     json_t *oa = json_object_get(a, "objective"), *ob = json_object_get(b, "objective");
-    json_object_set_new(o, "objective_change", json_is_object(oa) && json_is_object(ob)
-                                                   ? json_real(num(ob, "value") - num(oa, "value"))
-                                                   : json_null());
+    json_object_set_new(o, "objective_change",
+                        json_is_object(oa) && json_is_object(ob)
+                            ? json_real(num(ob, "value") - num(oa, "value"))
+                            : json_null());
     json_t *sa = json_object_get(a, "schools"), *sb = json_object_get(b, "schools");
     json_t *ids = union_ids(sa, sb);
     size_t i;
     json_t *id;
     json_array_foreach(ids, i, id) {
         const char *s = json_string_value(id);
-        json_array_append_new(schools, school_change(find(sa, "id", s), find(sb, "id", s), s));
+        json_array_append_new(schools,
+                              school_change(find(sa, "id", s), find(sb, "id", s), s));
     }
     json_decref(ids);
     json_object_set_new(o, "schools", schools);
     static const char *const ck[] = {"fte", "cost", NULL};
     static const char *const pk[] = {"fte", "cost", "schools", NULL};
-    json_object_set_new(o, "clusters", totals(json_object_get(a, "clusters"),
-                                              json_object_get(b, "clusters"), ck));
-    json_object_set_new(o, "providers", totals(json_object_get(a, "providers"),
-                                               json_object_get(b, "providers"), pk));
+    json_object_set_new(
+        o, "clusters",
+        totals(json_object_get(a, "clusters"), json_object_get(b, "clusters"), ck));
+    json_object_set_new(
+        o, "providers",
+        totals(json_object_get(a, "providers"), json_object_get(b, "providers"), pk));
     json_t *ta = json_object_get(a, "totals"), *tb = json_object_get(b, "totals");
     json_t *t = json_object();
     json_object_set_new(t, "fte_a", json_real(num(ta, "fte")));
@@ -176,12 +183,14 @@ static char *render_md(json_t *c, size_t *len) {
     json_t *a = json_object_get(c, "a"), *bb = json_object_get(c, "b");
     cj_buf_puts(&b, "# Comparison of two plans\n\n- A: `");
     cj_buf_md(&b, str(a, "file"));
-    cj_buf_printf(&b, "` (%s, objective %.4f)\n- B: `", str(a, "status"), num(a, "objective"));
+    cj_buf_printf(&b, "` (%s, objective %.4f)\n- B: `", str(a, "status"),
+                  num(a, "objective"));
     cj_buf_md(&b, str(bb, "file"));
     cj_buf_printf(&b, "` (%s, objective %.4f)\n\nObjective change B − A: **%+.4f**.\n\n",
                   str(bb, "status"), num(bb, "objective"), num(c, "objective_change"));
-    cj_buf_puts(&b, "## Schools\n\n| School | Added | Dropped | FTE A → B | Cost A → B |\n"
-                    "|---|---|---|--:|--:|\n");
+    cj_buf_puts(&b,
+                "## Schools\n\n| School | Added | Dropped | FTE A → B | Cost A → B |\n"
+                "|---|---|---|--:|--:|\n");
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(c, "schools"), i, x) {
@@ -194,25 +203,28 @@ static char *render_md(json_t *c, size_t *len) {
         md_list(&b, json_object_get(x, "dropped"), "fte_a");
         cj_fmt_money(m1, sizeof m1, num(x, "cost_a"));
         cj_fmt_money(m2, sizeof m2, num(x, "cost_b"));
-        cj_buf_printf(&b, " | %.4g → %.4g | %s → %s |\n", num(x, "fte_a"), num(x, "fte_b"), m1,
-                      m2);
+        cj_buf_printf(&b, " | %.4g → %.4g | %s → %s |\n", num(x, "fte_a"),
+                      num(x, "fte_b"), m1, m2);
     }
-    cj_buf_puts(&b, "\n## Clusters\n\n| Cluster | FTE A → B | Cost A → B |\n|---|--:|--:|\n");
+    cj_buf_puts(&b,
+                "\n## Clusters\n\n| Cluster | FTE A → B | Cost A → B |\n|---|--:|--:|\n");
     json_array_foreach(json_object_get(c, "clusters"), i, x) {
         char m1[48], m2[48];
         cj_fmt_money(m1, sizeof m1, num(x, "cost_a"));
         cj_fmt_money(m2, sizeof m2, num(x, "cost_b"));
         cj_buf_puts(&b, "| ");
         cj_buf_md(&b, str(x, "name"));
-        cj_buf_printf(&b, " | %.4g → %.4g | %s → %s |\n", num(x, "fte_a"), num(x, "fte_b"), m1,
-                      m2);
+        cj_buf_printf(&b, " | %.4g → %.4g | %s → %s |\n", num(x, "fte_a"),
+                      num(x, "fte_b"), m1, m2);
     }
-    cj_buf_puts(&b, "\n## Providers\n\n| Provider | FTE A → B | Schools A → B |\n|---|--:|--:|\n");
+    cj_buf_puts(
+        &b,
+        "\n## Providers\n\n| Provider | FTE A → B | Schools A → B |\n|---|--:|--:|\n");
     json_array_foreach(json_object_get(c, "providers"), i, x) {
         cj_buf_puts(&b, "| ");
         cj_buf_md(&b, str(x, "name"));
-        cj_buf_printf(&b, " | %.4g → %.4g | %.0f → %.0f |\n", num(x, "fte_a"), num(x, "fte_b"),
-                      num(x, "schools_a"), num(x, "schools_b"));
+        cj_buf_printf(&b, " | %.4g → %.4g | %.0f → %.0f |\n", num(x, "fte_a"),
+                      num(x, "fte_b"), num(x, "schools_a"), num(x, "schools_b"));
     }
     return cj_buf_take(&b, len);
 }

@@ -64,7 +64,8 @@ cj_csv *cj_csv_parse(const char *b, size_t n, char sep, cj_errors *errs) {
                 for (;;) {
                     if (i >= n) {
                         cj_errors_add(errs, CJ_ERR_INPUT, false, NULL,
-                                      "a quoted cell opened on line %d is never closed", qline);
+                                      "a quoted cell opened on line %d is never closed",
+                                      qline);
                         errs->v[errs->n - 1].line = qline;
                         errs->v[errs->n - 1].column = (int)row.n + 1;
                         ok = false;
@@ -103,7 +104,8 @@ cj_csv *cj_csv_parse(const char *b, size_t n, char sep, cj_errors *errs) {
             break;
         }
         bool blank = row.n == 1 && row.cell[0][0] == '\0';
-        cj_csv_row *rows = ok && !blank ? realloc(csv->rows, (csv->n + 1) * sizeof *rows) : NULL;
+        cj_csv_row *rows =
+            ok && !blank ? realloc(csv->rows, (csv->n + 1) * sizeof *rows) : NULL;
         if (rows) {
             csv->rows = rows;
             csv->rows[csv->n++] = row;

@@ -49,8 +49,8 @@ typedef struct {
     size_t n;
 } prices;
 
-static void add(prices *P, const char *rule, const char *unit, double z0, double zu, double zd,
-                const char *fmt, const char *id) {
+static void add(prices *P, const char *rule, const char *unit, double z0, double zu,
+                double zd, const char *fmt, const char *id) {
     price *v = realloc(P->v, (P->n + 1) * sizeof *v);
     if (!v)
         return;
@@ -65,9 +65,9 @@ static void add(prices *P, const char *rule, const char *unit, double z0, double
 
 /* Relax a number by a unit and then drop it (set it to `drop`), re-solving
  * each time, and put it back. */
-static void price_number(cj_round *r, const cj_command *c, prices *P, double z0, double *field,
-                         double unit, double drop, const char *rule, const char *unit_name,
-                         const char *fmt, const char *id) {
+static void price_number(cj_round *r, const cj_command *c, prices *P, double z0,
+                         double *field, double unit, double drop, const char *rule,
+                         const char *unit_name, const char *fmt, const char *id) {
     double keep = *field;
     *field = keep + unit;
     double zu = optimum(r, c, NULL);
@@ -107,16 +107,16 @@ static void rule_prices(cj_round *r, const cj_command *c, const cj_plan *p, doub
         int pmax = sc->providers.set ? sc->providers.max : r->policy.pps_max;
         if ((int)p->schools[s].n >= pmax) {
             cj_irange keep = sc->providers;
-            sc->providers = (cj_irange){true, sc->providers.set ? sc->providers.min
-                                                               : r->policy.pps_min,
-                                        pmax + 1};
+            sc->providers = (cj_irange){
+                true, sc->providers.set ? sc->providers.min : r->policy.pps_min,
+                pmax + 1};
             double zu = optimum(r, c, NULL);
             sc->providers.max = 1000;
             double zd = optimum(r, c, NULL);
             sc->providers = keep;
             if (fabs(zu - z0) > 1e-9 || fabs(zd - z0) > 1e-9)
-                add(P, "C1", "provider", z0, zu, zd, "school '%s': maximum number of providers",
-                    sc->id);
+                add(P, "C1", "provider", z0, zu, zd,
+                    "school '%s': maximum number of providers", sc->id);
         }
     }
     for (size_t k = 0; k < r->n_providers; k++) {
@@ -141,8 +141,8 @@ static void rule_prices(cj_round *r, const cj_command *c, const cj_plan *p, doub
             pr->has_max_schools = true;
             pr->max_schools = keep;
             if (fabs(zu - z0) > 1e-9 || fabs(zd - z0) > 1e-9)
-                add(P, "C7", "school", z0, zu, zd, "provider '%s': maximum number of schools",
-                    pr->id);
+                add(P, "C7", "school", z0, zu, zd,
+                    "provider '%s': maximum number of schools", pr->id);
         }
     }
     /* required expertise, per cluster: dropped only (it has no unit) */
@@ -221,8 +221,8 @@ typedef struct {
 
 /* The smallest change of written(p,s), up for a provider not in the plan and
  * down for one in it, that changes the school's providers; to 0.01. */
-static double tipping(cj_round *r, const cj_command *c, const cj_plan *base, size_t s, int k,
-                      bool up) {
+static double tipping(cj_round *r, const cj_command *c, const cj_plan *base, size_t s,
+                      int k, bool up) {
     double dir = up ? 1 : -1, lo = 0, hi = 10;
     if (holds(r, c, base, s, k, dir * hi))
         return NAN;
@@ -238,8 +238,8 @@ static double tipping(cj_round *r, const cj_command *c, const cj_plan *base, siz
 
 /* Every provider with a score at every school: in the plan, how far its
  * written score may fall; outside it, how far it must rise. */
-static void tipping_points(cj_round *r, const cj_command *c, const cj_plan *base, tip **out,
-                           size_t *n) {
+static void tipping_points(cj_round *r, const cj_command *c, const cj_plan *base,
+                           tip **out, size_t *n) {
     *out = NULL;
     *n = 0;
     for (size_t s = 0; s < r->n_schools; s++) {
@@ -276,8 +276,8 @@ static json_t *num_or_null(double x) {
     return isfinite(x) ? json_real(x) : json_null();
 }
 
-static char *render(const cj_round *r, double z0, const prices *P, const tip *t, size_t nt,
-                    cj_out_format fmt, size_t *len) {
+static char *render(const cj_round *r, double z0, const prices *P, const tip *t,
+                    size_t nt, cj_out_format fmt, size_t *len) {
     if (fmt == CJ_OUT_JSON) {
         json_t *o = json_object(), *rules = json_array(), *tips = json_array();
         json_object_set_new(o, "format", json_string("cjos-explain/1"));
@@ -296,10 +296,12 @@ static char *render(const cj_round *r, double z0, const prices *P, const tip *t,
         for (size_t i = 0; i < nt; i++) {
             json_t *x = json_object();
             json_object_set_new(x, "school", json_string(r->schools[t[i].school].id));
-            json_object_set_new(x, "provider", json_string(r->providers[t[i].provider].id));
+            json_object_set_new(x, "provider",
+                                json_string(r->providers[t[i].provider].id));
             json_object_set_new(x, "in_plan", json_boolean(t[i].in_plan));
             json_object_set_new(x, "written_change", num_or_null(t[i].delta));
-            json_object_set_new(x, "tipping_point", json_boolean(smallest_at_school(t, nt, i)));
+            json_object_set_new(x, "tipping_point",
+                                json_boolean(smallest_at_school(t, nt, i)));
             json_array_append_new(tips, x);
         }
         json_object_set_new(o, "tipping_points", tips);
@@ -308,10 +310,11 @@ static char *render(const cj_round *r, double z0, const prices *P, const tip *t,
     cj_buf b = {0};
     cj_buf_puts(&b, "# What each rule costs: ");
     cj_buf_md(&b, r->name ? r->name : r->id);
-    cj_buf_printf(&b, "\n\nObjective of the optimal plan: %.4f. Each figure below is a new "
-                      "solve of the round with one rule changed.\n\n"
-                      "| Rule | What | Gain per unit | Unit | Gain if dropped |\n"
-                      "|---|---|--:|---|--:|\n",
+    cj_buf_printf(&b,
+                  "\n\nObjective of the optimal plan: %.4f. Each figure below is a new "
+                  "solve of the round with one rule changed.\n\n"
+                  "| Rule | What | Gain per unit | Unit | Gain if dropped |\n"
+                  "|---|---|--:|---|--:|\n",
                   z0);
     for (size_t i = 0; i < P->n; i++) {
         cj_buf_printf(&b, "| %s | ", P->v[i].rule);
@@ -319,16 +322,18 @@ static char *render(const cj_round *r, double z0, const prices *P, const tip *t,
         if (isfinite(P->v[i].gain_unit))
             cj_buf_printf(&b, " | %+.4f | %s | ", P->v[i].gain_unit, P->v[i].unit);
         else
-            cj_buf_printf(&b, " | %s | %s | ", P->v[i].unit[0] ? "no plan" : "", P->v[i].unit);
+            cj_buf_printf(&b, " | %s | %s | ", P->v[i].unit[0] ? "no plan" : "",
+                          P->v[i].unit);
         if (isfinite(P->v[i].gain_drop))
             cj_buf_printf(&b, "%+.4f |\n", P->v[i].gain_drop);
         else
             cj_buf_puts(&b, "no plan |\n");
     }
-    cj_buf_puts(&b, "\n## Tipping points\n\nPer provider, the smallest change of its written "
-                    "score that changes the school's providers; **bold** is the school's tipping "
-                    "point, the smallest of all.\n\n| School | Provider | In the "
-                    "plan | Written score change |\n|---|---|---|--:|\n");
+    cj_buf_puts(
+        &b, "\n## Tipping points\n\nPer provider, the smallest change of its written "
+            "score that changes the school's providers; **bold** is the school's tipping "
+            "point, the smallest of all.\n\n| School | Provider | In the "
+            "plan | Written score change |\n|---|---|---|--:|\n");
     for (size_t i = 0; i < nt; i++) {
         cj_buf_puts(&b, "| ");
         cj_buf_md(&b, r->schools[t[i].school].name);
@@ -336,7 +341,8 @@ static char *render(const cj_round *r, double z0, const prices *P, const tip *t,
         cj_buf_md(&b, r->providers[t[i].provider].name);
         cj_buf_printf(&b, " | %s | ", t[i].in_plan ? "yes" : "no");
         if (isfinite(t[i].delta))
-            cj_buf_printf(&b, smallest_at_school(t, nt, i) ? "**%+.2f** |\n" : "%+.2f |\n",
+            cj_buf_printf(&b,
+                          smallest_at_school(t, nt, i) ? "**%+.2f** |\n" : "%+.2f |\n",
                           t[i].delta);
         else
             cj_buf_puts(&b, "none within 10 points |\n");

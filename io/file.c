@@ -27,8 +27,8 @@ char *cj_file_read(const char *path, size_t max_input, size_t *len, char sha256_
     }
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        cj_errors_add(errs, CJ_ERR_READ, false, NULL, "cannot read '%s': it is a directory",
-                      path);
+        cj_errors_add(errs, CJ_ERR_READ, false, NULL,
+                      "cannot read '%s': it is a directory", path);
         if (!std)
             close(fd);
         return NULL;
@@ -37,14 +37,16 @@ char *cj_file_read(const char *path, size_t max_input, size_t *len, char sha256_
     char *buf = malloc(cap + 1);
     for (;;) {
         if (!buf) {
-            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory reading '%s'", path);
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory reading '%s'",
+                          path);
             break;
         }
         if (n == cap) {
             if (cap >= max_input + 1) {
-                cj_errors_add(errs, CJ_ERR_READ, false, NULL,
-                              "cannot read '%s': larger than the input limit of %zu bytes",
-                              path, max_input);
+                cj_errors_add(
+                    errs, CJ_ERR_READ, false, NULL,
+                    "cannot read '%s': larger than the input limit of %zu bytes", path,
+                    max_input);
                 free(buf);
                 buf = NULL;
                 break;
@@ -73,8 +75,8 @@ char *cj_file_read(const char *path, size_t max_input, size_t *len, char sha256_
         n += (size_t)k;
         if (n > max_input) {
             cj_errors_add(errs, CJ_ERR_READ, false, NULL,
-                          "cannot read '%s': larger than the input limit of %zu bytes", path,
-                          max_input);
+                          "cannot read '%s': larger than the input limit of %zu bytes",
+                          path, max_input);
             free(buf);
             buf = NULL;
             break;
@@ -106,7 +108,8 @@ static bool write_all(int fd, const char *buf, size_t len) {
 
 /* A device or pipe (/dev/null, /dev/full, a FIFO) cannot be replaced by a
  * rename, and must not be: write into it directly. */
-static cj_code write_device(const char *path, const char *buf, size_t len, cj_errors *errs) {
+static cj_code write_device(const char *path, const char *buf, size_t len,
+                            cj_errors *errs) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     bool ok = fd >= 0 && write_all(fd, buf, len);
     int err = errno;
@@ -128,12 +131,12 @@ static bool same_file(const char *a, const char *b) {
            x.st_ino == y.st_ino;
 }
 
-cj_code cj_file_write(const char *path, const char *input_path, const char *buf, size_t len,
-                      bool private_data, cj_errors *errs) {
+cj_code cj_file_write(const char *path, const char *input_path, const char *buf,
+                      size_t len, bool private_data, cj_errors *errs) {
     if (strcmp(path, "-") == 0) {
         if (!write_all(STDOUT_FILENO, buf, len)) {
-            cj_errors_add(errs, CJ_ERR_WRITE, false, NULL, "cannot write to standard output: %s",
-                          strerror(errno));
+            cj_errors_add(errs, CJ_ERR_WRITE, false, NULL,
+                          "cannot write to standard output: %s", strerror(errno));
             return CJ_ERR_WRITE;
         }
         return CJ_OK;

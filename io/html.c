@@ -56,25 +56,32 @@ static const char *money(const H *h, char *out, size_t n, double x) {
 static const char *const css =
     "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;"
     "max-width:72rem;padding:0 1rem;color:#1b1b1b;line-height:1.4}"
-    "h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:2px solid #154273}"
-    ".meta{color:#555}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(21rem,1fr));"
+    "h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:2px solid "
+    "#154273}"
+    ".meta{color:#555}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax("
+    "21rem,1fr));"
     "gap:1rem}.card{border:1px solid #ccc;border-radius:6px;padding:.8rem 1rem;"
     "break-inside:avoid;page-break-inside:avoid}.card h3{margin:.1rem 0 .4rem}"
     "table{border-collapse:collapse;width:100%;margin:.4rem 0}th,td{text-align:left;"
     "padding:.2rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}"
     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
-    ".bar{height:.7rem;background:#e6e6e6;border-radius:3px;overflow:hidden;margin:.2rem 0}"
-    ".bar span{display:block;height:100%;background:#154273}.bar span.over{background:#b3261e}"
-    ".status{display:inline-block;padding:.1rem .5rem;border-radius:3px;background:#e7f0fa}"
+    ".bar{height:.7rem;background:#e6e6e6;border-radius:3px;overflow:hidden;margin:.2rem "
+    "0}"
+    ".bar span{display:block;height:100%;background:#154273}.bar "
+    "span.over{background:#b3261e}"
+    ".status{display:inline-block;padding:.1rem "
+    ".5rem;border-radius:3px;background:#e7f0fa}"
     ".bad{background:#fbe9e7}.diff{background:#fff4ce}.small{font-size:.85rem;color:#555}"
     "@media print{body{margin:0;max-width:none}.card{border-color:#999}"
     "h2{page-break-after:avoid}}";
 
 static void head(H *h, const char *title) {
-    cj_buf_printf(h->b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                        "<title>",
-                  h->nl ? "nl" : "en");
+    cj_buf_printf(
+        h->b,
+        "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>",
+        h->nl ? "nl" : "en");
     esc(h, title);
     cj_buf_printf(h->b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
 }
@@ -88,8 +95,9 @@ static void tail(H *h, const cj_plan_meta *m) {
         cj_buf_puts(h->b, L(h, " · SHA-256 van de invoer ", " · input SHA-256 "));
         esc(h, m->input_sha256);
     }
-    cj_buf_puts(h->b, L(h, " · aanbieders, scores en bedragen in voorbeelden zijn fictief",
-                        " · providers, scores and amounts in examples are illustrative"));
+    cj_buf_puts(h->b,
+                L(h, " · aanbieders, scores en bedragen in voorbeelden zijn fictief",
+                  " · providers, scores and amounts in examples are illustrative"));
     cj_buf_puts(h->b, "</p>\n</body>\n</html>\n");
 }
 
@@ -97,14 +105,18 @@ static void tail(H *h, const cj_plan_meta *m) {
 static void bar(H *h, double part, double whole) {
     double pct = whole > 0 ? 100 * part / whole : 0;
     cj_buf_printf(h->b, "<div class=\"bar\"><span%s style=\"width:%.1f%%\"></span></div>",
-                  pct > 100.0001 ? " class=\"over\"" : "", pct > 100 ? 100 : pct < 0 ? 0 : pct);
+                  pct > 100.0001 ? " class=\"over\"" : "",
+                  pct > 100 ? 100
+                  : pct < 0 ? 0
+                            : pct);
 }
 
 static void status(H *h, const cj_plan *p) {
     const char *st = p->status == CJ_PLAN_OPTIMAL    ? L(h, "optimaal", "optimal")
                      : p->status == CJ_PLAN_FEASIBLE ? L(h, "toelaatbaar", "feasible")
-                     : p->status == CJ_PLAN_INFEASIBLE ? L(h, "geen plan mogelijk", "infeasible")
-                                                       : L(h, "onbekend", "unknown");
+                     : p->status == CJ_PLAN_INFEASIBLE
+                         ? L(h, "geen plan mogelijk", "infeasible")
+                         : L(h, "onbekend", "unknown");
     bool ok = p->status == CJ_PLAN_OPTIMAL || p->status == CJ_PLAN_FEASIBLE;
     cj_buf_printf(h->b, "<span class=\"status%s\">%s</span>", ok ? "" : " bad", st);
 }
@@ -133,12 +145,17 @@ static void school_card(H *h, const cj_round *r, const cj_plan *p, const cj_tota
         esc(h, sc->city);
     }
     cj_buf_puts(h->b, "</div>");
-    double lo = sc->fte.set ? sc->fte.min : cl->fte.min / (double)schools_in_cluster(r, sc->cluster_idx);
-    double hi = sc->fte.set ? sc->fte.max : cl->fte.max / (double)schools_in_cluster(r, sc->cluster_idx);
+    double lo = sc->fte.set
+                    ? sc->fte.min
+                    : cl->fte.min / (double)schools_in_cluster(r, sc->cluster_idx);
+    double hi = sc->fte.set
+                    ? sc->fte.max
+                    : cl->fte.max / (double)schools_in_cluster(r, sc->cluster_idx);
     cj_buf_printf(h->b, "<p><strong class=\"fte\">%s fte</strong> %s %s–%s fte)</p>",
                   fnum(h, a, sizeof a, t->school_fte[s], 2),
                   sc->fte.set ? L(h, "(bereik van de school", "(the school's range")
-                              : L(h, "(aandeel in de clusterraming", "(share of the cluster estimate"),
+                              : L(h, "(aandeel in de clusterraming",
+                                  "(share of the cluster estimate"),
                   fnum(h, b, sizeof b, lo, 2), fnum(h, c2, sizeof c2, hi, 2));
     bar(h, t->school_fte[s], hi);
     if (sc->has_amount) {
@@ -154,9 +171,11 @@ static void school_card(H *h, const cj_round *r, const cj_plan *p, const cj_tota
     if (sp->n == 0) {
         cj_buf_printf(h->b, "<p>%s</p>", L(h, "Geen aanbieder.", "No provider."));
     } else {
-        cj_buf_printf(h->b, "<table><tr><th>%s</th><th class=\"n\">fte</th><th class=\"n\">€</th>"
-                            "<th class=\"n\">Score</th></tr>",
-                      L(h, "Aanbieder", "Provider"));
+        cj_buf_printf(
+            h->b,
+            "<table><tr><th>%s</th><th class=\"n\">fte</th><th class=\"n\">€</th>"
+            "<th class=\"n\">Score</th></tr>",
+            L(h, "Aanbieder", "Provider"));
         for (size_t k = 0; k < sp->n; k++) {
             const cj_assignment *x = &sp->a[k];
             const cj_provider *pr = &r->providers[x->provider];
@@ -165,15 +184,17 @@ static void school_card(H *h, const cj_round *r, const cj_plan *p, const cj_tota
             if (x->incumbent)
                 cj_buf_printf(h->b, " <span class=\"small\">(%s)</span>",
                               L(h, "huidige aanbieder", "current provider"));
-            cj_buf_printf(h->b, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
-                                "<td class=\"n\">%s</td></tr>",
+            cj_buf_printf(h->b,
+                          "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+                          "<td class=\"n\">%s</td></tr>",
                           fnum(h, a, sizeof a, x->fte, 2),
                           money(h, b, sizeof b, x->fte * pr->cost_per_fte),
                           fnum(h, c2, sizeof c2, x->score, 2));
         }
         cj_buf_puts(h->b, "</table>");
         /* topic scores of the providers in the plan */
-        cj_buf_printf(h->b, "<table class=\"small\"><tr><th>%s</th>", L(h, "Onderwerp", "Topic"));
+        cj_buf_printf(h->b, "<table class=\"small\"><tr><th>%s</th>",
+                      L(h, "Onderwerp", "Topic"));
         for (size_t k = 0; k < sp->n; k++) {
             cj_buf_puts(h->b, "<th class=\"n\">");
             esc(h, r->providers[sp->a[k].provider].id);
@@ -186,9 +207,10 @@ static void school_card(H *h, const cj_round *r, const cj_plan *p, const cj_tota
             cj_buf_puts(h->b, "</td>");
             for (size_t k = 0; k < sp->n; k++) {
                 int sc_k = cj_round_pair(r, sp->a[k].provider, (int)s);
-                cj_buf_printf(h->b, "<td class=\"n\">%s</td>",
-                              sc_k >= 0 ? fnum(h, a, sizeof a, r->scores[sc_k].topic_value[tp], 1)
-                                        : "");
+                cj_buf_printf(
+                    h->b, "<td class=\"n\">%s</td>",
+                    sc_k >= 0 ? fnum(h, a, sizeof a, r->scores[sc_k].topic_value[tp], 1)
+                              : "");
             }
             cj_buf_puts(h->b, "</tr>");
         }
@@ -199,15 +221,17 @@ static void school_card(H *h, const cj_round *r, const cj_plan *p, const cj_tota
 
 static void clusters(H *h, const cj_round *r, const cj_totals *t) {
     char a[48], b[48], c2[48];
-    cj_buf_printf(h->b, "<h2>%s</h2>\n<table><tr><th>Cluster</th><th class=\"n\">fte</th>"
-                        "<th class=\"n\">%s</th><th class=\"n\">%s</th></tr>",
+    cj_buf_printf(h->b,
+                  "<h2>%s</h2>\n<table><tr><th>Cluster</th><th class=\"n\">fte</th>"
+                  "<th class=\"n\">%s</th><th class=\"n\">%s</th></tr>",
                   L(h, "Clusters", "Clusters"), L(h, "Raming", "Estimate"),
                   L(h, "Kosten", "Cost"));
     for (size_t c = 0; c < r->n_clusters; c++) {
         cj_buf_puts(h->b, "<tr><td>");
         esc(h, r->clusters[c].name);
-        cj_buf_printf(h->b, "</td><td class=\"n\">%s</td><td class=\"n\">%s–%s</td>"
-                            "<td class=\"n\">€ %s</td></tr>",
+        cj_buf_printf(h->b,
+                      "</td><td class=\"n\">%s</td><td class=\"n\">%s–%s</td>"
+                      "<td class=\"n\">€ %s</td></tr>",
                       fnum(h, a, sizeof a, t->cluster_fte[c], 2),
                       fnum(h, b, sizeof b, r->clusters[c].fte.min, 2),
                       fnum(h, c2, sizeof c2, r->clusters[c].fte.max, 2),
@@ -224,7 +248,8 @@ char *cj_plan_render_html(const cj_round *r, const cj_plan *p, const cj_plan_met
     head(&h, r->name ? r->name : r->id);
     cj_buf_puts(&b, "<h1>");
     esc(&h, r->name ? r->name : r->id);
-    cj_buf_printf(&b, "</h1>\n<p class=\"meta\">%s <code>", L(&h, "Plan voor ronde", "Plan for round"));
+    cj_buf_printf(&b, "</h1>\n<p class=\"meta\">%s <code>",
+                  L(&h, "Plan voor ronde", "Plan for round"));
     esc(&h, r->id);
     cj_buf_puts(&b, "</code> · ");
     status(&h, p);
@@ -235,10 +260,11 @@ char *cj_plan_render_html(const cj_round *r, const cj_plan *p, const cj_plan_met
     cj_buf_puts(&b, "</p>\n");
     cj_buf_printf(&b, "<h2>%s</h2>\n<p>%s fte, € %s %s, %zu %s.</p>\n",
                   L(&h, "Overzicht", "Overview"), fnum(&h, x, sizeof x, t->fte, 2),
-                  money(&h, y, sizeof y, t->cost), L(&h, "per jaar", "a year"), t->assignments,
-                  L(&h, "toewijzingen", "assignments"));
+                  money(&h, y, sizeof y, t->cost), L(&h, "per jaar", "a year"),
+                  t->assignments, L(&h, "toewijzingen", "assignments"));
     if (p->n_diagnosis) {
-        cj_buf_printf(&b, "<h2>%s</h2>\n<ul>", L(&h, "Waarom er geen plan is", "Why there is no plan"));
+        cj_buf_printf(&b, "<h2>%s</h2>\n<ul>",
+                      L(&h, "Waarom er geen plan is", "Why there is no plan"));
         for (size_t i = 0; i < p->n_diagnosis; i++) {
             cj_buf_puts(&b, "<li>");
             esc(&h, p->diagnosis[i].message);
@@ -246,7 +272,8 @@ char *cj_plan_render_html(const cj_round *r, const cj_plan *p, const cj_plan_met
         }
         cj_buf_puts(&b, "</ul>\n");
     }
-    cj_buf_printf(&b, "<h2>%s</h2>\n<div class=\"cards\">\n", L(&h, "Scholen", "Schools"));
+    cj_buf_printf(&b, "<h2>%s</h2>\n<div class=\"cards\">\n",
+                  L(&h, "Scholen", "Schools"));
     for (size_t s = 0; s < r->n_schools; s++)
         school_card(&h, r, p, t, s);
     cj_buf_puts(&b, "</div>\n");
@@ -263,14 +290,17 @@ char *cj_alternatives_render_html(const cj_round *r, cj_plan *const *plans, size
     head(&h, r->name ? r->name : r->id);
     cj_buf_puts(&b, "<h1>");
     esc(&h, r->name ? r->name : r->id);
-    cj_buf_printf(&b, "</h1>\n<p class=\"meta\">%s</p>\n<h2>%s</h2>\n<table><tr><th>%s</th>",
+    cj_buf_printf(&b,
+                  "</h1>\n<p class=\"meta\">%s</p>\n<h2>%s</h2>\n<table><tr><th>%s</th>",
                   L(&h, "De beste plannen die van elkaar verschillen, naast elkaar.",
                     "The best plans that differ, side by side."),
                   L(&h, "Plannen", "Plans"), L(&h, "School", "School"));
     for (size_t i = 0; i < n; i++)
-        cj_buf_printf(&b, "<th>Plan %zu<br><span class=\"small\">%s %s (−%s)</span></th>", i + 1,
-                      L(&h, "resultaat", "objective"), fnum(&h, x, sizeof x, plans[i]->objective, 4),
-                      fnum(&h, y, sizeof y, plans[0]->objective - plans[i]->objective, 4));
+        cj_buf_printf(
+            &b, "<th>Plan %zu<br><span class=\"small\">%s %s (−%s)</span></th>", i + 1,
+            L(&h, "resultaat", "objective"),
+            fnum(&h, x, sizeof x, plans[i]->objective, 4),
+            fnum(&h, y, sizeof y, plans[0]->objective - plans[i]->objective, 4));
     cj_buf_puts(&b, "</tr>\n");
     for (size_t s = 0; s < r->n_schools; s++) {
         cj_buf_puts(&b, "<tr><td>");
@@ -278,7 +308,11 @@ char *cj_alternatives_render_html(const cj_round *r, cj_plan *const *plans, size
         cj_buf_puts(&b, "</td>");
         for (size_t i = 0; i < n; i++) {
             const cj_school_plan *sp = &plans[i]->schools[s];
-            cj_buf_printf(&b, "<td%s>", i && !cj_school_plan_same(&plans[0]->schools[s], &plans[i]->schools[s]) ? " class=\"diff\"" : "");
+            cj_buf_printf(
+                &b, "<td%s>",
+                i && !cj_school_plan_same(&plans[0]->schools[s], &plans[i]->schools[s])
+                    ? " class=\"diff\""
+                    : "");
             for (size_t k = 0; k < sp->n; k++) {
                 if (k)
                     cj_buf_puts(&b, "<br>");
@@ -324,21 +358,24 @@ char *cj_compare_render_html(json_t *c, const char *lang, size_t *len) {
     cj_buf_printf(&b, "<h1>%s</h1>\n<p class=\"meta\">A: <code>",
                   L(&h, "Vergelijking van twee plannen", "Comparison of two plans"));
     esc(&h, jstr(a, "file"));
-    cj_buf_printf(&b, "</code> (%s) · B: <code>", fnum(&h, x, sizeof x, jnum(a, "objective"), 4));
+    cj_buf_printf(&b, "</code> (%s) · B: <code>",
+                  fnum(&h, x, sizeof x, jnum(a, "objective"), 4));
     esc(&h, jstr(bb, "file"));
-    cj_buf_printf(&b, "</code> (%s) · %s %s</p>\n", fnum(&h, x, sizeof x, jnum(bb, "objective"), 4),
+    cj_buf_printf(&b, "</code> (%s) · %s %s</p>\n",
+                  fnum(&h, x, sizeof x, jnum(bb, "objective"), 4),
                   L(&h, "verschil B − A", "change B − A"),
                   fnum(&h, y, sizeof y, jnum(c, "objective_change"), 4));
-    cj_buf_printf(&b, "<h2>%s</h2>\n<table><tr><th>School</th><th>%s</th><th>%s</th>"
-                      "<th class=\"n\">fte A → B</th><th class=\"n\">€ A → B</th></tr>\n",
+    cj_buf_printf(&b,
+                  "<h2>%s</h2>\n<table><tr><th>School</th><th>%s</th><th>%s</th>"
+                  "<th class=\"n\">fte A → B</th><th class=\"n\">€ A → B</th></tr>\n",
                   L(&h, "Scholen", "Schools"), L(&h, "Erbij", "Added"),
                   L(&h, "Eraf", "Dropped"));
     size_t i, j;
     json_t *s, *p;
     json_array_foreach(json_object_get(c, "schools"), i, s) {
-        cj_buf_printf(&b, "<tr%s><td>", json_is_true(json_object_get(s, "changed"))
-                                             ? " class=\"diff\""
-                                             : "");
+        cj_buf_printf(&b, "<tr%s><td>",
+                      json_is_true(json_object_get(s, "changed")) ? " class=\"diff\""
+                                                                  : "");
         esc(&h, jstr(s, "name"));
         cj_buf_puts(&b, "</td><td>");
         json_array_foreach(json_object_get(s, "added"), j, p) {
@@ -350,8 +387,10 @@ char *cj_compare_render_html(json_t *c, const char *lang, size_t *len) {
             cj_buf_puts(&b, j ? "<br>" : "");
             esc(&h, jstr(p, "name"));
         }
-        cj_buf_printf(&b, "</td><td class=\"n\">%s → ", fnum(&h, x, sizeof x, jnum(s, "fte_a"), 2));
-        cj_buf_printf(&b, "%s</td><td class=\"n\">", fnum(&h, y, sizeof y, jnum(s, "fte_b"), 2));
+        cj_buf_printf(&b, "</td><td class=\"n\">%s → ",
+                      fnum(&h, x, sizeof x, jnum(s, "fte_a"), 2));
+        cj_buf_printf(&b, "%s</td><td class=\"n\">",
+                      fnum(&h, y, sizeof y, jnum(s, "fte_b"), 2));
         cj_buf_printf(&b, "%s → ", money(&h, x, sizeof x, jnum(s, "cost_a")));
         cj_buf_printf(&b, "%s</td></tr>\n", money(&h, y, sizeof y, jnum(s, "cost_b")));
     }

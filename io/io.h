@@ -48,8 +48,8 @@ cj_code cj_round_parse(const char *buf, size_t len, cj_round **out, cj_errors *e
  * Returns CJ_OK or CJ_ERR_WRITE with a finding.  `private_data` makes the
  * file readable by its owner only.
  */
-cj_code cj_file_write(const char *path, const char *input_path, const char *buf, size_t len,
-                      bool private_data, cj_errors *errs);
+cj_code cj_file_write(const char *path, const char *input_path, const char *buf,
+                      size_t len, bool private_data, cj_errors *errs);
 
 /* Renders a plan; returns a new NUL-terminated buffer (caller frees) or NULL
  * when out of memory.  `lang` ("nl", the default, or "en") is for HTML. */
@@ -95,10 +95,9 @@ typedef struct {
 
 /*
  * The commands, from file to file.  `validate` with `deep` also solves the
- * round and sets *status (else *status is CJ_PLAN_OPTIMAL).  Each returns CJ_OK or the code of the
- * failure, and leaves every finding (errors and warnings, in order) in
- * `errs` for the caller to print.  Nothing is written unless the input is
- * valid.
+ * round and sets *status (else *status is CJ_PLAN_OPTIMAL).  Each returns CJ_OK or the
+ * code of the failure, and leaves every finding (errors and warnings, in order) in `errs`
+ * for the caller to print.  Nothing is written unless the input is valid.
  */
 cj_code cj_command_validate(const cj_command *c, cj_plan_status *status, cj_errors *errs);
 /* Also sets *status to the plan's status when a plan was written. */

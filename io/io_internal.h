@@ -37,8 +37,6 @@ const char *cj_fmt_local(char *out, size_t n, double x, int decimals, bool nl);
 /* Whole euros with thousands separators: 114,000 or (Dutch) 114.000. */
 const char *cj_fmt_euros(char *out, size_t n, double x, bool nl);
 
-
-
 /* Sums of a plan per school, cluster and provider, for every writer. */
 typedef struct {
     double *school_fte, *school_cost, *cluster_fte, *cluster_cost, *prov_fte, *prov_cost;
@@ -144,7 +142,11 @@ char *cj_alternatives_render_html(const cj_round *r, cj_plan *const *plans, size
 char *cj_compare_render_html(struct json_t *comparison, const char *lang, size_t *len);
 
 /* Who a view is for (io/audience.c). */
-typedef enum { CJ_AUDIENCE_ALL, CJ_AUDIENCE_SCHOOL, CJ_AUDIENCE_PROVIDER } cj_audience_kind;
+typedef enum {
+    CJ_AUDIENCE_ALL,
+    CJ_AUDIENCE_SCHOOL,
+    CJ_AUDIENCE_PROVIDER
+} cj_audience_kind;
 
 typedef struct {
     cj_audience_kind kind;
@@ -161,8 +163,8 @@ cj_code cj_audience_make(const char *spec, const cj_round *r, const cj_selection
 void cj_audience_free(cj_audience *a);
 /* The round cut down to what the audience sees (from the round's text), or
  * NULL with a finding. */
-cj_round *cj_round_view(const char *text, size_t len, const cj_round *r, const cj_audience *a,
-                        cj_errors *errs);
+cj_round *cj_round_view(const char *text, size_t len, const cj_round *r,
+                        const cj_audience *a, cj_errors *errs);
 /* The plan in terms of the view round; NULL when out of memory. */
 cj_plan *cj_plan_view(const cj_round *full, const cj_plan *p, const cj_round *view,
                       const cj_audience *a);

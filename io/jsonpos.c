@@ -133,11 +133,21 @@ static char *string(S *s) {
         }
         c = s->b[++k];
         switch (c) {
-        case 'b': *o++ = '\b'; break;
-        case 'f': *o++ = '\f'; break;
-        case 'n': *o++ = '\n'; break;
-        case 'r': *o++ = '\r'; break;
-        case 't': *o++ = '\t'; break;
+        case 'b':
+            *o++ = '\b';
+            break;
+        case 'f':
+            *o++ = '\f';
+            break;
+        case 'n':
+            *o++ = '\n';
+            break;
+        case 'r':
+            *o++ = '\r';
+            break;
+        case 't':
+            *o++ = '\t';
+            break;
         case 'u': {
             unsigned cp = hex4(s->b + k + 1);
             k += 4;
@@ -149,7 +159,8 @@ static char *string(S *s) {
             o = utf8(o, cp);
             break;
         }
-        default: *o++ = c;
+        default:
+            *o++ = c;
         }
     }
     *o = '\0';

@@ -51,12 +51,14 @@ static const char *const usage_main =
     "65 invalid input, 66 input cannot be read, 70 internal error,\n"
     "73 output cannot be written.\n";
 
-#define COMMON_OPTS "      --max-input BYTES  refuse larger inputs (default 64 MiB)\n" \
-                    "  -h, --help             show this help\n"
-#define OUTPUT_OPT "  -o, --output FILE      write to FILE ('-': standard output, the default)\n"
+#define COMMON_OPTS                                                                      \
+    "      --max-input BYTES  refuse larger inputs (default 64 MiB)\n"                   \
+    "  -h, --help             show this help\n"
+#define OUTPUT_OPT                                                                       \
+    "  -o, --output FILE      write to FILE ('-': standard output, the default)\n"
 #define AUDIENCE_OPT                                                                     \
-    "      --audience WHO     procurement (everything, the default), school:ID (that\n" \
-    "                         school's plan, shortlist and scores) or provider:ID\n"    \
+    "      --audience WHO     procurement (everything, the default), school:ID (that\n"  \
+    "                         school's plan, shortlist and scores) or provider:ID\n"     \
     "                         (its own assignments and scores)\n"
 
 static const char *const usage_validate =
@@ -76,8 +78,7 @@ static const char *const usage_solve =
     "Builds the model of the round, solves it to proven optimality with GLPK and\n"
     "writes the plan. Exit 0 with a plan (optimal, or feasible when a limit\n"
     "stopped the search), 1 when no plan exists (the plan then says why).\n"
-    "\n" OUTPUT_OPT
-    "  -f, --format FORMAT    json (default), md, csv or html\n"
+    "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md, csv or html\n"
     "      --lang LANG        labels of the HTML report: nl (default) or en\n"
     "  -t, --time-limit SECS  stop after SECS seconds with the best plan found\n"
     "                         (status 'feasible', with its gap); default 600,\n"
@@ -93,7 +94,8 @@ static const char *const usage_shortlist =
     "Ranks the providers of each interview group by group score and lists the\n"
     "invitations (SPEC section 2), ties at the cut-off included, and for each\n"
     "provider not invited its rank and how far it is below the cut-off.\n"
-    "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md or csv\n" AUDIENCE_OPT COMMON_OPTS;
+    "\n" OUTPUT_OPT
+    "  -f, --format FORMAT    json (default), md or csv\n" AUDIENCE_OPT COMMON_OPTS;
 
 static const char *const usage_scores =
     "usage: cjos scores template [OPTIONS] ROUND.json\n"
@@ -107,8 +109,8 @@ static const char *const usage_scores =
     "(SHEET.csv:ROW:COL: error: ...); on any error nothing is written (exit 65).\n"
     "\n" OUTPUT_OPT
     "      --separator C      ',' or ';' (template: ',' by default; import: detected)\n"
-    "      --in-place         import: write over ROUND.json, keeping ROUND.json.bak\n"
-    COMMON_OPTS;
+    "      --in-place         import: write over ROUND.json, keeping "
+    "ROUND.json.bak\n" COMMON_OPTS;
 
 static const char *const usage_decide =
     "usage: cjos decide [OPTIONS] ROUND.json --school ID --choose P [--choose Q]\n"
@@ -121,7 +123,8 @@ static const char *const usage_decide =
     "  -s, --school ID        the school\n"
     "  -c, --choose P         a provider the school chooses (at most its maximum)\n"
     "  -x, --exclude R        a provider the school excludes\n" OUTPUT_OPT
-    "      --in-place         write over ROUND.json, keeping ROUND.json.bak\n" COMMON_OPTS;
+    "      --in-place         write over ROUND.json, keeping "
+    "ROUND.json.bak\n" COMMON_OPTS;
 
 static const char *const usage_reasons =
     "usage: cjos reasons [OPTIONS] ROUND.json PLAN.json\n"
@@ -145,7 +148,8 @@ static const char *const usage_alternatives =
     "  -s, --school ID        plans must differ at this school\n" OUTPUT_OPT
     "  -f, --format FORMAT    json (default), md, csv or html\n"
     "      --lang LANG        labels of the HTML report: nl (default) or en\n"
-    "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n" AUDIENCE_OPT COMMON_OPTS;
+    "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n" AUDIENCE_OPT
+        COMMON_OPTS;
 
 static const char *const usage_compare =
     "usage: cjos compare [OPTIONS] A.json B.json\n"
@@ -153,7 +157,8 @@ static const char *const usage_compare =
     "Compares two plans school by school: providers added and dropped, FTE and\n"
     "cost changes, scores; cluster and provider totals; the objective change.\n"
     "\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md, csv or html\n"
-    "      --lang LANG        labels of the HTML report: nl (default) or en\n" COMMON_OPTS;
+    "      --lang LANG        labels of the HTML report: nl (default) or "
+    "en\n" COMMON_OPTS;
 
 static const char *const usage_whatif =
     "usage: cjos whatif [OPTIONS] ROUND.json --vary PATH=FROM:TO:STEP [--vary ...]\n"
@@ -166,8 +171,8 @@ static const char *const usage_whatif =
     "max_schools, policy.providers_per_school.min|max, policy.min_fte_per_assignment,\n"
     "policy.interview_weight, policy.continuity_bonus, policy.coverage_penalty.\n"
     "\n"
-    "      --vary SPEC        e.g. clusters.c4.fte.max=3:4:0.25 (at most 10000 scenarios)\n"
-    OUTPUT_OPT "  -f, --format FORMAT    json (default), md or csv\n"
+    "      --vary SPEC        e.g. clusters.c4.fte.max=3:4:0.25 (at most 10000 "
+    "scenarios)\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md or csv\n"
     "      --chart FILE.svg   the objective and total FTE against the varied number\n"
     "      --lang LANG        labels of the chart: nl (default) or en\n"
     "  -t, --time-limit SECS  per scenario (default 600, 0 for none)\n" COMMON_OPTS;
@@ -198,20 +203,26 @@ enum {
 };
 
 static const struct option long_opts[] = {
-    {"output", required_argument, NULL, 'o'},    {"format", required_argument, NULL, 'f'},
-    {"time-limit", required_argument, NULL, 't'}, {"write-lp", required_argument, NULL, OPT_LP},
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, 'f'},
+    {"time-limit", required_argument, NULL, 't'},
+    {"write-lp", required_argument, NULL, OPT_LP},
     {"write-mps", required_argument, NULL, OPT_MPS},
     {"max-input", required_argument, NULL, OPT_MAX_INPUT},
     {"separator", required_argument, NULL, OPT_SEP},
     {"in-place", no_argument, NULL, OPT_IN_PLACE},
-    {"school", required_argument, NULL, 's'},    {"choose", required_argument, NULL, 'c'},
-    {"exclude", required_argument, NULL, 'x'},   {"lang", required_argument, NULL, OPT_LANG},
+    {"school", required_argument, NULL, 's'},
+    {"choose", required_argument, NULL, 'c'},
+    {"exclude", required_argument, NULL, 'x'},
+    {"lang", required_argument, NULL, OPT_LANG},
     {"audience", required_argument, NULL, OPT_AUDIENCE},
     {"deep", no_argument, NULL, OPT_DEEP},
     {"vary", required_argument, NULL, OPT_VARY},
     {"chart", required_argument, NULL, OPT_CHART},
-    {"verbose", no_argument, NULL, 'v'},         {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+    {"verbose", no_argument, NULL, 'v'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
 
 typedef enum {
     VALIDATE,
@@ -409,8 +420,8 @@ int main(int argc, char **argv) {
     char **sub_argv = argv + optind + skip;
     optind = 0; /* restart getopt for the command's own options */
     int rc = -1;
-    while (rc < 0 && (ch = getopt_long(sub_argc, sub_argv, ":o:f:t:s:c:x:k:vqh", long_opts,
-                                       NULL)) != -1) {
+    while (rc < 0 && (ch = getopt_long(sub_argc, sub_argv, ":o:f:t:s:c:x:k:vqh",
+                                       long_opts, NULL)) != -1) {
         double v;
         if (ch == 'h') {
             fputs(commands[k].help, stdout);
@@ -426,7 +437,8 @@ int main(int argc, char **argv) {
             break;
         }
         if (!strchr(opts, spelled(ch))) {
-            rc = usage_error(name, "option '%s' does not apply here", sub_argv[optind - 1]);
+            rc = usage_error(name, "option '%s' does not apply here",
+                             sub_argv[optind - 1]);
             break;
         }
         switch (ch) {
@@ -435,9 +447,12 @@ int main(int argc, char **argv) {
             break;
         case 'f':
             format_given = true;
-            if (!parse_format(optarg, &c.format) || (c.format == CJ_OUT_HTML && cmd == SHORTLIST))
-                rc = usage_error(name, "unknown format '%s': use json, md or csv (or html for "
-                                       "solve, alternatives and compare)", optarg);
+            if (!parse_format(optarg, &c.format) ||
+                (c.format == CJ_OUT_HTML && cmd == SHORTLIST))
+                rc = usage_error(name,
+                                 "unknown format '%s': use json, md or csv (or html for "
+                                 "solve, alternatives and compare)",
+                                 optarg);
             break;
         case 't':
             if (!parse_number(optarg, &v))
@@ -449,7 +464,8 @@ int main(int argc, char **argv) {
             break;
         case 'k':
             if (!parse_number(optarg, &v) || v < 1 || v > 1000 || v != (size_t)v)
-                rc = usage_error(name, "bad -k '%s': give a whole number from 1 to 1000", optarg);
+                rc = usage_error(name, "bad -k '%s': give a whole number from 1 to 1000",
+                                 optarg);
             c.k = (size_t)v;
             break;
         case 'c':
@@ -512,11 +528,13 @@ int main(int argc, char **argv) {
     if (rc < 0 && sub_argc - optind > files)
         rc = usage_error(name, "unexpected argument '%s'", sub_argv[optind + files]);
     if (rc < 0 && cmd == DECIDE && (!c.school || c.n_choose + c.n_exclude == 0))
-        rc = usage_error(name, "%s", "decide needs --school and at least one --choose or --exclude");
+        rc = usage_error(name, "%s",
+                         "decide needs --school and at least one --choose or --exclude");
     if (rc < 0 && c.in_place && c.output)
         rc = usage_error(name, "%s", "give --in-place or --output, not both");
     if (rc < 0 && cmd == WHATIF && c.n_vary == 0)
-        rc = usage_error(name, "%s", "whatif needs at least one --vary PATH=FROM:TO:STEP");
+        rc =
+            usage_error(name, "%s", "whatif needs at least one --vary PATH=FROM:TO:STEP");
     if (rc >= 0) {
         free(choose);
         free(exclude);

@@ -42,7 +42,8 @@ static json_t *policy_json(const cj_policy *p) {
     return o;
 }
 
-static json_t *school_json(const cj_round *r, const cj_plan *p, const cj_totals *t, size_t s) {
+static json_t *school_json(const cj_round *r, const cj_plan *p, const cj_totals *t,
+                           size_t s) {
     const cj_school *sc = &r->schools[s];
     const cj_school_plan *sp = &p->schools[s];
     const cj_cluster *c = &r->clusters[sc->cluster_idx];
@@ -74,14 +75,16 @@ static json_t *school_json(const cj_round *r, const cj_plan *p, const cj_totals 
     }
     put(o, "cost", num(t->school_cost[s]));
     put(o, "annual_amount", sc->has_amount ? num(sc->annual_amount) : NULL);
-    put(o, "amount_left", sc->has_amount ? num(sc->annual_amount - t->school_cost[s]) : NULL);
+    put(o, "amount_left",
+        sc->has_amount ? num(sc->annual_amount - t->school_cost[s]) : NULL);
     for (size_t e = 0; e < c->required.n; e++) {
         int xi = c->required.idx[e];
         json_t *x = json_object(), *by = json_array();
         put(x, "id", json_string(r->expertise[xi].id));
         for (size_t k = 0; k < sp->n; k++)
             if (r->provider_has[(size_t)sp->a[k].provider * r->n_expertise + (size_t)xi])
-                json_array_append_new(by, json_string(r->providers[sp->a[k].provider].id));
+                json_array_append_new(by,
+                                      json_string(r->providers[sp->a[k].provider].id));
         put(x, "covered", json_boolean(json_array_size(by) > 0));
         put(x, "by", by);
         json_array_append_new(ex, x);
@@ -218,7 +221,8 @@ char *cj_plan_render_json(const cj_round *r, const cj_plan *p, const cj_plan_met
 char *cj_json_text(json_t *json, size_t *len) {
     if (!json)
         return NULL;
-    char *s = json_dumps(json, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_PRESERVE_ORDER);
+    char *s =
+        json_dumps(json, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_PRESERVE_ORDER);
     json_decref(json);
     if (!s)
         return NULL;

@@ -10,7 +10,8 @@ static const char *money(char *b, size_t n, double x) {
     return b;
 }
 
-static void md_schools(cj_buf *b, const cj_round *r, const cj_plan *p, const cj_totals *t) {
+static void md_schools(cj_buf *b, const cj_round *r, const cj_plan *p,
+                       const cj_totals *t) {
     char m1[48], m2[48], m3[48];
     cj_buf_puts(b, "## Schools\n\n| School | Cluster | Provider | FTE | Cost | Score |"
                    " Amount | Left |\n|---|---|---|--:|--:|--:|--:|--:|\n");
@@ -41,8 +42,9 @@ static void md_schools(cj_buf *b, const cj_round *r, const cj_plan *p, const cj_
                               money(m1, sizeof m1, a->fte * pr->cost_per_fte), a->score);
             }
             if (k == 0 && sc->has_amount)
-                cj_buf_printf(b, " %s | %s |\n", money(m2, sizeof m2, sc->annual_amount),
-                              money(m3, sizeof m3, sc->annual_amount - t->school_cost[s]));
+                cj_buf_printf(
+                    b, " %s | %s |\n", money(m2, sizeof m2, sc->annual_amount),
+                    money(m3, sizeof m3, sc->annual_amount - t->school_cost[s]));
             else
                 cj_buf_puts(b, " | |\n");
         }
@@ -57,8 +59,8 @@ static void md_totals(cj_buf *b, const cj_round *r, const cj_totals *t) {
         const cj_cluster *cl = &r->clusters[c];
         cj_buf_puts(b, "| ");
         cj_buf_md(b, cl->name ? cl->name : cl->id);
-        cj_buf_printf(b, " | %.4g | %g–%g | %s |", t->cluster_fte[c], cl->fte.min, cl->fte.max,
-                      money(m1, sizeof m1, t->cluster_cost[c]));
+        cj_buf_printf(b, " | %.4g | %g–%g | %s |", t->cluster_fte[c], cl->fte.min,
+                      cl->fte.max, money(m1, sizeof m1, t->cluster_cost[c]));
         if (cl->has_amount)
             cj_buf_printf(b, " %s | %s |\n", money(m2, sizeof m2, cl->annual_amount),
                           money(m3, sizeof m3, cl->annual_amount - t->cluster_cost[c]));
@@ -101,17 +103,19 @@ char *cj_plan_render_md(const cj_round *r, const cj_plan *p, const cj_plan_meta 
     char m1[48];
     cj_buf_puts(&b, "# Plan: ");
     cj_buf_md(&b, r->name ? r->name : r->id);
-    cj_buf_printf(&b, "\n\nRound `%s` · status **%s**", r->id, cj_plan_status_name(p->status));
+    cj_buf_printf(&b, "\n\nRound `%s` · status **%s**", r->id,
+                  cj_plan_status_name(p->status));
     bool solved = p->status == CJ_PLAN_OPTIMAL || p->status == CJ_PLAN_FEASIBLE;
     if (solved) {
-        cj_buf_printf(&b, " · objective **%.4f** (scores %.4f, continuity %.4f, coverage %.4f)",
-                      p->objective, p->part_score, p->part_continuity, p->part_coverage);
+        cj_buf_printf(
+            &b, " · objective **%.4f** (scores %.4f, continuity %.4f, coverage %.4f)",
+            p->objective, p->part_score, p->part_continuity, p->part_coverage);
         if (p->status == CJ_PLAN_FEASIBLE)
             cj_buf_printf(&b, " · bound %.4f, gap %.2f%%", p->bound, 100 * p->gap);
     }
-    cj_buf_printf(&b, "\n\nTotal %.4g FTE for %s %s a year, in %zu assignments.\n\n", t->fte,
-                  r->currency ? r->currency : "EUR", money(m1, sizeof m1, t->cost),
-                  t->assignments);
+    cj_buf_printf(&b, "\n\nTotal %.4g FTE for %s %s a year, in %zu assignments.\n\n",
+                  t->fte, r->currency ? r->currency : "EUR",
+                  money(m1, sizeof m1, t->cost), t->assignments);
     if (p->n_diagnosis) {
         cj_buf_puts(&b, "## Why there is no plan\n\n");
         for (size_t i = 0; i < p->n_diagnosis; i++) {
@@ -140,8 +144,9 @@ char *cj_plan_render_md(const cj_round *r, const cj_plan *p, const cj_plan_meta 
 
 char *cj_plan_render_csv(const cj_round *r, const cj_plan *p, size_t *len) {
     cj_buf b = {0};
-    cj_buf_puts(&b, "school,school_name,cluster,provider,provider_name,fte,cost,score,written,"
-                    "incumbent,chosen,annual_amount\r\n");
+    cj_buf_puts(
+        &b, "school,school_name,cluster,provider,provider_name,fte,cost,score,written,"
+            "incumbent,chosen,annual_amount\r\n");
     for (size_t s = 0; s < r->n_schools; s++) {
         const cj_school *sc = &r->schools[s];
         for (size_t k = 0; k < p->schools[s].n; k++) {
@@ -156,9 +161,9 @@ char *cj_plan_render_csv(const cj_round *r, const cj_plan *p, size_t *len) {
             cj_buf_csv(&b, pr->id);
             cj_buf_puts(&b, ",");
             cj_buf_csv(&b, pr->name);
-            cj_buf_printf(&b, ",%.15g,%.2f,%.15g,%.15g,%s,%s,", a->fte, a->fte * pr->cost_per_fte,
-                          a->score, a->written, a->incumbent ? "true" : "false",
-                          a->chosen ? "true" : "false");
+            cj_buf_printf(&b, ",%.15g,%.2f,%.15g,%.15g,%s,%s,", a->fte,
+                          a->fte * pr->cost_per_fte, a->score, a->written,
+                          a->incumbent ? "true" : "false", a->chosen ? "true" : "false");
             if (sc->has_amount)
                 cj_buf_printf(&b, "%.2f", sc->annual_amount);
             cj_buf_puts(&b, "\r\n");

@@ -21,23 +21,25 @@ cj_plan *cj_plan_parse(const char *buf, size_t len, const cj_round *r, const cha
     const char *st = json_string_value(json_object_get(root, "status"));
     json_t *schools = json_object_get(root, "schools");
     if (!fmt || strcmp(fmt, CJ_FORMAT_PLAN) != 0) {
-        cj_errors_add(errs, CJ_ERR_INPUT, false, "$.format", "not a plan: expected format '%s'",
-                      CJ_FORMAT_PLAN);
+        cj_errors_add(errs, CJ_ERR_INPUT, false, "$.format",
+                      "not a plan: expected format '%s'", CJ_FORMAT_PLAN);
     } else if (!rid || strcmp(rid, r->id) != 0) {
         cj_errors_add(errs, CJ_ERR_INPUT, false, "$.round",
                       "the plan is for round '%s', not '%s'", rid ? rid : "?", r->id);
     } else if (!st || !json_is_array(schools)) {
-        cj_errors_add(errs, CJ_ERR_INPUT, false, "$", "the plan has no status or schools");
+        cj_errors_add(errs, CJ_ERR_INPUT, false, "$",
+                      "the plan has no status or schools");
     } else {
         p = cj_plan_new(r->n_schools, r->n_expertise);
     }
-    const char *sha = json_string_value(json_object_get(json_object_get(root, "input"), "sha256"));
+    const char *sha =
+        json_string_value(json_object_get(json_object_get(root, "input"), "sha256"));
     if (p && sha && sha256 && strcmp(sha, sha256) != 0)
         cj_errors_add(errs, CJ_ERR_INPUT, true, "$.input.sha256",
                       "the plan was made from another version of the round");
     if (p) {
-        p->status = strcmp(st, "optimal") == 0    ? CJ_PLAN_OPTIMAL
-                    : strcmp(st, "feasible") == 0 ? CJ_PLAN_FEASIBLE
+        p->status = strcmp(st, "optimal") == 0      ? CJ_PLAN_OPTIMAL
+                    : strcmp(st, "feasible") == 0   ? CJ_PLAN_FEASIBLE
                     : strcmp(st, "infeasible") == 0 ? CJ_PLAN_INFEASIBLE
                                                     : CJ_PLAN_UNKNOWN;
     }
@@ -66,15 +68,19 @@ cj_plan *cj_plan_parse(const char *buf, size_t len, const cj_round *r, const cha
                 char ap[128];
                 snprintf(ap, sizeof ap, "%s.assignments[%zu]", path, k);
                 cj_errors_add(errs, CJ_ERR_INPUT, false, ap,
-                              "provider '%s' has no score at school '%s'", pid ? pid : "?",
-                              sid);
+                              "provider '%s' has no score at school '%s'",
+                              pid ? pid : "?", sid);
                 continue;
             }
             bool inc = false;
             for (size_t x = 0; x < r->schools[s].incumbents.n; x++)
                 inc |= r->schools[s].incumbents.idx[x] == pv;
-            cj_assignment a = {pv, json_number_value(fte), cj_score_total(r, (size_t)sc),
-                               cj_score_written(r, (size_t)sc), inc, false};
+            cj_assignment a = {pv,
+                               json_number_value(fte),
+                               cj_score_total(r, (size_t)sc),
+                               cj_score_written(r, (size_t)sc),
+                               inc,
+                               false};
             cj_plan_assign(p, (size_t)s, &a);
         }
     }

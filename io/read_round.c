@@ -69,7 +69,8 @@ static void check_keys(R *x, json_t *obj, const char *path, const char *const *a
 }
 
 /* The member `key` of `obj`, or NULL; reports a missing required key. */
-static json_t *member(R *x, json_t *obj, const char *path, const char *key, bool required) {
+static json_t *member(R *x, json_t *obj, const char *path, const char *key,
+                      bool required) {
     json_t *v = json_object_get(obj, key);
     if (!v && required)
         fail(x, path, "missing required key '%s'", key);
@@ -83,7 +84,8 @@ static void wrong_type(R *x, const char *path, const char *key, const char *want
     free(p);
 }
 
-static char *get_str(R *x, json_t *obj, const char *path, const char *key, bool required) {
+static char *get_str(R *x, json_t *obj, const char *path, const char *key,
+                     bool required) {
     json_t *v = member(x, obj, path, key, required);
     if (!v)
         return NULL;
@@ -180,7 +182,8 @@ static int get_enum(R *x, json_t *obj, const char *path, const char *key, bool r
 }
 
 /* An array member; NULL when absent or of the wrong type. */
-static json_t *get_array(R *x, json_t *obj, const char *path, const char *key, bool required) {
+static json_t *get_array(R *x, json_t *obj, const char *path, const char *key,
+                         bool required) {
     json_t *v = member(x, obj, path, key, required);
     if (v && !json_is_array(v)) {
         wrong_type(x, path, key, "an array", v);
@@ -243,13 +246,16 @@ static unsigned get_day_parts(R *x, json_t *obj, const char *path, const char *k
         char *ip = cj_path_index(lp ? lp : path, i);
         int d = json_is_string(v) ? cj_day_part(json_string_value(v)) : -1;
         if (!json_is_string(v))
-            fail(x, ip ? ip : path, "wrong type: expected a day-part such as 'wed-pm', got %s",
+            fail(x, ip ? ip : path,
+                 "wrong type: expected a day-part such as 'wed-pm', got %s",
                  type_name(v));
         else if (d < 0)
-            fail(x, ip ? ip : path, "unknown day-part '%s': use mon-am, mon-pm, ..., fri-pm",
+            fail(x, ip ? ip : path,
+                 "unknown day-part '%s': use mon-am, mon-pm, ..., fri-pm",
                  json_string_value(v));
         else if (mask & (1u << d))
-            fail(x, ip ? ip : path, "day-part '%s' is listed twice", json_string_value(v));
+            fail(x, ip ? ip : path, "day-part '%s' is listed twice",
+                 json_string_value(v));
         else
             mask |= 1u << d;
         free(ip);
@@ -274,8 +280,8 @@ static void get_range(R *x, json_t *obj, const char *path, const char *key, bool
     free(p);
 }
 
-static void get_irange(R *x, json_t *obj, const char *path, const char *key, cj_irange *out,
-                       bool *present) {
+static void get_irange(R *x, json_t *obj, const char *path, const char *key,
+                       cj_irange *out, bool *present) {
     json_t *o = get_object(x, obj, path, key, false);
     if (!o)
         return;
@@ -305,8 +311,9 @@ static size_t get_items(R *x, json_t *root, const char *key, bool required, size
     if (!a)
         return 0;
     size_t n = json_array_size(a);
-    size_t limit = strcmp(key, "scores") == 0 || strcmp(key, "decisions") == 0 ? CJ_MAX_PAIRS
-                                                                               : CJ_MAX_ENTITIES;
+    size_t limit = strcmp(key, "scores") == 0 || strcmp(key, "decisions") == 0
+                       ? CJ_MAX_PAIRS
+                       : CJ_MAX_ENTITIES;
     if (n > limit) {
         char *p = cj_path_key("$", key);
         fail(x, p ? p : "$", "%zu items, more than the limit of %zu", n, limit);
@@ -354,8 +361,8 @@ static void read_expertise(R *x, json_t *o, const char *p, void *item) {
 }
 
 static void read_cluster(R *x, json_t *o, const char *p, void *item) {
-    static const char *const keys[] = {"id",           "name", "fte", "annual_amount",
-                                       "required_expertise", NULL};
+    static const char *const keys[] = {
+        "id", "name", "fte", "annual_amount", "required_expertise", NULL};
     cj_cluster *c = item;
     check_keys(x, o, p, keys);
     c->id = get_str(x, o, p, "id", true);
@@ -366,10 +373,10 @@ static void read_cluster(R *x, json_t *o, const char *p, void *item) {
 }
 
 static void read_school(R *x, json_t *o, const char *p, void *item) {
-    static const char *const keys[] = {"id",    "name",          "cluster",   "address",
-                                       "city",  "municipality",  "level",     "fte",
-                                       "annual_amount", "providers", "incumbents", "open",
-                                       NULL};
+    static const char *const keys[] = {
+        "id",           "name",  "cluster", "address",       "city",
+        "municipality", "level", "fte",     "annual_amount", "providers",
+        "incumbents",   "open",  NULL};
     cj_school *s = item;
     check_keys(x, o, p, keys);
     s->id = get_str(x, o, p, "id", true);
@@ -441,9 +448,9 @@ static void read_staff(R *x, json_t *o, const char *p, cj_provider *v) {
 }
 
 static void read_provider(R *x, json_t *o, const char *p, void *item) {
-    static const char *const keys[] = {"id",           "name",         "admitted",
-                                       "expertise",    "fte_capacity", "cost_per_fte",
-                                       "max_schools",  "staff",        NULL};
+    static const char *const keys[] = {"id",          "name",         "admitted",
+                                       "expertise",   "fte_capacity", "cost_per_fte",
+                                       "max_schools", "staff",        NULL};
     cj_provider *v = item;
     check_keys(x, o, p, keys);
     v->id = get_str(x, o, p, "id", true);
@@ -513,10 +520,19 @@ static void read_policy(R *x, json_t *root) {
     json_t *o = get_object(x, root, "$", "policy", false);
     if (!o)
         return;
-    static const char *const keys[] = {
-        "providers_per_school", "min_fte_per_assignment", "fte_step", "interview_weight",
-        "shortlist_size", "use_shortlist", "continuity", "continuity_bonus",
-        "expertise_coverage", "coverage_penalty", "staff_per_assignment", "day_part_fte", NULL};
+    static const char *const keys[] = {"providers_per_school",
+                                       "min_fte_per_assignment",
+                                       "fte_step",
+                                       "interview_weight",
+                                       "shortlist_size",
+                                       "use_shortlist",
+                                       "continuity",
+                                       "continuity_bonus",
+                                       "expertise_coverage",
+                                       "coverage_penalty",
+                                       "staff_per_assignment",
+                                       "day_part_fte",
+                                       NULL};
     static const char *const cont[] = {"none", "prefer", "require", NULL};
     static const char *const cover[] = {"hard", "soft", "off", NULL};
     const char *p = "$.policy";
@@ -591,9 +607,10 @@ cj_round *cj_round_from_json(void *json_root, cj_errors *errs) {
         fail(&x, "$", "wrong type: a round is a JSON object, got %s", type_name(root));
         return r;
     }
-    static const char *const keys[] = {"format",    "round",     "policy",    "topics",
-                                       "expertise", "clusters",  "schools",   "interview_groups",
-                                       "providers", "scores",    "decisions", NULL};
+    static const char *const keys[] = {
+        "format",    "round",    "policy",    "topics",
+        "expertise", "clusters", "schools",   "interview_groups",
+        "providers", "scores",   "decisions", NULL};
     check_keys(&x, root, "$", keys);
     read_meta(&x, root);
     read_policy(&x, root);
@@ -603,9 +620,11 @@ cj_round *cj_round_from_json(void *json_root, cj_errors *errs) {
     r->n_expertise =
         get_items(&x, root, "expertise", false, sizeof(cj_expertise), &v, read_expertise);
     r->expertise = v;
-    r->n_clusters = get_items(&x, root, "clusters", true, sizeof(cj_cluster), &v, read_cluster);
+    r->n_clusters =
+        get_items(&x, root, "clusters", true, sizeof(cj_cluster), &v, read_cluster);
     r->clusters = v;
-    r->n_schools = get_items(&x, root, "schools", true, sizeof(cj_school), &v, read_school);
+    r->n_schools =
+        get_items(&x, root, "schools", true, sizeof(cj_school), &v, read_school);
     r->schools = v;
     r->n_groups =
         get_items(&x, root, "interview_groups", false, sizeof(cj_group), &v, read_group);

@@ -62,10 +62,12 @@ static void compare(W *w, const cj_round *r, int k, int q, int kq) {
             if (side == 0 ? !(diff > 0) : !(diff < 0))
                 continue;
             cj_buf_printf(w->b, "%s%s (%s %s %s, %s%s)",
-                          any ? ", " : (side == 0 ? T(w, "hoger op ", "higher on ")
-                                                  : T(w, "lager op ", "lower on ")),
+                          any ? ", "
+                              : (side == 0 ? T(w, "hoger op ", "higher on ")
+                                           : T(w, "lager op ", "lower on ")),
                           r->topics[t].name, num(w, a, sizeof a, x->topic_value[t], 1),
-                          T(w, "tegen", "against"), num(w, b2, sizeof b2, y->topic_value[t], 1),
+                          T(w, "tegen", "against"),
+                          num(w, b2, sizeof b2, y->topic_value[t], 1),
                           diff > 0 ? "+" : "", num(w, d, sizeof d, diff, 1));
             any = true;
         }
@@ -89,45 +91,55 @@ static void why_text(W *w, const cj_round *r, const cj_why *y) {
                             "not invited to the interview (not on the shortlist)"));
         break;
     case CJ_WHY_COUNT:
-        cj_buf_printf(w->b, T(w, "de school heeft al het maximum van %.0f aanbieder(s)",
-                              "the school already has its maximum of %.0f provider(s)"),
+        cj_buf_printf(w->b,
+                      T(w, "de school heeft al het maximum van %.0f aanbieder(s)",
+                        "the school already has its maximum of %.0f provider(s)"),
                       y->a);
         break;
     case CJ_WHY_CAPACITY:
-        cj_buf_printf(w->b, T(w, "de capaciteit is elders ingezet (%s fte over, minimaal %s nodig)",
-                              "its capacity is used elsewhere (%s FTE left, at least %s needed)"),
-                      num(w, a, sizeof a, y->a, 2), num(w, b2, sizeof b2, y->b, 2));
+        cj_buf_printf(
+            w->b,
+            T(w, "de capaciteit is elders ingezet (%s fte over, minimaal %s nodig)",
+              "its capacity is used elsewhere (%s FTE left, at least %s needed)"),
+            num(w, a, sizeof a, y->a, 2), num(w, b2, sizeof b2, y->b, 2));
         break;
     case CJ_WHY_MAX_SCHOOLS:
-        cj_buf_printf(w->b, T(w, "werkt al op het maximum van %.0f scholen",
-                              "already works at its maximum of %.0f schools"),
+        cj_buf_printf(w->b,
+                      T(w, "werkt al op het maximum van %.0f scholen",
+                        "already works at its maximum of %.0f schools"),
                       y->a);
         break;
     case CJ_WHY_AMOUNT:
-        cj_buf_printf(w->b, T(w, "het bedrag van de school is op (€ %s over, € %s nodig)",
-                              "the school's amount is spent (EUR %s left, EUR %s needed)"),
+        cj_buf_printf(w->b,
+                      T(w, "het bedrag van de school is op (€ %s over, € %s nodig)",
+                        "the school's amount is spent (EUR %s left, EUR %s needed)"),
                       euros(w, a, sizeof a, y->a), euros(w, b2, sizeof b2, y->b));
         break;
     case CJ_WHY_CLUSTER_AMOUNT:
-        cj_buf_printf(w->b, T(w, "het bedrag van het cluster is op (€ %s over, € %s nodig)",
-                              "the cluster's amount is spent (EUR %s left, EUR %s needed)"),
+        cj_buf_printf(w->b,
+                      T(w, "het bedrag van het cluster is op (€ %s over, € %s nodig)",
+                        "the cluster's amount is spent (EUR %s left, EUR %s needed)"),
                       euros(w, a, sizeof a, y->a), euros(w, b2, sizeof b2, y->b));
         break;
     case CJ_WHY_CLUSTER_FTE:
-        cj_buf_printf(w->b, T(w, "het cluster zit op zijn maximum van %s fte",
-                              "the cluster is at its maximum of %s FTE"),
+        cj_buf_printf(w->b,
+                      T(w, "het cluster zit op zijn maximum van %s fte",
+                        "the cluster is at its maximum of %s FTE"),
                       num(w, a, sizeof a, y->a, 2));
         break;
     case CJ_WHY_EXPERTISE:
-        cj_buf_printf(w->b, T(w, "mist de vereiste expertise '%s'",
-                              "lacks the required expertise '%s'"),
-                      r->expertise[y->expertise].name);
+        cj_buf_printf(
+            w->b,
+            T(w, "mist de vereiste expertise '%s'", "lacks the required expertise '%s'"),
+            r->expertise[y->expertise].name);
         break;
     case CJ_WHY_COST:
-        cj_buf_printf(w->b, T(w, "kost € %s per fte, meer dan € %s: voor hetzelfde bedrag "
-                                 "minder fte",
-                              "costs EUR %s per FTE, more than EUR %s: fewer FTE for the "
-                              "same amount"),
+        cj_buf_printf(w->b,
+                      T(w,
+                        "kost € %s per fte, meer dan € %s: voor hetzelfde bedrag "
+                        "minder fte",
+                        "costs EUR %s per FTE, more than EUR %s: fewer FTE for the "
+                        "same amount"),
                       euros(w, a, sizeof a, y->a), euros(w, b2, sizeof b2, y->b));
         break;
     }
@@ -152,9 +164,12 @@ static void school(W *w, const cj_round *r, const cj_selection *sel, const cj_pl
     for (size_t i = 0; i < sp->n; i++) {
         const cj_assignment *x = &sp->a[i];
         int k = cj_round_pair(r, x->provider, s);
-        cj_buf_printf(w->b, T(w, "### %s: %s fte, € %s per jaar\n\n", "### %s: %s FTE, EUR %s a year\n\n"),
-                      pname(r, x->provider), num(w, a, sizeof a, x->fte, 2),
-                      euros(w, b2, sizeof b2, x->fte * r->providers[x->provider].cost_per_fte));
+        cj_buf_printf(
+            w->b,
+            T(w, "### %s: %s fte, € %s per jaar\n\n",
+              "### %s: %s FTE, EUR %s a year\n\n"),
+            pname(r, x->provider), num(w, a, sizeof a, x->fte, 2),
+            euros(w, b2, sizeof b2, x->fte * r->providers[x->provider].cost_per_fte));
         if (x->incumbent)
             cj_buf_puts(w->b, T(w, "Huidige aanbieder van de school.\n",
                                 "The school's current provider.\n"));
@@ -167,8 +182,9 @@ static void school(W *w, const cj_round *r, const cj_selection *sel, const cj_pl
             if (q == x->provider || kq < 0 || !g->ranking[j].invited || (see && !see[q]))
                 continue;
             if (!header)
-                cj_buf_puts(w->b, T(w, "\nVergeleken met de andere uitgenodigde aanbieders:\n\n",
-                                    "\nCompared with the other invited providers:\n\n"));
+                cj_buf_puts(
+                    w->b, T(w, "\nVergeleken met de andere uitgenodigde aanbieders:\n\n",
+                            "\nCompared with the other invited providers:\n\n"));
             header = true;
             compare(w, r, k, q, kq);
         }
@@ -198,15 +214,20 @@ static void school(W *w, const cj_round *r, const cj_selection *sel, const cj_pl
         }
         const cj_price *pr = price_of(prices, n_prices, q, s);
         if (pr && isnan(pr->objective))
-            cj_buf_printf(w->b, T(w, "%sMet deze aanbieder op de school bestaat er geen plan dat "
-                                   "aan alle regels voldoet.",
-                                "%sWith this provider at the school, no plan meets every rule."),
-                        nw ? ". " : "");
+            cj_buf_printf(
+                w->b,
+                T(w,
+                  "%sMet deze aanbieder op de school bestaat er geen plan dat "
+                  "aan alle regels voldoet.",
+                  "%sWith this provider at the school, no plan meets every rule."),
+                nw ? ". " : "");
         else if (pr)
-            cj_buf_printf(w->b, T(w, "%sMet deze aanbieder op de school komt het beste plan %s "
-                                     "punten lager uit (%s in plaats van %s).",
-                                  "%sWith this provider at the school, the best plan scores %s "
-                                  "points less (%s instead of %s)."),
+            cj_buf_printf(w->b,
+                          T(w,
+                            "%sMet deze aanbieder op de school komt het beste plan %s "
+                            "punten lager uit (%s in plaats van %s).",
+                            "%sWith this provider at the school, the best plan scores %s "
+                            "points less (%s instead of %s)."),
                           nw ? ". " : "",
                           num(w, a, sizeof a, plan->objective - pr->objective, 4),
                           num(w, b2, sizeof b2, pr->objective, 4),
@@ -224,20 +245,25 @@ char *cj_reasons_render(const cj_round *r, const cj_selection *sel, const cj_pla
     cj_buf b = {0};
     W w = {!lang || strcmp(lang, "en") != 0, &b};
     char a[32];
-    cj_buf_printf(&b, T(&w, "# Motivering van het plan: %s\n\n", "# Reasons for the plan: %s\n\n"),
-                  r->name ? r->name : r->id);
-    cj_buf_printf(&b, T(&w, "Ronde `%s`, plan %s, totaalresultaat %s. Het plan geeft de scholen "
-                            "zoveel mogelijk ondersteuning (fte maal score) binnen de bedragen, "
-                            "capaciteiten en regels van de ronde.\n",
-                        "Round `%s`, plan %s, total result %s. The plan gives the schools as "
-                        "much support (FTE times score) as the amounts, capacities and rules of "
-                        "the round allow.\n"),
-                  r->id,
-                  plan->status == CJ_PLAN_OPTIMAL ? T(&w, "optimaal", "optimal")
-                  : plan->status == CJ_PLAN_FEASIBLE ? T(&w, "toelaatbaar (niet bewezen optimaal)",
-                                                         "feasible (not proven optimal)")
-                                                     : T(&w, "zonder oplossing", "without a solution"),
-                  num(&w, a, sizeof a, plan->objective, 4));
+    cj_buf_printf(
+        &b, T(&w, "# Motivering van het plan: %s\n\n", "# Reasons for the plan: %s\n\n"),
+        r->name ? r->name : r->id);
+    cj_buf_printf(
+        &b,
+        T(&w,
+          "Ronde `%s`, plan %s, totaalresultaat %s. Het plan geeft de scholen "
+          "zoveel mogelijk ondersteuning (fte maal score) binnen de bedragen, "
+          "capaciteiten en regels van de ronde.\n",
+          "Round `%s`, plan %s, total result %s. The plan gives the schools as "
+          "much support (FTE times score) as the amounts, capacities and rules of "
+          "the round allow.\n"),
+        r->id,
+        plan->status == CJ_PLAN_OPTIMAL ? T(&w, "optimaal", "optimal")
+        : plan->status == CJ_PLAN_FEASIBLE
+            ? T(&w, "toelaatbaar (niet bewezen optimaal)",
+                "feasible (not proven optimal)")
+            : T(&w, "zonder oplossing", "without a solution"),
+        num(&w, a, sizeof a, plan->objective, 4));
     for (size_t s = 0; s < r->n_schools; s++)
         if (only < 0 || (int)s == only)
             school(&w, r, sel, plan, prices, n_prices, (int)s, see_provider);

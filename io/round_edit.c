@@ -22,7 +22,8 @@ static bool same_pair(json_t *a, json_t *b) {
 /* Puts `entries` into the array `key` of the round text: an entry for a pair
  * already there replaces it in place, others are appended.  Returns the new
  * text (caller frees) or NULL. */
-static char *merge(const char *buf, size_t len, const char *key, json_t *entries, size_t *out_len) {
+static char *merge(const char *buf, size_t len, const char *key, json_t *entries,
+                   size_t *out_len) {
     json_error_t je;
     json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
@@ -53,8 +54,8 @@ static char *merge(const char *buf, size_t len, const char *key, json_t *entries
 
 /* Validates the new round text and writes it where the command says: -o,
  * standard output, or over the round itself with a backup (--in-place). */
-static cj_code finish(const cj_command *c, const char *old, size_t old_len, const char *text,
-                      size_t len, cj_errors *errs) {
+static cj_code finish(const cj_command *c, const char *old, size_t old_len,
+                      const char *text, size_t len, cj_errors *errs) {
     cj_round *r = NULL;
     size_t from = errs->n;
     cj_code code = cj_round_parse(text, len, &r, errs);
@@ -64,7 +65,8 @@ static cj_code finish(const cj_command *c, const char *old, size_t old_len, cons
         return code;
     }
     if (!c->in_place)
-        return cj_file_write(c->output ? c->output : "-", c->input, text, len, false, errs);
+        return cj_file_write(c->output ? c->output : "-", c->input, text, len, false,
+                             errs);
     size_t n = strlen(c->input);
     char *bak = malloc(n + 5);
     if (!bak) {
@@ -86,8 +88,9 @@ cj_code cj_command_scores_template(const cj_command *c, cj_errors *errs) {
     if (code != CJ_OK)
         return code;
     char *text = cj_sheet_template(L.round, c->separator ? c->separator : ',', &n);
-    code = text ? cj_file_write(c->output ? c->output : "-", c->input, text, n, false, errs)
-                : CJ_ERR_NOMEM;
+    code =
+        text ? cj_file_write(c->output ? c->output : "-", c->input, text, n, false, errs)
+             : CJ_ERR_NOMEM;
     free(text);
     cj_loaded_free(&L);
     return code;
@@ -118,7 +121,8 @@ cj_code cj_command_scores_import(const cj_command *c, cj_errors *errs) {
         cj_errors_add(errs, CJ_OK, true, NULL, /* a note: how the sheet was read */
                       "read %zu scored rows, %s-separated%s%s", rows,
                       csv->sep == ';' ? "semicolon" : "comma",
-                      comma ? " with decimal commas" : "", csv->bom ? ", UTF-8 with BOM" : "");
+                      comma ? " with decimal commas" : "",
+                      csv->bom ? ", UTF-8 with BOM" : "");
         cj_errors_set_file(errs, errs->n - 1, c->sheet);
         size_t n;
         char *text = merge(L.text, L.len, "scores", scores, &n);
@@ -138,7 +142,8 @@ static bool decision(const cj_round *r, int s, const char *pid, bool choose, jso
     const char *opt = choose ? "--choose" : "--exclude";
     int p = cj_round_provider(r, pid);
     if (p < 0) {
-        cj_errors_add(errs, CJ_ERR_INPUT, false, NULL, "%s '%s': unknown provider", opt, pid);
+        cj_errors_add(errs, CJ_ERR_INPUT, false, NULL, "%s '%s': unknown provider", opt,
+                      pid);
         return false;
     }
     if (cj_round_pair(r, p, s) < 0) {
@@ -175,7 +180,8 @@ cj_code cj_command_decide(const cj_command *c, cj_errors *errs) {
             for (size_t j = 0; j < c->n_choose; j++)
                 if (strcmp(c->exclude[i], c->choose[j]) == 0)
                     cj_errors_add(errs, CJ_ERR_INPUT, false, NULL,
-                                  "provider '%s' is both chosen and excluded", c->exclude[i]);
+                                  "provider '%s' is both chosen and excluded",
+                                  c->exclude[i]);
             decision(r, s, c->exclude[i], false, ds, errs);
         }
         /* chosen after this decision: earlier choices not overruled, plus these */
@@ -193,10 +199,11 @@ cj_code cj_command_decide(const cj_command *c, cj_errors *errs) {
         const cj_school *sc = &r->schools[s];
         int pmax = sc->providers.set ? sc->providers.max : r->policy.pps_max;
         if (chosen > pmax)
-            cj_errors_add(errs, CJ_ERR_INPUT, false, NULL,
-                          "school '%s' would have %d chosen providers, more than its maximum "
-                          "of %d",
-                          sc->id, chosen, pmax);
+            cj_errors_add(
+                errs, CJ_ERR_INPUT, false, NULL,
+                "school '%s' would have %d chosen providers, more than its maximum "
+                "of %d",
+                sc->id, chosen, pmax);
     }
     if (cj_errors_count(errs) > before) {
         code = CJ_ERR_INPUT;

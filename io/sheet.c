@@ -82,7 +82,8 @@ static bool header(const cj_round *r, const cj_csv_row *h, int *col_of_topic, in
             if (strcmp(name, "provider_name") != 0 && strcmp(name, "school_name") != 0 &&
                 strncmp(name, "x-", 2) != 0)
                 at(e, h->line, (int)c + 1, "unknown column '%s'%s", name,
-                   r->n_topics ? ": expected provider, school, a topic id or interview" : "");
+                   r->n_topics ? ": expected provider, school, a topic id or interview"
+                               : "");
             continue;
         }
         if (*slot >= 0)
@@ -110,13 +111,14 @@ static bool blank(const char *c) {
 }
 
 /* One score cell: a number within 0..10, or a finding. */
-static bool mark(const cj_csv *csv, const cj_csv_row *row, int col, double *v, bool *comma,
-                 cj_errors *e) {
+static bool mark(const cj_csv *csv, const cj_csv_row *row, int col, double *v,
+                 bool *comma, cj_errors *e) {
     const char *c = cell_of(row, col);
     if (!cj_csv_number(c, csv->sep, v, comma)) {
         at(e, row->line, col + 1, "'%s' is not a number%s", c,
-           csv->sep == ',' && strchr(c, ',') ? " (a decimal comma needs ';' between cells)"
-                                             : "");
+           csv->sep == ',' && strchr(c, ',')
+               ? " (a decimal comma needs ';' between cells)"
+               : "");
         return false;
     }
     if (*v < 0 || *v > 10) {
@@ -171,8 +173,8 @@ json_t *cj_sheet_import(const cj_round *r, const cj_csv *csv, size_t *n_rows, bo
         }
         if (ok && !r->admitted_to[(size_t)p * r->n_clusters +
                                   (size_t)r->schools[s].cluster_idx]) {
-            at(e, row->line, cp + 1, "provider '%s' is not admitted to the cluster of school '%s'",
-               pid, sid);
+            at(e, row->line, cp + 1,
+               "provider '%s' is not admitted to the cluster of school '%s'", pid, sid);
             ok = false;
         }
         if (ok) {
@@ -181,8 +183,10 @@ json_t *cj_sheet_import(const cj_round *r, const cj_csv *csv, size_t *n_rows, bo
             if (prev >= 0) {
                 char first[32];
                 snprintf(first, sizeof first, "%d", prev);
-                at(e, row->line, cp + 1, "duplicate row for this provider and school (first on "
-                   "row %s)%s", first, "");
+                at(e, row->line, cp + 1,
+                   "duplicate row for this provider and school (first on "
+                   "row %s)%s",
+                   first, "");
                 ok = false;
             }
         }
@@ -190,8 +194,8 @@ json_t *cj_sheet_import(const cj_round *r, const cj_csv *csv, size_t *n_rows, bo
         for (size_t t = 0; t < r->n_topics; t++) {
             double v;
             if (blank(cell_of(row, tcol[t]))) {
-                at(e, row->line, tcol[t] + 1, "missing score for topic '%s'%s", r->topics[t].id,
-                   "");
+                at(e, row->line, tcol[t] + 1, "missing score for topic '%s'%s",
+                   r->topics[t].id, "");
                 ok = false;
             } else if (mark(csv, row, tcol[t], &v, comma, e)) {
                 json_object_set_new(topics, r->topics[t].id, json_real(v));

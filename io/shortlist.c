@@ -41,7 +41,8 @@ static json_t *group_json(const cj_round *r, const cj_shortlist_group *g, const 
     json_t *o = json_object(), *sch = json_array(), *rank = json_array();
     json_object_set_new(o, "id", json_string(g->id));
     json_object_set_new(o, "name", g->name ? json_string(g->name) : json_null());
-    json_object_set_new(o, "kind", json_string(g->group >= 0 ? "interview_group" : "school"));
+    json_object_set_new(o, "kind",
+                        json_string(g->group >= 0 ? "interview_group" : "school"));
     for (size_t k = 0; k < g->n_schools; k++)
         if (sees(v->school, g->schools[k]))
             json_array_append_new(sch, json_string(r->schools[g->schools[k]].id));
@@ -57,9 +58,10 @@ static json_t *group_json(const cj_round *r, const cj_shortlist_group *g, const 
         json_t *x = json_object();
         json_object_set_new(x, "rank", json_integer(v->rank));
         json_object_set_new(x, "provider", json_string(r->providers[v->provider].id));
-        json_object_set_new(x, "name", json_string(r->providers[v->provider].name
-                                                       ? r->providers[v->provider].name
-                                                       : r->providers[v->provider].id));
+        json_object_set_new(x, "name",
+                            json_string(r->providers[v->provider].name
+                                            ? r->providers[v->provider].name
+                                            : r->providers[v->provider].id));
         json_object_set_new(x, "group_score", json_real(v->group_score));
         json_object_set_new(x, "schools", json_integer(v->n_schools));
         json_object_set_new(x, "invited", json_boolean(v->invited));
@@ -92,8 +94,8 @@ static char *render_json(const cj_round *r, const cj_selection *sel, const seen 
         for (size_t k = 0; k < g->n_ranking; k++)
             if (g->ranking[k].invited && sees(v->provider, g->ranking[k].provider) &&
                 cj_round_pair(r, g->ranking[k].provider, (int)s) >= 0)
-                json_array_append_new(list,
-                                      json_string(r->providers[g->ranking[k].provider].id));
+                json_array_append_new(
+                    list, json_string(r->providers[g->ranking[k].provider].id));
         json_object_set_new(x, "shortlist", list);
         json_array_append_new(schools, x);
     }
@@ -106,8 +108,9 @@ static char *render_md(const cj_round *r, const cj_selection *sel, const seen *v
     cj_buf b = {0};
     cj_buf_puts(&b, "# Shortlists: ");
     cj_buf_md(&b, r->name ? r->name : r->id);
-    cj_buf_printf(&b, "\n\nAt most %d invitations per interview group, plus ties at the "
-                      "cut-off.\n",
+    cj_buf_printf(&b,
+                  "\n\nAt most %d invitations per interview group, plus ties at the "
+                  "cut-off.\n",
                   r->policy.shortlist_size);
     for (size_t gi = 0; gi < sel->n_groups; gi++) {
         const cj_shortlist_group *g = &sel->groups[gi];
@@ -116,7 +119,8 @@ static char *render_md(const cj_round *r, const cj_selection *sel, const seen *v
         double cut = cutoff(g);
         cj_buf_puts(&b, "\n## ");
         cj_buf_md(&b, g->name ? g->name : g->id);
-        cj_buf_puts(&b, g->group >= 0 ? " (interview group)\n\n" : " (school in no group)\n\n");
+        cj_buf_puts(&b, g->group >= 0 ? " (interview group)\n\n"
+                                      : " (school in no group)\n\n");
         cj_buf_puts(&b, "| Rank | Provider | Group score | Schools | Invited |\n"
                         "|--:|---|--:|--:|---|\n");
         for (size_t k = 0; k < g->n_ranking; k++) {
@@ -135,15 +139,18 @@ static char *render_md(const cj_round *r, const cj_selection *sel, const seen *v
                               cut - v->group_score);
         }
         if (g->tie_at_cutoff)
-            cj_buf_printf(&b, "\nTie at the cut-off: %zu providers share the group score of "
-                              "the last place (%.4f), so all are invited.\n",
+            cj_buf_printf(&b,
+                          "\nTie at the cut-off: %zu providers share the group score of "
+                          "the last place (%.4f), so all are invited.\n",
                           g->n_invited - (size_t)r->policy.shortlist_size + 1, cut);
         if (g->n_ranking < (size_t)r->policy.shortlist_size)
-            cj_buf_printf(&b, "\nFewer providers applied (%zu) than there are places (%d).\n",
+            cj_buf_printf(&b,
+                          "\nFewer providers applied (%zu) than there are places (%d).\n",
                           g->n_ranking, r->policy.shortlist_size);
     }
-    cj_buf_puts(&b, "\n## Shortlist per school\n\n| School | Group | Invited providers |\n"
-                    "|---|---|---|\n");
+    cj_buf_puts(&b,
+                "\n## Shortlist per school\n\n| School | Group | Invited providers |\n"
+                "|---|---|---|\n");
     for (size_t s = 0; s < r->n_schools; s++) {
         if (!sees(v->school, (int)s))
             continue;
@@ -170,8 +177,9 @@ static char *render_md(const cj_round *r, const cj_selection *sel, const seen *v
 static char *render_csv(const cj_round *r, const cj_selection *sel, const seen *v,
                         size_t *len) {
     cj_buf b = {0};
-    cj_buf_puts(&b, "group,group_name,rank,provider,provider_name,group_score,schools,invited,"
-                    "tie\r\n");
+    cj_buf_puts(
+        &b, "group,group_name,rank,provider,provider_name,group_score,schools,invited,"
+            "tie\r\n");
     for (size_t gi = 0; gi < sel->n_groups; gi++) {
         const cj_shortlist_group *g = &sel->groups[gi];
         if (!group_seen(g, v))

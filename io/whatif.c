@@ -36,9 +36,10 @@ static bool parse_axis(const char *spec, cj_round *r, axis *a, cj_errors *errs) 
     char tail;
     if (!eq || (size_t)(eq - spec) >= sizeof a->path ||
         sscanf(eq + 1, "%lf:%lf:%lf%c", &a->from, &a->to, &a->step, &tail) != 3) {
-        cj_errors_add(errs, CJ_ERR_USAGE, false, NULL,
-                      "--vary '%s': write PATH=FROM:TO:STEP, e.g. clusters.c4.fte.max=3:4:0.25",
-                      spec);
+        cj_errors_add(
+            errs, CJ_ERR_USAGE, false, NULL,
+            "--vary '%s': write PATH=FROM:TO:STEP, e.g. clusters.c4.fte.max=3:4:0.25",
+            spec);
         return false;
     }
     memcpy(a->path, spec, (size_t)(eq - spec));
@@ -50,14 +51,14 @@ static bool parse_axis(const char *spec, cj_round *r, axis *a, cj_errors *errs) 
     }
     a->n = (size_t)floor((a->to - a->from) / a->step + 1e-9) + 1;
     if (a->n > 1000) {
-        cj_errors_add(errs, CJ_ERR_USAGE, false, NULL, "--vary '%s': more than 1000 values",
-                      spec);
+        cj_errors_add(errs, CJ_ERR_USAGE, false, NULL,
+                      "--vary '%s': more than 1000 values", spec);
         return false;
     }
     if (!cj_round_set(r, a->path, a->from, true)) {
         cj_errors_add(errs, CJ_ERR_INPUT, false, NULL,
-                      "--vary '%s': no number '%s' in this round (see docs/whatif.md)", spec,
-                      a->path);
+                      "--vary '%s': no number '%s' in this round (see docs/whatif.md)",
+                      spec, a->path);
         return false;
     }
     return true;
@@ -68,21 +69,22 @@ static void totals(const cj_round *r, const cj_plan *p, double *fte, double *cos
     for (size_t s = 0; s < p->n_schools; s++)
         for (size_t k = 0; k < p->schools[s].n; k++) {
             *fte += p->schools[s].a[k].fte;
-            *cost += p->schools[s].a[k].fte * r->providers[p->schools[s].a[k].provider].cost_per_fte;
+            *cost += p->schools[s].a[k].fte *
+                     r->providers[p->schools[s].a[k].provider].cost_per_fte;
         }
 }
 
 /* Solves one scenario of the (already changed) round. */
-static cj_code run_one(cj_round *r, const cj_command *c, const cj_plan *base, cj_sweep *sw,
-                       scenario *sc, cj_errors *errs) {
+static cj_code run_one(cj_round *r, const cj_command *c, const cj_plan *base,
+                       cj_sweep *sw, scenario *sc, cj_errors *errs) {
     cj_errors e = {0};
     if (cj_round_validate(r, &e) > 0) {
         sc->invalid = true;
         sc->status = CJ_PLAN_INFEASIBLE;
         for (size_t i = 0; i < e.n; i++)
             if (!e.v[i].warning) {
-                snprintf(sc->why, sizeof sc->why, "%s: %s", e.v[i].path ? e.v[i].path : "",
-                         e.v[i].message);
+                snprintf(sc->why, sizeof sc->why, "%s: %s",
+                         e.v[i].path ? e.v[i].path : "", e.v[i].message);
                 break;
             }
         cj_errors_clear(&e);
@@ -113,8 +115,8 @@ static const char *status_name(const scenario *s) {
     return s->invalid ? "invalid" : cj_plan_status_name(s->status);
 }
 
-static char *render_json(const cj_round *r, const axis *ax, size_t na, const scenario *base,
-                         const scenario *v, size_t n, size_t *len) {
+static char *render_json(const cj_round *r, const axis *ax, size_t na,
+                         const scenario *base, const scenario *v, size_t n, size_t *len) {
     json_t *o = json_object(), *params = json_array(), *arr = json_array();
     json_object_set_new(o, "format", json_string("cjos-whatif/1"));
     json_object_set_new(o, "round", json_string(r->id));
@@ -129,8 +131,9 @@ static char *render_json(const cj_round *r, const axis *ax, size_t na, const sce
     json_object_set_new(o, "parameters", params);
     json_t *b = json_object();
     json_object_set_new(b, "status", json_string(status_name(base)));
-    json_object_set_new(b, "objective", isfinite(base->objective) ? json_real(base->objective)
-                                                                   : json_null());
+    json_object_set_new(b, "objective",
+                        isfinite(base->objective) ? json_real(base->objective)
+                                                  : json_null());
     json_object_set_new(b, "fte", json_real(base->fte));
     json_object_set_new(b, "cost", json_real(base->cost));
     json_object_set_new(o, "base", b);
@@ -141,7 +144,8 @@ static char *render_json(const cj_round *r, const axis *ax, size_t na, const sce
         json_object_set_new(x, "values", vals);
         json_object_set_new(x, "status", json_string(status_name(&v[i])));
         json_object_set_new(x, "objective",
-                            isfinite(v[i].objective) ? json_real(v[i].objective) : json_null());
+                            isfinite(v[i].objective) ? json_real(v[i].objective)
+                                                     : json_null());
         json_object_set_new(x, "fte", json_real(v[i].fte));
         json_object_set_new(x, "cost", json_real(v[i].cost));
         for (size_t k = 0; k < v[i].n_changed; k++)
@@ -167,8 +171,8 @@ static char *render_text(const axis *ax, size_t na, const scenario *v, size_t n,
             cj_buf_csv(&b, ax[a].path);
         cj_buf_puts(&b, sep);
     }
-    cj_buf_printf(&b, "status%sobjective%sfte%scost%sschools_changed%s", sep, sep, sep, sep,
-                  md ? " |\n|" : "\r\n");
+    cj_buf_printf(&b, "status%sobjective%sfte%scost%sschools_changed%s", sep, sep, sep,
+                  sep, md ? " |\n|" : "\r\n");
     for (size_t a = 0; md && a < na + 5; a++)
         cj_buf_puts(&b, a < na + 4 && a != na ? "--:|" : "---|");
     if (md)
@@ -205,7 +209,8 @@ static void label(char *out, size_t n, double x, bool nl) {
  * end so no legend is needed; scenarios without a plan are marked on the
  * axis.
  */
-static char *chart(const char *path, const scenario *v, size_t n, const char *lang, size_t *len) {
+static char *chart(const char *path, const scenario *v, size_t n, const char *lang,
+                   size_t *len) {
     bool nl = !lang || strcmp(lang, "en") != 0;
     const double W = 760, H = 420, L0 = 70, R0 = 150, T0 = 40, B0 = 60;
     double xmin = v[0].values[0], xmax = v[n - 1].values[0];
@@ -227,43 +232,53 @@ static char *chart(const char *path, const scenario *v, size_t n, const char *la
     if (xmax - xmin < 1e-12)
         xmin -= 1, xmax += 1;
     double pw = W - L0 - R0, ph = H - T0 - B0;
-#define X(x) (L0 + ((x) - xmin) / (xmax - xmin) * pw)
-#define YO(y) (T0 + ph - ((y) - omin) / (omax - omin) * ph)
-#define YF(y) (T0 + ph - ((y) - flo) / (fhi - flo) * ph)
+#define X(x) (L0 + ((x)-xmin) / (xmax - xmin) * pw)
+#define YO(y) (T0 + ph - ((y)-omin) / (omax - omin) * ph)
+#define YF(y) (T0 + ph - ((y)-flo) / (fhi - flo) * ph)
     cj_buf b = {0};
     char t1[32], t2[32];
-    cj_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                      "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"13\">\n"
-                      "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-                  W, H, W, H);
+    cj_buf_printf(
+        &b,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+        "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"13\">\n"
+        "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+        W, H, W, H);
     cj_buf_puts(&b, "<text x=\"20\" y=\"24\" font-size=\"15\" font-weight=\"bold\">");
     cj_buf_puts(&b, nl ? "Wat als: " : "What if: ");
     cj_buf_md(&b, path);
     cj_buf_puts(&b, "</text>\n");
     /* axes and ticks */
-    cj_buf_printf(&b, "<g stroke=\"#999\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-                      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-                      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
-                  L0, T0 + ph, L0 + pw, T0 + ph, L0, T0, L0, T0 + ph, L0 + pw, T0, L0 + pw, T0 + ph);
+    cj_buf_printf(
+        &b,
+        "<g stroke=\"#999\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
+        L0, T0 + ph, L0 + pw, T0 + ph, L0, T0, L0, T0 + ph, L0 + pw, T0, L0 + pw,
+        T0 + ph);
     for (int k = 0; k <= 4; k++) {
         double fx = xmin + (xmax - xmin) * k / 4, fo = omin + (omax - omin) * k / 4,
                ff = flo + (fhi - flo) * k / 4;
         label(t1, sizeof t1, fx, nl);
-        cj_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", X(fx),
-                      T0 + ph + 18, t1);
+        cj_buf_printf(&b,
+                      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+                      X(fx), T0 + ph + 18, t1);
         label(t1, sizeof t1, fo, nl);
         label(t2, sizeof t2, ff, nl);
-        cj_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#154273\">%s</text>"
-                          "<text x=\"%.1f\" y=\"%.1f\" fill=\"#c05800\">%s</text>\n",
-                      L0 - 6, YO(fo) + 4, t1, L0 + pw + 6, YF(ff) + 4, t2);
+        cj_buf_printf(
+            &b,
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#154273\">%s</text>"
+            "<text x=\"%.1f\" y=\"%.1f\" fill=\"#c05800\">%s</text>\n",
+            L0 - 6, YO(fo) + 4, t1, L0 + pw + 6, YF(ff) + 4, t2);
     }
-    cj_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", L0 + pw / 2, H - 14);
+    cj_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", L0 + pw / 2,
+                  H - 14);
     cj_buf_md(&b, path);
     cj_buf_puts(&b, "</text>\n");
     /* the two lines, broken where a scenario has no plan */
     for (int line = 0; line < 2; line++) {
         cj_buf_printf(&b, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"%s d=\"",
-                      line ? "#c05800" : "#154273", line ? " stroke-dasharray=\"7 4\"" : "");
+                      line ? "#c05800" : "#154273",
+                      line ? " stroke-dasharray=\"7 4\"" : "");
         bool pen = false;
         double lx = 0, ly = 0;
         for (size_t i = 0; i < n; i++) {
@@ -278,7 +293,9 @@ static char *chart(const char *path, const scenario *v, size_t n, const char *la
         }
         cj_buf_puts(&b, "\"/>\n");
         if (lx > 0)
-            cj_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-weight=\"bold\">%s</text>\n",
+            cj_buf_printf(&b,
+                          "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" "
+                          "font-weight=\"bold\">%s</text>\n",
                           lx + 8, ly + (line ? 14 : -6), line ? "#c05800" : "#154273",
                           line ? (nl ? "totaal fte (rechts)" : "total FTE (right)")
                                : (nl ? "resultaat (links)" : "objective (left)"));
@@ -287,9 +304,11 @@ static char *chart(const char *path, const scenario *v, size_t n, const char *la
     for (size_t i = 0; i < n; i++) {
         if (isfinite(v[i].objective))
             continue;
-        cj_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#b3261e\" "
-                          "font-weight=\"bold\">×</text>\n",
-                      X(v[i].values[0]), T0 + ph - 4);
+        cj_buf_printf(
+            &b,
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#b3261e\" "
+            "font-weight=\"bold\">×</text>\n",
+            X(v[i].values[0]), T0 + ph - 4);
         if (!said)
             cj_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#b3261e\">%s</text>\n",
                           X(v[i].values[0]) + 2, T0 + ph - 20,
@@ -323,7 +342,8 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs) {
         code = CJ_ERR_USAGE;
     }
     if (code == CJ_OK && c->chart && na != 1) {
-        cj_errors_add(errs, CJ_ERR_USAGE, false, NULL, "--chart draws one --vary; give one");
+        cj_errors_add(errs, CJ_ERR_USAGE, false, NULL,
+                      "--chart draws one --vary; give one");
         code = CJ_ERR_USAGE;
     }
     cj_plan *bp = NULL;
@@ -331,9 +351,10 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs) {
         code = cj_solve(L.round, L.sel, &c->solve, &bp, errs);
         if (code == CJ_OK) {
             base.status = bp->status;
-            base.objective = bp->status == CJ_PLAN_OPTIMAL || bp->status == CJ_PLAN_FEASIBLE
-                                 ? bp->objective
-                                 : NAN;
+            base.objective =
+                bp->status == CJ_PLAN_OPTIMAL || bp->status == CJ_PLAN_FEASIBLE
+                    ? bp->objective
+                    : NAN;
             totals(L.round, bp, &base.fte, &base.cost);
         }
     }
@@ -363,7 +384,8 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs) {
     if (code == CJ_OK && c->chart) {
         size_t clen = 0;
         char *svg = chart(ax[0].path, v, n, c->lang, &clen);
-        code = svg ? cj_file_write(c->chart, c->input, svg, clen, false, errs) : CJ_ERR_NOMEM;
+        code = svg ? cj_file_write(c->chart, c->input, svg, clen, false, errs)
+                   : CJ_ERR_NOMEM;
         free(svg);
     }
     if (code == CJ_OK) {

@@ -53,7 +53,8 @@ static double *policy_field(cj_policy *p, const char *rest) {
 }
 
 /* Whole-number fields: set from a double that must be whole. */
-static int *int_field(cj_round *r, const char *coll, size_t i, const char *rest, bool **flag) {
+static int *int_field(cj_round *r, const char *coll, size_t i, const char *rest,
+                      bool **flag) {
     if (strcmp(coll, "schools") == 0 && strncmp(rest, "providers.", 10) == 0) {
         cj_school *s = &r->schools[i];
         if (!s->providers.set) { /* from the policy, then its own */
@@ -61,7 +62,7 @@ static int *int_field(cj_round *r, const char *coll, size_t i, const char *rest,
         }
         return strcmp(rest + 10, "min") == 0   ? &s->providers.min
                : strcmp(rest + 10, "max") == 0 ? &s->providers.max
-                                                 : NULL;
+                                               : NULL;
     }
     if (strcmp(coll, "providers") == 0 && strcmp(rest, "max_schools") == 0) {
         *flag = &r->providers[i].has_max_schools;

@@ -19,10 +19,11 @@
 #define CJ_ID_MAX 64
 /* Limits on what a round may hold: far above any real round, low enough that
  * a hostile file is refused before it costs memory or time. */
-#define CJ_MAX_STRING 10000     /* characters in a name, address, ... */
-#define CJ_MAX_ENTITIES 100000  /* topics, expertise, clusters, schools, groups, providers */
-#define CJ_MAX_PAIRS 5000000    /* scores, decisions */
-#define CJ_MAX_LIST 100000      /* ids in one list */
+#define CJ_MAX_STRING 10000 /* characters in a name, address, ... */
+#define CJ_MAX_ENTITIES                                                                  \
+    100000                   /* topics, expertise, clusters, schools, groups, providers */
+#define CJ_MAX_PAIRS 5000000 /* scores, decisions */
+#define CJ_MAX_LIST 100000   /* ids in one list */
 /* Two scores within this distance are equal (SPEC §2, shortlist ties). */
 #define CJ_SCORE_EPS 1e-9
 
@@ -129,9 +130,9 @@ typedef struct {
 } cj_refs;
 
 typedef struct {
-    int pps_min, pps_max;   /* providers_per_school */
-    double min_fte;         /* min_fte_per_assignment */
-    bool has_fte_step;      /* false: null, FTE is continuous */
+    int pps_min, pps_max; /* providers_per_school */
+    double min_fte;       /* min_fte_per_assignment */
+    bool has_fte_step;    /* false: null, FTE is continuous */
     double fte_step;
     double interview_weight;
     int shortlist_size;
@@ -191,8 +192,8 @@ const char *cj_day_part_name(int i);
 typedef struct {
     char *id;
     double fte;
-    bool skj;         /* SKJ-registered (HBO); false: MBO under supervision */
-    cj_refs known_at; /* schools */
+    bool skj;           /* SKJ-registered (HBO); false: MBO under supervision */
+    cj_refs known_at;   /* schools */
     unsigned available; /* day-part mask, all when not given */
 } cj_staff;
 
@@ -342,9 +343,9 @@ typedef struct {
  */
 typedef struct {
     cj_plan_status status;
-    double objective;     /* SPEC §3 objective of this plan */
-    double bound;         /* best bound known, equal to objective when proven */
-    double gap;           /* relative gap, 0 when optimal */
+    double objective; /* SPEC §3 objective of this plan */
+    double bound;     /* best bound known, equal to objective when proven */
+    double gap;       /* relative gap, 0 when optimal */
     double part_score, part_continuity, part_coverage;
     cj_school_plan *schools;
     size_t n_schools;

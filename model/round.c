@@ -142,8 +142,8 @@ int cj_round_provider(const cj_round *r, const char *id) {
 }
 
 int cj_round_pair(const cj_round *r, int provider, int school) {
-    return cj_index_get_u64(r->pair_ix,
-                            (unsigned long long)provider * r->n_schools + (unsigned)school);
+    return cj_index_get_u64(r->pair_ix, (unsigned long long)provider * r->n_schools +
+                                            (unsigned)school);
 }
 
 double cj_score_written(const cj_round *r, size_t k) {

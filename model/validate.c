@@ -42,7 +42,8 @@ static void check_id(V *v, const char *base, const char *key, const char *id) {
 }
 
 /* Builds an id -> index map for one collection, reporting duplicates. */
-static cj_index *index_ids(V *v, const char *coll, size_t n, size_t stride, const void *base) {
+static cj_index *index_ids(V *v, const char *coll, size_t n, size_t stride,
+                           const void *base) {
     cj_index *ix = cj_index_new(n);
     if (!ix)
         return NULL;
@@ -61,8 +62,8 @@ static cj_index *index_ids(V *v, const char *coll, size_t n, size_t stride, cons
 }
 
 /* Resolves a list of references, reporting unknown and repeated ones. */
-static void resolve(V *v, const char *base, const char *key, cj_refs *x, const cj_index *ix,
-                    const char *what) {
+static void resolve(V *v, const char *base, const char *key, cj_refs *x,
+                    const cj_index *ix, const char *what) {
     free(x->idx); /* validating again (what-if runs) resolves again */
     x->idx = NULL;
     if (x->n == 0)
@@ -101,7 +102,8 @@ static void range(V *v, const char *base, const char *key, double x, double lo, 
         fail(v, base, key, "number must be finite");
     } else if (lo_open ? !(x > lo) : x < lo) {
         if (isinf(hi))
-            fail(v, base, key, "%g is out of range: must be %s %g", x, lo_open ? ">" : ">=", lo);
+            fail(v, base, key, "%g is out of range: must be %s %g", x,
+                 lo_open ? ">" : ">=", lo);
         else
             fail(v, base, key, "%g is out of range %g..%g", x, lo, hi);
     } else if (x > hi) {
@@ -162,7 +164,8 @@ static void check_round_meta(V *v) {
              r->period_end);
         ok = false;
     }
-    if (ok && r->period_start && r->period_end && strcmp(r->period_start, r->period_end) > 0)
+    if (ok && r->period_start && r->period_end &&
+        strcmp(r->period_start, r->period_end) > 0)
         fail(v, "$.round", "period", "start %s is after end %s", r->period_start,
              r->period_end);
 }
@@ -194,7 +197,7 @@ static void check_staff(V *v) {
     cj_index *ids = cj_index_new(total);
     if (!ids)
         return;
-    char (*where)[96] = calloc(total + 1, sizeof *where);
+    char(*where)[96] = calloc(total + 1, sizeof *where);
     size_t k = 0;
     for (size_t p = 0; where && p < r->n_providers; p++) {
         for (size_t i = 0; i < r->providers[p].n_staff; i++, k++) {
@@ -337,17 +340,21 @@ static void check_scores(V *v) {
         if (sc->provider_idx < 0 || sc->school_idx < 0)
             continue;
         int c = r->schools[sc->school_idx].cluster_idx;
-        if (c >= 0 && !r->admitted_to[(size_t)sc->provider_idx * r->n_clusters + (size_t)c])
-            fail(v, at, NULL, "provider '%s' is not admitted to cluster '%s' of school '%s'",
+        if (c >= 0 &&
+            !r->admitted_to[(size_t)sc->provider_idx * r->n_clusters + (size_t)c])
+            fail(v, at, NULL,
+                 "provider '%s' is not admitted to cluster '%s' of school '%s'",
                  sc->provider, r->clusters[c].id, sc->school);
         if (!r->pair_ix)
             continue;
-        unsigned long long key =
-            (unsigned long long)sc->provider_idx * r->n_schools + (unsigned)sc->school_idx;
+        unsigned long long key = (unsigned long long)sc->provider_idx * r->n_schools +
+                                 (unsigned)sc->school_idx;
         int prev = cj_index_put_u64(r->pair_ix, key, (int)k);
         if (prev >= 0)
-            fail(v, at, NULL, "duplicate score for provider '%s' at school '%s' (first at "
-                 "$.scores[%d])", sc->provider, sc->school, prev);
+            fail(v, at, NULL,
+                 "duplicate score for provider '%s' at school '%s' (first at "
+                 "$.scores[%d])",
+                 sc->provider, sc->school, prev);
     }
 }
 
@@ -372,13 +379,17 @@ static void check_decisions(V *v) {
             (unsigned long long)d->provider_idx * r->n_schools + (unsigned)d->school_idx;
         int prev = cj_index_put_u64(seen, key, (int)k);
         if (prev >= 0) {
-            fail(v, at, NULL, "duplicate decision for provider '%s' at school '%s' (first "
-                 "at $.decisions[%d])", d->provider, d->school, prev);
+            fail(v, at, NULL,
+                 "duplicate decision for provider '%s' at school '%s' (first "
+                 "at $.decisions[%d])",
+                 d->provider, d->school, prev);
             continue;
         }
         if (cj_index_get_u64(r->pair_ix, key) < 0)
-            fail(v, at, NULL, "decision on provider '%s' at school '%s', a pair that has "
-                 "no score", d->provider, d->school);
+            fail(v, at, NULL,
+                 "decision on provider '%s' at school '%s', a pair that has "
+                 "no score",
+                 d->provider, d->school);
     }
     cj_index_free(seen);
 }
@@ -423,11 +434,13 @@ size_t cj_round_validate(cj_round *r, cj_errors *errs) {
     r->topic_ix = index_ids(&v, "topics", r->n_topics, sizeof(cj_topic), r->topics);
     r->expertise_ix =
         index_ids(&v, "expertise", r->n_expertise, sizeof(cj_expertise), r->expertise);
-    r->cluster_ix = index_ids(&v, "clusters", r->n_clusters, sizeof(cj_cluster), r->clusters);
+    r->cluster_ix =
+        index_ids(&v, "clusters", r->n_clusters, sizeof(cj_cluster), r->clusters);
     r->school_ix = index_ids(&v, "schools", r->n_schools, sizeof(cj_school), r->schools);
     r->provider_ix =
         index_ids(&v, "providers", r->n_providers, sizeof(cj_provider), r->providers);
-    cj_index *gix = index_ids(&v, "interview_groups", r->n_groups, sizeof(cj_group), r->groups);
+    cj_index *gix =
+        index_ids(&v, "interview_groups", r->n_groups, sizeof(cj_group), r->groups);
     cj_index_free(gix);
     if (!r->topic_ix || !r->expertise_ix || !r->cluster_ix || !r->school_ix ||
         !r->provider_ix) {

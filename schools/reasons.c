@@ -24,8 +24,8 @@ static void add(cj_why *out, size_t cap, size_t *n, cj_why w) {
     (*n)++;
 }
 
-size_t cj_reasons_blocking(const cj_round *r, const cj_selection *sel, const cj_plan *plan,
-                           int s, int p, cj_why *out, size_t cap) {
+size_t cj_reasons_blocking(const cj_round *r, const cj_selection *sel,
+                           const cj_plan *plan, int s, int p, cj_why *out, size_t cap) {
     size_t n = 0;
     const cj_school *sc = &r->schools[s];
     const cj_provider *pr = &r->providers[p];
@@ -79,17 +79,20 @@ size_t cj_reasons_blocking(const cj_round *r, const cj_selection *sel, const cj_
         add(out, cap, &n, (cj_why){CJ_WHY_MAX_SCHOOLS, pr->max_schools, 0, -1});
     if (sc->has_amount && sc->annual_amount - s_cost < m * pr->cost_per_fte - EPS)
         add(out, cap, &n,
-            (cj_why){CJ_WHY_AMOUNT, sc->annual_amount - s_cost, m * pr->cost_per_fte, -1});
+            (cj_why){CJ_WHY_AMOUNT, sc->annual_amount - s_cost, m * pr->cost_per_fte,
+                     -1});
     const cj_cluster *cl = &r->clusters[c];
     if (cl->has_amount && cl->annual_amount - c_cost < m * pr->cost_per_fte - EPS)
-        add(out, cap, &n, (cj_why){CJ_WHY_CLUSTER_AMOUNT, cl->annual_amount - c_cost,
-                                   m * pr->cost_per_fte, -1});
+        add(out, cap, &n,
+            (cj_why){CJ_WHY_CLUSTER_AMOUNT, cl->annual_amount - c_cost,
+                     m * pr->cost_per_fte, -1});
     if (cl->fte.max - c_fte < m - EPS)
         add(out, cap, &n, (cj_why){CJ_WHY_CLUSTER_FTE, cl->fte.max, 0, -1});
     if (pol->coverage != CJ_COVER_OFF) {
         for (size_t e = 0; e < cl->required.n; e++) {
             int x = cl->required.idx[e];
-            if (!r->provider_has[(size_t)p * r->n_expertise + (size_t)x] && !sp->uncovered[x])
+            if (!r->provider_has[(size_t)p * r->n_expertise + (size_t)x] &&
+                !sp->uncovered[x])
                 add(out, cap, &n, (cj_why){CJ_WHY_EXPERTISE, 0, 0, x});
         }
     }

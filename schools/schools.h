@@ -77,8 +77,9 @@ typedef enum {
     CJ_WHY_AMOUNT,         /* a = school amount left, b = cost of the minimum FTE */
     CJ_WHY_CLUSTER_AMOUNT, /* a = cluster amount left, b = cost of the minimum FTE */
     CJ_WHY_CLUSTER_FTE,    /* a = the cluster's FTE maximum, reached */
-    CJ_WHY_EXPERTISE,      /* lacks required expertise `expertise` the plan's providers bring */
-    CJ_WHY_COST            /* a = its cost per FTE, b = the cheapest in the plan at the school */
+    CJ_WHY_EXPERTISE, /* lacks required expertise `expertise` the plan's providers bring
+                       */
+    CJ_WHY_COST /* a = its cost per FTE, b = the cheapest in the plan at the school */
 } cj_why_kind;
 
 typedef struct {
@@ -102,7 +103,7 @@ typedef struct {
 size_t cj_reasons_candidates(const cj_round *r, const cj_plan *plan, int s, int *out,
                              size_t cap);
 
-size_t cj_reasons_blocking(const cj_round *r, const cj_selection *sel, const cj_plan *plan,
-                           int s, int p, cj_why *out, size_t cap);
+size_t cj_reasons_blocking(const cj_round *r, const cj_selection *sel,
+                           const cj_plan *plan, int s, int p, cj_why *out, size_t cap);
 
 #endif

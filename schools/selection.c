@@ -36,8 +36,9 @@ static cj_index *index_decisions(const cj_round *r) {
     cj_index *ix = cj_index_new(r->n_decisions);
     for (size_t k = 0; ix && k < r->n_decisions; k++) {
         const cj_decision *d = &r->decisions[k];
-        if (cj_index_put_u64(ix, (unsigned long long)d->provider_idx * r->n_schools +
-                                     (unsigned)d->school_idx,
+        if (cj_index_put_u64(ix,
+                             (unsigned long long)d->provider_idx * r->n_schools +
+                                 (unsigned)d->school_idx,
                              (int)k) == -2) {
             cj_index_free(ix);
             return NULL;
@@ -80,7 +81,8 @@ static bool rank_group(const cj_round *r, cj_shortlist_group *g, const cj_pair *
     size_t K = (size_t)r->policy.shortlist_size;
     for (size_t k = 0; k < nt; k++) {
         cj_invite *v = &g->ranking[k];
-        bool same = k > 0 && fabs(g->ranking[k - 1].group_score - v->group_score) <= CJ_SCORE_EPS;
+        bool same =
+            k > 0 && fabs(g->ranking[k - 1].group_score - v->group_score) <= CJ_SCORE_EPS;
         v->rank = same ? g->ranking[k - 1].rank : (int)k + 1;
         if (k < K) {
             v->invited = true;
@@ -197,14 +199,14 @@ cj_selection *cj_selection_new(const cj_round *r) {
         cj_decision_kind *dp = decision_of(r, dix, sc->provider_idx, sc->school_idx, &d);
         if (dp && d == CJ_DECIDE_EXCLUDED)
             continue;
-        all[n++] = (cj_pair){.provider = sc->provider_idx,
-                             .school = sc->school_idx,
-                             .score_idx = (int)k,
-                             .written = cj_score_written(r, k),
-                             .score = cj_score_total(r, k),
-                             .incumbent = is_incumbent(&r->schools[sc->school_idx],
-                                                       sc->provider_idx),
-                             .chosen = dp != NULL};
+        all[n++] = (cj_pair){
+            .provider = sc->provider_idx,
+            .school = sc->school_idx,
+            .score_idx = (int)k,
+            .written = cj_score_written(r, k),
+            .score = cj_score_total(r, k),
+            .incumbent = is_incumbent(&r->schools[sc->school_idx], sc->provider_idx),
+            .chosen = dp != NULL};
     }
     if (ok) {
         qsort(all, n, sizeof *all, cmp_pair);

@@ -149,7 +149,8 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
         if (lp->q > 0)
             m = ceil(m / lp->q - 1e-9);
         if (m > 0 || lp->sweep) {
-            snprintf(name, sizeof name, "C2min_s%d_p%d", pa->school + 1, pa->provider + 1);
+            snprintf(name, sizeof name, "C2min_s%d_p%d", pa->school + 1,
+                     pa->provider + 1);
             int k = row(P, name, 0, HUGE_VAL);
             lp->c2min[i] = k;
             ok = add(t, k, lp->fcol[i], 1) && add(t, k, lp->ycol[i], -m);
@@ -194,13 +195,15 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
                          q * r->providers[sel->pairs[i].provider].cost_per_fte);
         }
         const cj_cluster *c = &r->clusters[sc->cluster_idx];
-        bool cover = pol->coverage == CJ_COVER_SOFT || (pol->coverage == CJ_COVER_HARD && a < b);
+        bool cover =
+            pol->coverage == CJ_COVER_SOFT || (pol->coverage == CJ_COVER_HARD && a < b);
         for (size_t e = 0; cover && ok && e < c->required.n; e++) {
             int ex = c->required.idx[e];
             snprintf(name, sizeof name, "C8_s%zu_e%d", s + 1, ex + 1);
             k = row(P, name, 1, HUGE_VAL);
             for (size_t i = a; ok && i < b; i++)
-                if (r->provider_has[(size_t)sel->pairs[i].provider * r->n_expertise + (size_t)ex])
+                if (r->provider_has[(size_t)sel->pairs[i].provider * r->n_expertise +
+                                    (size_t)ex])
                     ok = add(t, k, lp->ycol[i], 1);
             if (pol->coverage == CJ_COVER_SOFT) {
                 int col = glp_add_cols(P, 1);
@@ -232,13 +235,15 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
                 lp->c3[c] = kf;
                 if (cl->has_amount || lp->sweep) {
                     snprintf(name, sizeof name, "C6_c%zu", c + 1);
-                    ka = row(P, name, -HUGE_VAL, cl->has_amount ? cl->annual_amount : NO_LIMIT);
+                    ka = row(P, name, -HUGE_VAL,
+                             cl->has_amount ? cl->annual_amount : NO_LIMIT);
                     lp->c6[c] = ka;
                 }
             }
             ok = add(t, kf, lp->fcol[i], q);
             if (ka)
-                ok = ok && add(t, ka, lp->fcol[i], q * r->providers[pa->provider].cost_per_fte);
+                ok = ok &&
+                     add(t, ka, lp->fcol[i], q * r->providers[pa->provider].cost_per_fte);
         }
     }
 
@@ -319,16 +324,17 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     lp->c6 = calloc(r->n_clusters + 1, sizeof(int));
     lp->c7cap = calloc(r->n_providers + 1, sizeof(int));
     lp->c7max = calloc(r->n_providers + 1, sizeof(int));
-    if (!lp->ycol || !lp->fcol || !lp->ucol || !lp->u_school || !lp->u_exp || !lp->c2min ||
-        !lp->c2max || !lp->c1 || !lp->c4 || !lp->c5 || !lp->c3 || !lp->c6 || !lp->c7cap ||
-        !lp->c7max)
+    if (!lp->ycol || !lp->fcol || !lp->ucol || !lp->u_school || !lp->u_exp ||
+        !lp->c2min || !lp->c2max || !lp->c1 || !lp->c4 || !lp->c5 || !lp->c3 || !lp->c6 ||
+        !lp->c7cap || !lp->c7max)
         return false;
     lp->P = glp_create_prob();
     glp_set_prob_name(lp->P, r->id);
     glp_set_obj_name(lp->P, "support");
     glp_set_obj_dir(lp->P, GLP_MAX);
     triplets t = {0};
-    bool ok = columns(lp, r, sel, opt) && rows(lp, r, sel, &t) && nogoods(lp, sel, opt, &t);
+    bool ok =
+        columns(lp, r, sel, opt) && rows(lp, r, sel, &t) && nogoods(lp, sel, opt, &t);
     if (ok && t.n)
         glp_load_matrix(lp->P, (int)t.n, t.ia, t.ja, t.ar);
     free(t.ia);
@@ -340,8 +346,9 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
 void cj_lp_free(cj_lp *lp) {
     if (lp->P)
         glp_delete_prob(lp->P);
-    int *arrays[] = {lp->ycol, lp->fcol, lp->ucol, lp->u_school, lp->u_exp, lp->c2min,
-                     lp->c2max, lp->c1, lp->c4, lp->c5, lp->c3, lp->c6, lp->c7cap, lp->c7max};
+    int *arrays[] = {lp->ycol,  lp->fcol,  lp->ucol,  lp->u_school, lp->u_exp,
+                     lp->c2min, lp->c2max, lp->c1,    lp->c4,       lp->c5,
+                     lp->c3,    lp->c6,    lp->c7cap, lp->c7max};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
     bool elastic = lp->elastic, sweep = lp->sweep;
@@ -386,7 +393,8 @@ void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                    sc->providers.set ? sc->providers.max : pol->pps_max);
         set_bounds(P, lp->c4[s], sc->fte.set ? sc->fte.min : -HUGE_VAL,
                    sc->fte.set ? sc->fte.max : NO_LIMIT);
-        set_bounds(P, lp->c5[s], -HUGE_VAL, sc->has_amount ? sc->annual_amount : NO_LIMIT);
+        set_bounds(P, lp->c5[s], -HUGE_VAL,
+                   sc->has_amount ? sc->annual_amount : NO_LIMIT);
         for (size_t i = a; i < b; i++) {
             cols[i - a + 1] = lp->fcol[i];
             vals[i - a + 1] = q * r->providers[sel->pairs[i].provider].cost_per_fte;
@@ -398,7 +406,8 @@ void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         if (!lp->c3[c] || !lp->c6[c])
             continue;
         set_bounds(P, lp->c3[c], cl->fte.min, cl->fte.max);
-        set_bounds(P, lp->c6[c], -HUGE_VAL, cl->has_amount ? cl->annual_amount : NO_LIMIT);
+        set_bounds(P, lp->c6[c], -HUGE_VAL,
+                   cl->has_amount ? cl->annual_amount : NO_LIMIT);
         int n = 0;
         for (size_t i = 0; i < sel->n_pairs; i++)
             if (r->schools[sel->pairs[i].school].cluster_idx == (int)c) {

@@ -100,8 +100,9 @@ static bool solve_elastic(glp_prob *P, const cj_solve_options *opt) {
     io.mir_cuts = GLP_ON;
     io.gmi_cuts = GLP_ON;
     io.br_tech = GLP_BR_PCH;
-    io.tm_lim = opt->time_limit > 0 && opt->time_limit < 60 ? (int)(opt->time_limit * 1000)
-                                                             : 60000;
+    io.tm_lim = opt->time_limit > 0 && opt->time_limit < 60
+                    ? (int)(opt->time_limit * 1000)
+                    : 60000;
     int ret = glp_intopt(P, &io);
     int st = glp_mip_status(P);
     return (ret == 0 || ret == GLP_ETMLIM) && (st == GLP_OPT || st == GLP_FEAS);
@@ -127,8 +128,8 @@ static void say(const cj_round *r, glp_prob *P, const slack *s, double x, bool a
     const char *lead = alt ? "or instead: " : "";
     if (strcmp(s->family, "C1") == 0)
         cj_plan_diagnose(plan, rule, who, bound, to,
-                         "%s%s the number of providers of school '%s' to %g (now %s %g)", lead,
-                         s->lower ? "lower" : "raise", who, to,
+                         "%s%s the number of providers of school '%s' to %g (now %s %g)",
+                         lead, s->lower ? "lower" : "raise", who, to,
                          s->lower ? "at least" : "at most", bound);
     else if (strcmp(s->family, "C3") == 0 || strcmp(s->family, "C4") == 0)
         cj_plan_diagnose(plan, rule, who, bound, to,
@@ -143,17 +144,18 @@ static void say(const cj_round *r, glp_prob *P, const slack *s, double x, bool a
                          ceil(to - 1e-6));
     else if (strcmp(s->family, "C7cap") == 0)
         cj_plan_diagnose(plan, rule, who, bound, to,
-                         "%sraise the FTE capacity of provider '%s' by %.4g to %.4g FTE", lead,
-                         who, x, to);
+                         "%sraise the FTE capacity of provider '%s' by %.4g to %.4g FTE",
+                         lead, who, x, to);
     else if (strcmp(s->family, "C7max") == 0)
         cj_plan_diagnose(plan, rule, who, bound, to,
-                         "%slet provider '%s' work at %g schools (now at most %g)", lead, who,
-                         to, bound);
+                         "%slet provider '%s' work at %g schools (now at most %g)", lead,
+                         who, to, bound);
     else if (strcmp(s->family, "C8") == 0)
-        cj_plan_diagnose(plan, rule, who, 1, 0,
-                         "%slet school '%s' do without expertise '%s' (or admit a provider "
-                         "that has it)",
-                         lead, who, r->expertise[s->expertise - 1].id);
+        cj_plan_diagnose(
+            plan, rule, who, 1, 0,
+            "%slet school '%s' do without expertise '%s' (or admit a provider "
+            "that has it)",
+            lead, who, r->expertise[s->expertise - 1].id);
     for (size_t i = before; i < plan->n_diagnosis; i++)
         plan->diagnosis[i].change = true;
 }
@@ -193,7 +195,8 @@ size_t cj_diagnose_elastic(const cj_round *r, const cj_selection *sel,
      * provider counts, expertise), or the money and capacity grow */
     static const char *const rules[] = {"C1", "C3", "C4", "C7max", "C8", NULL};
     static const char *const means[] = {"C5", "C6", "C7cap", NULL};
-    static const char *const all[] = {"C1", "C3", "C4", "C5", "C6", "C7cap", "C7max", "C8", NULL};
+    static const char *const all[] = {"C1",    "C3",    "C4", "C5", "C6",
+                                      "C7cap", "C7max", "C8", NULL};
     size_t before = plan->n_diagnosis;
     bool a = mode(r, sel, opt, rules, false, plan);
     bool b = mode(r, sel, opt, means, a, plan);

@@ -37,7 +37,8 @@ static bool add_objsense(const char *tmp) {
         return false;
     }
     size_t head = at ? (size_t)(at - buf) + 1 : 0;
-    ok = fwrite(buf, 1, head, f) == head && fputs("* Maximise. CBC 2.10 ignores OBJSENSE: run it as 'cbc FILE -max solve'\n"
+    ok = fwrite(buf, 1, head, f) == head &&
+         fputs("* Maximise. CBC 2.10 ignores OBJSENSE: run it as 'cbc FILE -max solve'\n"
                "OBJSENSE\n    MAX\n",
                f) >= 0 &&
          fwrite(buf + head, 1, (size_t)n - head, f) == (size_t)n - head;
@@ -62,7 +63,8 @@ bool cj_lp_export(glp_prob *P, const char *path, bool mps, cj_errors *errs) {
         return false;
     }
     close(fd);
-    bool ok = (mps ? glp_write_mps(P, GLP_MPS_FILE, NULL, tmp) : glp_write_lp(P, NULL, tmp)) == 0;
+    bool ok = (mps ? glp_write_mps(P, GLP_MPS_FILE, NULL, tmp)
+                   : glp_write_lp(P, NULL, tmp)) == 0;
     if (ok && mps)
         ok = add_objsense(tmp);
     if (ok && rename(tmp, path) != 0)

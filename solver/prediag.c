@@ -79,12 +79,13 @@ static size_t check_school(const cj_round *r, const cj_selection *sel, cj_plan *
 
     if (n == 0 && pmin > 0)
         cj_plan_diagnose(plan, "C1", sc->id, pmin, 0,
-                         "school '%s' has no eligible provider, but needs at least %d", sc->id,
-                         pmin);
+                         "school '%s' has no eligible provider, but needs at least %d",
+                         sc->id, pmin);
     else if ((size_t)pmin > n)
-        cj_plan_diagnose(plan, "C1", sc->id, pmin, (double)n,
-                         "school '%s' needs at least %d providers, but only %zu %s eligible",
-                         sc->id, pmin, n, n == 1 ? "is" : "are");
+        cj_plan_diagnose(
+            plan, "C1", sc->id, pmin, (double)n,
+            "school '%s' needs at least %d providers, but only %zu %s eligible", sc->id,
+            pmin, n, n == 1 ? "is" : "are");
 
     int fixed = 0;
     for (size_t i = a; i < b; i++) {
@@ -95,17 +96,19 @@ static size_t check_school(const cj_round *r, const cj_selection *sel, cj_plan *
         fixed++;
         double most = most_fte(r, pa->provider, (int)s);
         if (most + EPS < m)
-            cj_plan_diagnose(plan, "C2", sc->id, m, most,
-                             "provider '%s' must work at school '%s' (%s), but can deliver "
-                             "at most %g FTE there, below the minimum of %g FTE",
-                             r->providers[pa->provider].id, sc->id,
-                             pa->chosen ? "chosen" : "incumbent", most, m);
+            cj_plan_diagnose(
+                plan, "C2", sc->id, m, most,
+                "provider '%s' must work at school '%s' (%s), but can deliver "
+                "at most %g FTE there, below the minimum of %g FTE",
+                r->providers[pa->provider].id, sc->id,
+                pa->chosen ? "chosen" : "incumbent", most, m);
     }
     if (fixed > pmax)
-        cj_plan_diagnose(plan, "C1", sc->id, fixed, pmax,
-                         "school '%s' must keep %d chosen or incumbent providers, more than "
-                         "its maximum of %d",
-                         sc->id, fixed, pmax);
+        cj_plan_diagnose(
+            plan, "C1", sc->id, fixed, pmax,
+            "school '%s' must keep %d chosen or incumbent providers, more than "
+            "its maximum of %d",
+            sc->id, fixed, pmax);
 
     if (pol->coverage == CJ_COVER_HARD) {
         const cj_cluster *c = &r->clusters[sc->cluster_idx];
@@ -116,14 +119,16 @@ static size_t check_school(const cj_round *r, const cj_selection *sel, cj_plan *
                 any = r->provider_has[(size_t)sel->pairs[i].provider * r->n_expertise +
                                       (size_t)ex];
             if (!any)
-                cj_plan_diagnose(plan, "C8", sc->id, 1, 0,
-                                 "school '%s' needs expertise '%s', but no eligible provider "
-                                 "has it",
-                                 sc->id, r->expertise[ex].id);
+                cj_plan_diagnose(
+                    plan, "C8", sc->id, 1, 0,
+                    "school '%s' needs expertise '%s', but no eligible provider "
+                    "has it",
+                    sc->id, r->expertise[ex].id);
             else if (pmax == 0)
-                cj_plan_diagnose(plan, "C8", sc->id, 1, 0,
-                                 "school '%s' needs expertise '%s', but may have no provider",
-                                 sc->id, r->expertise[ex].id);
+                cj_plan_diagnose(
+                    plan, "C8", sc->id, 1, 0,
+                    "school '%s' needs expertise '%s', but may have no provider", sc->id,
+                    r->expertise[ex].id);
         }
     }
 
@@ -136,10 +141,11 @@ static size_t check_school(const cj_round *r, const cj_selection *sel, cj_plan *
                          sc->id, sc->fte.min, most);
     double least = pmin * m;
     if (sc->fte.set && least > sc->fte.max + EPS)
-        cj_plan_diagnose(plan, "C4", sc->id, least, sc->fte.max,
-                         "school '%s' needs at least %d providers of at least %g FTE each "
-                         "(%g FTE), more than its maximum of %g FTE",
-                         sc->id, pmin, m, least, sc->fte.max);
+        cj_plan_diagnose(
+            plan, "C4", sc->id, least, sc->fte.max,
+            "school '%s' needs at least %d providers of at least %g FTE each "
+            "(%g FTE), more than its maximum of %g FTE",
+            sc->id, pmin, m, least, sc->fte.max);
     return plan->n_diagnosis - before;
 }
 
@@ -184,16 +190,18 @@ size_t cj_prediagnose(const cj_round *r, const cj_selection *sel, cj_plan *plan)
         if (cl->has_amount && cheapest < INFINITY && cl->annual_amount / cheapest < buy)
             buy = cl->annual_amount / cheapest;
         if (buy + EPS < cl->fte.min)
-            cj_plan_diagnose(plan, "C3", cl->id, cl->fte.min, buy,
-                             "cluster '%s' needs at least %g FTE; within the amounts and "
-                             "capacities at most %g FTE can be bought. Lower the minimum to "
-                             "%g FTE, or raise the amounts or capacities",
-                             cl->id, cl->fte.min, buy, floor(buy * 1000) / 1000);
+            cj_plan_diagnose(
+                plan, "C3", cl->id, cl->fte.min, buy,
+                "cluster '%s' needs at least %g FTE; within the amounts and "
+                "capacities at most %g FTE can be bought. Lower the minimum to "
+                "%g FTE, or raise the amounts or capacities",
+                cl->id, cl->fte.min, buy, floor(buy * 1000) / 1000);
         if (least > cl->fte.max + EPS)
-            cj_plan_diagnose(plan, "C3", cl->id, least, cl->fte.max,
-                             "cluster '%s' allows at most %g FTE, but its schools need at "
-                             "least %g FTE",
-                             cl->id, cl->fte.max, least);
+            cj_plan_diagnose(
+                plan, "C3", cl->id, least, cl->fte.max,
+                "cluster '%s' allows at most %g FTE, but its schools need at "
+                "least %g FTE",
+                cl->id, cl->fte.max, least);
     }
     free(seen);
     free(most);

@@ -72,8 +72,8 @@ static bool read_plan(const cj_lp *lp, const cj_round *r, const cj_selection *se
         const cj_pair *pa = &sel->pairs[i];
         double v = glp_mip_col_val(lp->P, lp->fcol[i]);
         double fte = lp->q > 0 ? snap(round(v) * lp->q) : snap(v);
-        cj_assignment a = {pa->provider, fte, pa->score, pa->written, pa->incumbent,
-                           pa->chosen};
+        cj_assignment a = {pa->provider, fte,           pa->score,
+                           pa->written,  pa->incumbent, pa->chosen};
         if (!cj_plan_assign(plan, (size_t)pa->school, &a))
             return false;
     }
@@ -88,7 +88,8 @@ static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
     io->presolve = GLP_ON;
     io->mip_gap = 0;
     if (opt->time_limit > 0)
-        io->tm_lim = opt->time_limit * 1000 > 2e9 ? 2000000000 : (int)(opt->time_limit * 1000);
+        io->tm_lim =
+            opt->time_limit * 1000 > 2e9 ? 2000000000 : (int)(opt->time_limit * 1000);
     io->cb_func = on_tree;
     io->cb_info = pr;
     /* measured on the bundled round (docs/model.md): without MIR cuts GLPK
@@ -104,7 +105,8 @@ static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
 
 /* Runs glp_intopt and turns its answer into a plan status; CJ_OK or an error. */
 static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
-                   const cj_solve_options *opt, bool careful, cj_plan *plan, cj_errors *errs) {
+                   const cj_solve_options *opt, bool careful, cj_plan *plan,
+                   cj_errors *errs) {
     progress pr = {0};
     glp_iocp io;
     set_params(&io, opt, careful, &pr);
@@ -156,9 +158,9 @@ static const char *glpk_reason(char *last) {
  * One build-and-solve under the guard.  `careful` leaves out cover cuts.  On
  * a GLPK error sets *glpk_failed and returns CJ_ERR_INTERNAL.
  */
-static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
-                       bool careful, cj_plan **out, cj_errors *errs, bool *glpk_failed,
-                       cj_lp *keep) {
+static cj_code attempt(const cj_round *r, const cj_selection *sel,
+                       const cj_solve_options *opt, bool careful, cj_plan **out,
+                       cj_errors *errs, bool *glpk_failed, cj_lp *keep) {
     *out = NULL;
     cj_plan *plan = cj_plan_new(r->n_schools, r->n_expertise);
     if (!plan) {
@@ -204,9 +206,11 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel, const cj_solv
     plan->n_rows = lp->P ? glp_get_num_rows(lp->P) : 0;
     plan->n_cols = lp->P ? glp_get_num_cols(lp->P) : 0;
     plan->n_int = lp->P ? glp_get_num_int(lp->P) : 0;
-    if (code == CJ_OK && opt->write_lp && !cj_lp_export(lp->P, opt->write_lp, false, errs))
+    if (code == CJ_OK && opt->write_lp &&
+        !cj_lp_export(lp->P, opt->write_lp, false, errs))
         code = CJ_ERR_WRITE;
-    if (code == CJ_OK && opt->write_mps && !cj_lp_export(lp->P, opt->write_mps, true, errs))
+    if (code == CJ_OK && opt->write_mps &&
+        !cj_lp_export(lp->P, opt->write_mps, true, errs))
         code = CJ_ERR_WRITE;
 
     if (code == CJ_OK) {
@@ -246,9 +250,10 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
     if (r->staffed) {
         /* better no plan than one that ignores the staff it was given */
         *out = NULL;
-        cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL,
-                      "planning staff and a weekly rota (SPEC section 6) is not built yet: "
-                      "leave 'staff' out of the round to plan without a rota");
+        cj_errors_add(
+            errs, CJ_ERR_INTERNAL, false, NULL,
+            "planning staff and a weekly rota (SPEC section 6) is not built yet: "
+            "leave 'staff' out of the round to plan without a rota");
         return CJ_ERR_INTERNAL;
     }
     cj_errors first = {0};

@@ -21,10 +21,10 @@ typedef struct {
      * cj_lp_update() can change numbers without building again */
     bool sweep;
     /* rows by what they constrain (0: none), for cj_lp_update() */
-    int *c2min, *c2max;       /* per pair */
-    int *c1, *c4, *c5;        /* per school */
-    int *c3, *c6;             /* per cluster */
-    int *c7cap, *c7max;       /* per provider */
+    int *c2min, *c2max; /* per pair */
+    int *c1, *c4, *c5;  /* per school */
+    int *c3, *c6;       /* per cluster */
+    int *c7cap, *c7max; /* per provider */
 } cj_lp;
 
 /*

@@ -33,18 +33,19 @@ static void tiny_round_reads(void **state) {
 
 static void positions_point_at_the_key(void **state) {
     (void)state;
-    const char *text = "{\n"
-                       "  \"format\": \"cjos-round/1\",\n"
-                       "  \"round\": {\"id\": \"r\"},\n"
-                       "  \"topics\": [{\"id\": \"a\", \"name\": \"A\"}],\n"
-                       "  \"clusters\": [{\"id\": \"c\", \"name\": \"C\",\n"
-                       "                \"fte\": {\"min\": 0, \"max\": 1}}],\n"
-                       "  \"schools\": [{\"id\": \"s\", \"name\": \"Café\", \"cluster\": \"c\","
-                       " \"colour\": 1}],\n"
-                       "  \"providers\": [{\"id\": \"p\", \"name\": \"P\", \"admitted\": [\"x\"],"
-                       " \"fte_capacity\": 1, \"cost_per_fte\": 1}],\n"
-                       "  \"scores\": []\n"
-                       "}\n";
+    const char *text =
+        "{\n"
+        "  \"format\": \"cjos-round/1\",\n"
+        "  \"round\": {\"id\": \"r\"},\n"
+        "  \"topics\": [{\"id\": \"a\", \"name\": \"A\"}],\n"
+        "  \"clusters\": [{\"id\": \"c\", \"name\": \"C\",\n"
+        "                \"fte\": {\"min\": 0, \"max\": 1}}],\n"
+        "  \"schools\": [{\"id\": \"s\", \"name\": \"Café\", \"cluster\": \"c\","
+        " \"colour\": 1}],\n"
+        "  \"providers\": [{\"id\": \"p\", \"name\": \"P\", \"admitted\": [\"x\"],"
+        " \"fte_capacity\": 1, \"cost_per_fte\": 1}],\n"
+        "  \"scores\": []\n"
+        "}\n";
     cj_errors e = {0};
     assert_null(round_from_text(text, &e));
     assert_int_equal(e.n, 2);
@@ -78,12 +79,16 @@ static void sha256_vectors(void **state) {
     (void)state;
     char hex[65];
     cj_sha256_hex("", 0, hex);
-    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_string_equal(
+        hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     cj_sha256_hex("abc", 3, hex);
-    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes */
+    assert_string_equal(
+        hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two =
+        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes */
     cj_sha256_hex(two, strlen(two), hex);
-    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    assert_string_equal(
+        hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 static void csv_cells_are_defused(void **state) {
@@ -158,15 +163,16 @@ static void plan_json_starts_with_the_contract(void **state) {
     char *s = cj_plan_render(r, p, &m, CJ_OUT_JSON, NULL, &n);
     assert_non_null(s);
     assert_int_equal(strlen(s), n);
-    assert_int_equal(strncmp(s, "{\n  \"format\": \"cjos-plan/1\",\n  \"round\": \"tiny\",", 47),
-                     0);
+    assert_int_equal(
+        strncmp(s, "{\n  \"format\": \"cjos-plan/1\",\n  \"round\": \"tiny\",", 47), 0);
     assert_non_null(strstr(s, "\"status\": \"feasible\""));
-    assert_non_null(strstr(s, "\"fte\": 0.3,"));  /* 15 digits: not 0.29999999999999999 */
+    assert_non_null(strstr(s, "\"fte\": 0.3,")); /* 15 digits: not 0.29999999999999999 */
     assert_non_null(strstr(s, "\"cost\": 30300.0"));
     free(s);
     s = cj_plan_render(r, p, &m, CJ_OUT_CSV, NULL, &n);
-    assert_non_null(strstr(s, "\r\nhorizon,SBO Horizon,sbo,veen,Provider Veen (illustrative),"
-                              "0.3,30300.00,7,7,false,false,150000.00\r\n"));
+    assert_non_null(
+        strstr(s, "\r\nhorizon,SBO Horizon,sbo,veen,Provider Veen (illustrative),"
+                  "0.3,30300.00,7,7,false,false,150000.00\r\n"));
     free(s);
     s = cj_plan_render(r, p, &m, CJ_OUT_MD, NULL, &n);
     assert_non_null(strstr(s, "status **feasible**"));
@@ -179,7 +185,8 @@ static void plan_json_starts_with_the_contract(void **state) {
 static void csv_reading(void **state) {
     (void)state;
     cj_errors e = {0};
-    const char *text = "\xEF\xBB\xBF" "a;b;c\r\n\"x;y\";\"say \"\"hi\"\"\";\"two\nlines\"\r\n\r\n1;2;3";
+    const char *text = "\xEF\xBB\xBF"
+                       "a;b;c\r\n\"x;y\";\"say \"\"hi\"\"\";\"two\nlines\"\r\n\r\n1;2;3";
     cj_csv *csv = cj_csv_parse(text, strlen(text), 0, &e);
     assert_non_null(csv);
     assert_true(csv->bom);

@@ -76,13 +76,16 @@ static void findings(void **state) {
 
 static const char *base =
     "{\"format\":\"cjos-round/1\",\"round\":{\"id\":\"r\"},"
-    "\"topics\":[{\"id\":\"a\",\"name\":\"A\"},{\"id\":\"b\",\"name\":\"B\",\"weight\":3}],"
+    "\"topics\":[{\"id\":\"a\",\"name\":\"A\"},{\"id\":\"b\",\"name\":\"B\",\"weight\":3}"
+    "],"
     "\"expertise\":[{\"id\":\"e\",\"name\":\"E\"}],"
     "\"clusters\":[{\"id\":\"c\",\"name\":\"C\",\"fte\":{\"min\":0,\"max\":2},"
-    "\"required_expertise\":[\"e\"]},{\"id\":\"d\",\"name\":\"D\",\"fte\":{\"min\":0,\"max\":1}}],"
+    "\"required_expertise\":[\"e\"]},{\"id\":\"d\",\"name\":\"D\",\"fte\":{\"min\":0,"
+    "\"max\":1}}],"
     "\"schools\":[{\"id\":\"s\",\"name\":\"S\",\"cluster\":\"c\"},"
     "{\"id\":\"t\",\"name\":\"T\",\"cluster\":\"d\"}],"
-    "\"providers\":[{\"id\":\"p\",\"name\":\"P\",\"admitted\":[\"c\"],\"expertise\":[\"e\"],"
+    "\"providers\":[{\"id\":\"p\",\"name\":\"P\",\"admitted\":[\"c\"],\"expertise\":["
+    "\"e\"],"
     "\"fte_capacity\":1,\"cost_per_fte\":90000}],"
     "\"scores\":[{\"provider\":\"p\",\"school\":\"s\",\"topics\":{\"a\":6,\"b\":8},"
     "\"interview\":9}]%s}";
@@ -182,8 +185,8 @@ static void score_errors(void **state) {
 static void plan_evaluation(void **state) {
     (void)state;
     cj_errors e = {0};
-    cj_round *r = variant(",\"policy\":{\"expertise_coverage\":\"soft\",\"coverage_penalty\":4}",
-                          &e);
+    cj_round *r = variant(
+        ",\"policy\":{\"expertise_coverage\":\"soft\",\"coverage_penalty\":4}", &e);
     assert_non_null(r);
     cj_plan *p = cj_plan_new(r->n_schools, r->n_expertise);
     cj_assignment a = {0, 0.5, 8.25, 7.5, false, false};

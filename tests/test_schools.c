@@ -19,16 +19,24 @@ static const char *round_text =
     "\"policy\":{\"shortlist_size\":%d,\"use_shortlist\":%s},"
     "\"topics\":[{\"id\":\"t\",\"name\":\"T\"}],"
     "\"clusters\":[{\"id\":\"c\",\"name\":\"C\",\"fte\":{\"min\":0,\"max\":9}}],"
-    "\"schools\":[{\"id\":\"a\",\"name\":\"A\",\"cluster\":\"c\",\"incumbents\":[\"p6\"]},"
-    "{\"id\":\"b\",\"name\":\"B\",\"cluster\":\"c\"},{\"id\":\"c\",\"name\":\"C\",\"cluster\":\"c\"}],"
+    "\"schools\":[{\"id\":\"a\",\"name\":\"A\",\"cluster\":\"c\",\"incumbents\":[\"p6\"]}"
+    ","
+    "{\"id\":\"b\",\"name\":\"B\",\"cluster\":\"c\"},{\"id\":\"c\",\"name\":\"C\","
+    "\"cluster\":\"c\"}],"
     "\"interview_groups\":[{\"id\":\"g\",\"name\":\"G\",\"schools\":[\"a\",\"b\"]}],"
     "\"providers\":["
-    "{\"id\":\"p1\",\"name\":\"1\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_fte\":1},"
-    "{\"id\":\"p2\",\"name\":\"2\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_fte\":1},"
-    "{\"id\":\"p3\",\"name\":\"3\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_fte\":1},"
-    "{\"id\":\"p4\",\"name\":\"4\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_fte\":1},"
-    "{\"id\":\"p5\",\"name\":\"5\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_fte\":1},"
-    "{\"id\":\"p6\",\"name\":\"6\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_fte\":1}],"
+    "{\"id\":\"p1\",\"name\":\"1\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_"
+    "fte\":1},"
+    "{\"id\":\"p2\",\"name\":\"2\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_"
+    "fte\":1},"
+    "{\"id\":\"p3\",\"name\":\"3\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_"
+    "fte\":1},"
+    "{\"id\":\"p4\",\"name\":\"4\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_"
+    "fte\":1},"
+    "{\"id\":\"p5\",\"name\":\"5\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_"
+    "fte\":1},"
+    "{\"id\":\"p6\",\"name\":\"6\",\"admitted\":[\"c\"],\"fte_capacity\":1,\"cost_per_"
+    "fte\":1}],"
     "\"scores\":["
     "{\"provider\":\"p1\",\"school\":\"a\",\"topics\":{\"t\":9}},"
     "{\"provider\":\"p1\",\"school\":\"b\",\"topics\":{\"t\":7}},"
@@ -139,9 +147,10 @@ static void use_shortlist_limits_pairs_and_warns(void **state) {
     /* the incumbent p6 of a is not shortlisted: a warning, not an error */
     assert_int_equal(sel->warnings.n, 1);
     assert_true(sel->warnings.v[0].warning);
-    assert_true(has_finding(&sel->warnings, "$.schools[0].incumbents[0]",
-                            "incumbent 'p6' of school 'a' is not eligible: it is not on the "
-                            "shortlist"));
+    assert_true(
+        has_finding(&sel->warnings, "$.schools[0].incumbents[0]",
+                    "incumbent 'p6' of school 'a' is not eligible: it is not on the "
+                    "shortlist"));
     cj_selection_free(sel);
     cj_round_free(r);
 }
@@ -178,7 +187,8 @@ static void blocking_rules_follow_the_plan(void **state) {
     cj_selection *sel = cj_selection_new(r);
     cj_plan *p = cj_plan_new(r->n_schools, r->n_expertise);
     /* horizon: veen 1.2 (the whole amount); vuurtoren: kust 0.5 (its capacity) */
-    cj_assignment veen = {2, 1.2, 6.5, 6.5, false, false}, kust = {1, 0.5, 9.25, 9.25, false, false};
+    cj_assignment veen = {2, 1.2, 6.5, 6.5, false, false},
+                  kust = {1, 0.5, 9.25, 9.25, false, false};
     cj_plan_assign(p, 0, &veen);
     cj_plan_assign(p, 1, &kust);
     cj_plan_evaluate(r, p);

@@ -11,13 +11,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *round_text =
     "{\"format\":\"cjos-round/1\",\"round\":{\"id\":\"tiny\"},"
-    "\"topics\":[{\"id\":\"boundary\",\"name\":\"B\"},{\"id\":\"continuity\",\"name\":\"C\","
+    "\"topics\":[{\"id\":\"boundary\",\"name\":\"B\"},{\"id\":\"continuity\",\"name\":"
+    "\"C\","
     "\"weight\":2}],\"clusters\":[{\"id\":\"sbo\",\"name\":\"SBO\",\"fte\":{\"min\":1,"
     "\"max\":2}},{\"id\":\"c3\",\"name\":\"C3\",\"fte\":{\"min\":0.5,\"max\":0.5}}],"
-    "\"schools\":[{\"id\":\"horizon\",\"name\":\"H\",\"cluster\":\"sbo\"},{\"id\":\"keerkring\","
+    "\"schools\":[{\"id\":\"horizon\",\"name\":\"H\",\"cluster\":\"sbo\"},{\"id\":"
+    "\"keerkring\","
     "\"name\":\"K\",\"cluster\":\"c3\"}],\"providers\":[{\"id\":\"duin\",\"name\":\"D\","
-    "\"admitted\":[\"sbo\"],\"fte_capacity\":1.2,\"cost_per_fte\":95000},{\"id\":\"veen\","
-    "\"name\":\"V\",\"admitted\":[\"sbo\",\"c3\"],\"fte_capacity\":2,\"cost_per_fte\":101000}],"
+    "\"admitted\":[\"sbo\"],\"fte_capacity\":1.2,\"cost_per_fte\":95000},{\"id\":"
+    "\"veen\","
+    "\"name\":\"V\",\"admitted\":[\"sbo\",\"c3\"],\"fte_capacity\":2,\"cost_per_fte\":"
+    "101000}],"
     "\"scores\":[]}";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
