@@ -149,10 +149,14 @@ cj_code cj_command_shortlist(const cj_command *c, cj_errors *errs) {
     return code;
 }
 
-/* The best objective with provider p forced into school s (NAN: no plan). */
-static double forced_objective(const cj_round *r, const cj_selection *sel, int p, int s) {
+/* The best objective with provider p forced into school s (NAN: no plan),
+ * under the command's own solver options. */
+static double forced_objective(const cj_round *r, const cj_selection *sel,
+                               const cj_solve_options *base, int p, int s) {
     int pair[2] = {p, s};
-    cj_solve_options o = {.time_limit = 30, .force = pair, .n_force = 1};
+    cj_solve_options o = *base;
+    o.force = pair;
+    o.n_force = 1;
     cj_errors e = {0};
     cj_plan *plan = NULL;
     double z = NAN;
@@ -223,8 +227,8 @@ cj_code cj_command_reasons(const cj_command *c, cj_errors *errs) {
                 break;
             }
             prices = v;
-            prices[n_prices++] =
-                (cj_price){cand[i], (int)s, forced_objective(r, sel, cand[i], (int)s)};
+            prices[n_prices++] = (cj_price){
+                cand[i], (int)s, forced_objective(r, sel, &c->solve, cand[i], (int)s)};
         }
     }
     if (code == CJ_OK) {

@@ -135,7 +135,9 @@ static const char *const usage_reasons =
     "\n"
     "  -s, --school ID        only this school\n"
     "      --lang LANG        nl (default) or en\n" OUTPUT_OPT
-    "      --audience WHO     procurement (the default) or school:ID\n" COMMON_OPTS;
+    "      --audience WHO     procurement (the default) or school:ID\n"
+    "  -t, --time-limit SECS  per solve of a provider forced in (default "
+    "600)\n" COMMON_OPTS;
 
 static const char *const usage_alternatives =
     "usage: cjos alternatives [OPTIONS] ROUND.json\n"
@@ -251,7 +253,7 @@ static const struct {
     {"scores", "template", usage_scores, "oMS", TEMPLATE, 1},
     {"scores", "import", usage_scores, "oMSI", IMPORT, 2},
     {"decide", NULL, usage_decide, "scxoMI", DECIDE, 1},
-    {"reasons", NULL, usage_reasons, "soMGA", REASONS, 2},
+    {"reasons", NULL, usage_reasons, "sotMGA", REASONS, 2},
     {"alternatives", NULL, usage_alternatives, "ksoftMGA", ALTERNATIVES, 1},
     {"compare", NULL, usage_compare, "ofMG", COMPARE, 2},
     {"whatif", NULL, usage_whatif, "oftMWCG", WHATIF, 1},

@@ -88,10 +88,7 @@ cj_code cj_command_scores_template(const cj_command *c, cj_errors *errs) {
     if (code != CJ_OK)
         return code;
     char *text = cj_sheet_template(L.round, c->separator ? c->separator : ',', &n);
-    code =
-        text ? cj_file_write(c->output ? c->output : "-", c->input, text, n, false, errs)
-             : CJ_ERR_NOMEM;
-    free(text);
+    code = cj_emit(c, text, n, errs);
     cj_loaded_free(&L);
     return code;
 }

@@ -54,15 +54,17 @@ static double *policy_field(cj_policy *p, const char *rest) {
 
 /* Whole-number fields: set from a double that must be whole. */
 static int *int_field(cj_round *r, const char *coll, size_t i, const char *rest,
-                      bool **flag) {
+                      bool **flag, bool write) {
     if (strcmp(coll, "schools") == 0 && strncmp(rest, "providers.", 10) == 0) {
         cj_school *s = &r->schools[i];
-        if (!s->providers.set) { /* from the policy, then its own */
+        bool min = strcmp(rest + 10, "min") == 0, max = strcmp(rest + 10, "max") == 0;
+        if (!min && !max)
+            return NULL;
+        if (!s->providers.set && !write) /* only asked: the policy's field will do */
+            return min ? &r->policy.pps_min : &r->policy.pps_max;
+        if (!s->providers.set) /* the school takes the policy's range as its own */
             s->providers = (cj_irange){true, r->policy.pps_min, r->policy.pps_max};
-        }
-        return strcmp(rest + 10, "min") == 0   ? &s->providers.min
-               : strcmp(rest + 10, "max") == 0 ? &s->providers.max
-                                               : NULL;
+        return min ? &s->providers.min : &s->providers.max;
     }
     if (strcmp(coll, "providers") == 0 && strcmp(rest, "max_schools") == 0) {
         *flag = &r->providers[i].has_max_schools;
@@ -130,7 +132,7 @@ bool cj_round_set(cj_round *r, const char *path, double v, bool check_only) {
         else
             d = provider_field(&r->providers[i], rest);
         if (!d)
-            iv = int_field(r, coll, (size_t)i, rest, &flag);
+            iv = int_field(r, coll, (size_t)i, rest, &flag, !check_only);
     }
     if (!d && !iv)
         return false;

@@ -216,6 +216,29 @@ static void day_parts(void **state) {
     assert_int_equal(CJ_ALL_DAY_PARTS, (1u << CJ_DAY_PARTS) - 1);
 }
 
+static void setting_numbers_by_path(void **state) {
+    (void)state;
+    cj_errors e = {0};
+    cj_round *r = variant("", &e);
+    assert_non_null(r);
+    /* asking changes nothing; setting does, and only the field named */
+    assert_true(cj_round_set(r, "schools.s.providers.max", 3, true));
+    assert_false(r->schools[0].providers.set);
+    assert_true(cj_round_set(r, "schools.s.providers.max", 3, false));
+    assert_true(r->schools[0].providers.set);
+    assert_int_equal(r->schools[0].providers.min, 1); /* from the policy */
+    assert_int_equal(r->schools[0].providers.max, 3);
+    assert_true(cj_round_set(r, "clusters.c.fte.max", 1.5, false));
+    assert_true(r->clusters[0].fte.max == 1.5);
+    assert_true(cj_round_set(r, "providers.p.fte_capacity", 0.7, false));
+    assert_true(r->providers[0].fte_capacity == 0.7);
+    assert_false(cj_round_set(r, "providers.p.max_schools", 1.5, false)); /* whole only */
+    assert_false(cj_round_set(r, "schools.nowhere.annual_amount", 1, true));
+    assert_false(cj_round_set(r, "schools.s.colour", 1, true));
+    assert_int_equal(cj_round_validate(r, &e), 0);
+    cj_round_free(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ids),
@@ -227,6 +250,7 @@ int main(void) {
         cmocka_unit_test(score_errors),
         cmocka_unit_test(plan_evaluation),
         cmocka_unit_test(day_parts),
+        cmocka_unit_test(setting_numbers_by_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
