@@ -130,6 +130,13 @@ cj_round *cj_round_view(const char *text, size_t len, const cj_round *r,
     json_array_foreach(json_object_get(root, "schools"), i, x) {
         filter_ids(json_object_get(x, "incumbents"), false, &c);
     }
+    json_array_foreach(json_object_get(root, "providers"), i, x) {
+        size_t k;
+        json_t *st;
+        json_array_foreach(json_object_get(x, "staff"), k, st) {
+            filter_ids(json_object_get(st, "known_at"), true, &c);
+        }
+    }
     json_t *groups = json_object_get(root, "interview_groups");
     json_array_foreach(groups, i, x) {
         filter_ids(json_object_get(x, "schools"), true, &c);
@@ -186,5 +193,24 @@ cj_plan *cj_plan_view(const cj_round *full, const cj_plan *p, const cj_round *vi
         for (size_t e = 0; e < full->n_expertise && e < view->n_expertise; e++)
             v->schools[vs].uncovered[e] = p->schools[s].uncovered[e];
     }
+    /* the rota at the schools the audience sees (staff keep their index: a
+     * view keeps every person of the providers it shows) */
+    v->rota = p->rota;
+    for (size_t i = 0; i < p->n_postings; i++) {
+        cj_posting x = p->postings[i];
+        int vs =
+            a->school[x.school] ? cj_round_school(view, full->schools[x.school].id) : -1;
+        int vp = cj_round_provider(view, full->providers[x.provider].id);
+        if (vs < 0 || vp < 0)
+            continue;
+        x.school = vs;
+        x.provider = vp;
+        if (!cj_plan_post(v, &x)) {
+            cj_plan_free(v);
+            return NULL;
+        }
+    }
+    if (v->rota.staffed)
+        cj_plan_rota_count(view, v); /* what the audience's own schools add up to */
     return v;
 }

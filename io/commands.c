@@ -14,6 +14,49 @@
 #define CJOS_VERSION "0"
 #endif
 
+/* Staff by pseudonym from here on: the round's ids are replaced as soon as it
+ * is read and checked, so that no output can show them. */
+static cj_code pseudonymize(const cj_command *c, cj_loaded *L, cj_errors *errs) {
+    /* a salt cjos makes may collide by bad luck: then it makes another */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        free(L->salt);
+        L->salt = c->salt ? cj_strdup(c->salt) : cj_salt_new();
+        if (!L->salt) {
+            cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL,
+                          "cannot make a salt for the pseudonyms: no randomness from "
+                          "'/dev/urandom' (give one with --salt)");
+            return CJ_ERR_INTERNAL;
+        }
+        bool collided;
+        if (!cj_round_pseudonymize(L->round, L->salt, &collided)) {
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            return CJ_ERR_NOMEM;
+        }
+        if (!collided)
+            return CJ_OK;
+        if (c->salt)
+            break;
+        /* the ids are gone: read them again before the next salt */
+        cj_round_free(L->round);
+        L->round = NULL;
+        cj_selection_free(L->sel);
+        L->sel = NULL;
+        cj_errors none = {0};
+        if (cj_round_parse(L->text, L->len, &L->round, &none) != CJ_OK ||
+            !(L->sel = cj_selection_new(L->round))) {
+            cj_errors_clear(&none);
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            return CJ_ERR_NOMEM;
+        }
+        cj_errors_clear(&none);
+        cj_json_locate(L->text, L->len, &L->sel->warnings);
+    }
+    cj_errors_add(errs, CJ_ERR_USAGE, false, NULL,
+                  "two staff members get the same pseudonym under this salt: "
+                  "choose another --salt");
+    return CJ_ERR_USAGE;
+}
+
 cj_code cj_load(const cj_command *c, bool keep_text, cj_loaded *out, cj_errors *errs) {
     *out = (cj_loaded){0};
     out->text = cj_file_read(c->input, c->max_input, &out->len, out->sha256, errs);
@@ -30,6 +73,8 @@ cj_code cj_load(const cj_command *c, bool keep_text, cj_loaded *out, cj_errors *
             code = CJ_ERR_NOMEM;
         }
     }
+    if (code == CJ_OK && (c->pseudonymize || c->salt))
+        code = pseudonymize(c, out, errs);
     if (code != CJ_OK || !keep_text) {
         free(out->text);
         out->text = NULL;
@@ -39,7 +84,19 @@ cj_code cj_load(const cj_command *c, bool keep_text, cj_loaded *out, cj_errors *
     return code;
 }
 
+cj_round *cj_loaded_view(const cj_loaded *L, const cj_audience *a, cj_errors *errs) {
+    cj_round *view = cj_round_view(L->text, L->len, L->round, a, errs);
+    bool collided;
+    if (view && L->salt && !cj_round_pseudonymize(view, L->salt, &collided)) {
+        cj_round_free(view);
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return NULL;
+    }
+    return view;
+}
+
 void cj_loaded_free(cj_loaded *l) {
+    free(l->salt);
     free(l->text);
     cj_selection_free(l->sel);
     cj_round_free(l->round);
@@ -65,8 +122,9 @@ cj_code cj_command_validate(const cj_command *c, cj_plan_status *status,
     if (code == CJ_OK)
         cj_errors_copy(errs, &L.sel->warnings);
     cj_plan *plan = NULL;
+    cj_solve_options deep = cj_objective_only(&c->solve);
     if (code == CJ_OK && c->deep &&
-        (code = cj_solve(L.round, L.sel, &c->solve, &plan, errs)) == CJ_OK) {
+        (code = cj_solve(L.round, L.sel, &deep, &plan, errs)) == CJ_OK) {
         *status = plan->status;
         /* the diagnosis as findings: what cannot hold, then what would help */
         for (size_t i = 0; i < plan->n_diagnosis; i++) {
@@ -97,7 +155,7 @@ static char *render_for(const cj_command *c, const cj_loaded *L, const cj_plan *
     if (a.kind == CJ_AUDIENCE_ALL)
         return cj_plan_render(L->round, plan, meta, c->format, c->lang, len);
     char *text = NULL;
-    cj_round *view = cj_round_view(L->text, L->len, L->round, &a, errs);
+    cj_round *view = cj_loaded_view(L, &a, errs);
     cj_plan *vp = view ? cj_plan_view(L->round, plan, view, &a) : NULL;
     if (vp)
         text = cj_plan_render(view, vp, meta, c->format, c->lang, len);
@@ -115,7 +173,8 @@ cj_code cj_command_solve(const cj_command *c, cj_plan_status *status, cj_errors 
     cj_plan *plan = NULL;
     code = cj_solve(L.round, L.sel, &c->solve, &plan, errs);
     if (code == CJ_OK) {
-        cj_plan_meta meta = {L.sha256, "cjos " CJOS_VERSION, cj_solver_glpk_version()};
+        cj_plan_meta meta = {L.sha256, "cjos " CJOS_VERSION, cj_solver_glpk_version(),
+                             L.salt != NULL};
         size_t len = 0, before = errs->n;
         char *text = render_for(c, &L, plan, &meta, &len, errs);
         if (!text && errs->n > before) {
@@ -154,7 +213,7 @@ cj_code cj_command_shortlist(const cj_command *c, cj_errors *errs) {
 static double forced_objective(const cj_round *r, const cj_selection *sel,
                                const cj_solve_options *base, int p, int s) {
     int pair[2] = {p, s};
-    cj_solve_options o = *base;
+    cj_solve_options o = cj_objective_only(base);
     o.force = pair;
     o.n_force = 1;
     cj_errors e = {0};
@@ -302,7 +361,7 @@ cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs) {
         code = cj_audience_make(c->audience, L.round, L.sel, NULL, &a, errs);
     if (code == CJ_OK && a.kind != CJ_AUDIENCE_ALL) {
         /* the views of the plans, in terms of the round cut down for the audience */
-        cj_round *view = cj_round_view(L.text, L.len, L.round, &a, errs);
+        cj_round *view = cj_loaded_view(&L, &a, errs);
         for (size_t i = 0; view && i < n; i++) {
             cj_plan *v = cj_plan_view(L.round, plans[i], view, &a);
             cj_plan_free(plans[i]);
@@ -321,7 +380,8 @@ cj_code cj_command_alternatives(const cj_command *c, cj_errors *errs) {
     }
     cj_audience_free(&a);
     if (code == CJ_OK) {
-        cj_plan_meta meta = {L.sha256, "cjos " CJOS_VERSION, cj_solver_glpk_version()};
+        cj_plan_meta meta = {L.sha256, "cjos " CJOS_VERSION, cj_solver_glpk_version(),
+                             L.salt != NULL};
         size_t len = 0;
         char *text = cj_alternatives_render(L.round, plans, n, k, school, &meta,
                                             c->format, c->lang, &len);

@@ -26,7 +26,8 @@ static double optimum(cj_round *r, const cj_command *c, cj_plan **out) {
     if (cj_round_validate(r, &e) == 0) {
         cj_selection *sel = cj_selection_new(r);
         cj_plan *p = NULL;
-        if (sel && cj_solve(r, sel, &c->solve, &p, &e) == CJ_OK &&
+        cj_solve_options quick = cj_objective_only(&c->solve);
+        if (sel && cj_solve(r, sel, &quick, &p, &e) == CJ_OK &&
             (p->status == CJ_PLAN_OPTIMAL || p->status == CJ_PLAN_FEASIBLE))
             z = p->objective;
         if (out)
@@ -203,7 +204,8 @@ static bool holds(cj_round *r, const cj_command *c, const cj_plan *base, size_t 
     cj_errors e = {0};
     cj_plan *p = NULL;
     bool same = true;
-    if (sel && cj_solve(r, sel, &c->solve, &p, &e) == CJ_OK &&
+    cj_solve_options quick = cj_objective_only(&c->solve);
+    if (sel && cj_solve(r, sel, &quick, &p, &e) == CJ_OK &&
         (p->status == CJ_PLAN_OPTIMAL || p->status == CJ_PLAN_FEASIBLE))
         same = cj_school_plan_same(&base->schools[s], &p->schools[s]);
     cj_plan_free(p);

@@ -72,6 +72,8 @@ static const char *const css =
     ".status{display:inline-block;padding:.1rem "
     ".5rem;border-radius:3px;background:#e7f0fa}"
     ".bad{background:#fbe9e7}.diff{background:#fff4ce}.small{font-size:.85rem;color:#555}"
+    ".week td.on{background:#e7f0fa;text-align:center;color:#154273}"
+    ".week tr.closed td{color:#999;background:#f4f4f4}"
     "@media print{body{margin:0;max-width:none}.card{border-color:#999}"
     "h2{page-break-after:avoid}}";
 
@@ -126,6 +128,72 @@ static size_t schools_in_cluster(const cj_round *r, int c) {
     for (size_t s = 0; s < r->n_schools; s++)
         n += r->schools[s].cluster_idx == c;
     return n;
+}
+
+/* A staffed plan's people at school `s` and their week: day-parts down,
+ * people across (SPEC section 6). */
+static void week_grid(H *h, const cj_round *r, const cj_plan *p, size_t s) {
+    static const char *const nl_days[] = {"ma", "di", "wo", "do", "vr"};
+    static const char *const en_days[] = {"Mon", "Tue", "Wed", "Thu", "Fri"};
+    const cj_school *sc = &r->schools[s];
+    const cj_school_plan *sp = &p->schools[s];
+    size_t first = p->n_postings, last = 0;
+    for (size_t k = 0; k < sp->n; k++) {
+        size_t a, e;
+        cj_rota_range(p, s, sp->a[k].provider, &a, &e);
+        if (a < e) {
+            first = a < first ? a : first;
+            last = e > last ? e : last;
+        }
+    }
+    if (first >= last)
+        return;
+    char f[48];
+    cj_buf_printf(h->b,
+                  "<table class=\"small\"><tr><th>%s</th><th>%s</th>"
+                  "<th class=\"n\">fte</th><th>%s</th></tr>",
+                  L(h, "Medewerker", "Person"), L(h, "Aanbieder", "Provider"),
+                  L(h, "Vervangt bij lange afwezigheid", "Covered in a long absence by"));
+    for (size_t i = first; i < last; i++) {
+        const cj_posting *x = &p->postings[i];
+        const cj_provider *pr = &r->providers[x->provider];
+        cj_buf_puts(h->b, "<tr><td>");
+        esc(h, pr->staff[x->staff].id);
+        cj_buf_printf(h->b, " <span class=\"small\">(%s%s)</span></td><td>",
+                      pr->staff[x->staff].skj ? "SKJ" : "MBO",
+                      x->known ? L(h, ", kent de school", ", knows the school") : "");
+        esc(h, pr->name ? pr->name : pr->id);
+        cj_buf_printf(h->b, "</td><td class=\"n\">%s</td><td>",
+                      fnum(h, f, sizeof f, cj_posting_fte(r, x), 1));
+        if (x->backup >= 0)
+            esc(h, pr->staff[x->backup].id);
+        cj_buf_puts(h->b, "</td></tr>");
+    }
+    cj_buf_puts(h->b, "</table>");
+    cj_buf_puts(h->b, "<table class=\"week small\" data-school=\"");
+    esc(h, sc->id);
+    cj_buf_printf(h->b, "\"><tr><th>%s</th>", L(h, "Dagdeel", "Day-part"));
+    for (size_t i = first; i < last; i++) {
+        cj_buf_puts(h->b, "<th>");
+        esc(h, r->providers[p->postings[i].provider].staff[p->postings[i].staff].id);
+        cj_buf_puts(h->b, "</th>");
+    }
+    cj_buf_puts(h->b, "</tr>");
+    for (int d = 0; d < CJ_DAY_PARTS; d++) {
+        bool open = sc->open & (1u << d);
+        cj_buf_printf(h->b, "<tr%s><td>%s %s%s</td>", open ? "" : " class=\"closed\"",
+                      L(h, nl_days[d / 2], en_days[d / 2]),
+                      d % 2 ? L(h, "middag", "afternoon") : L(h, "ochtend", "morning"),
+                      open ? "" : L(h, " (gesloten)", " (closed)"));
+        for (size_t i = first; i < last; i++) {
+            const cj_posting *x = &p->postings[i];
+            bool there = x->parts & (1u << d);
+            cj_buf_printf(h->b, "<td data-part=\"%s\"%s>%s</td>", cj_day_part_name(d),
+                          there ? " class=\"on\"" : "", there ? "●" : "");
+        }
+        cj_buf_puts(h->b, "</tr>");
+    }
+    cj_buf_puts(h->b, "</table>");
 }
 
 static void school_card(H *h, const cj_round *r, const cj_plan *p, const cj_totals *t,
@@ -215,6 +283,8 @@ static void school_card(H *h, const cj_round *r, const cj_plan *p, const cj_tota
             cj_buf_puts(h->b, "</tr>");
         }
         cj_buf_puts(h->b, "</table>");
+        if (p->rota.staffed)
+            week_grid(h, r, p, s);
     }
     cj_buf_puts(h->b, "</section>\n");
 }

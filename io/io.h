@@ -22,6 +22,7 @@ typedef struct {
     const char *input_sha256; /* hex digest of the round file */
     const char *engine;       /* "cjos 1.0.0" */
     const char *glpk;         /* GLPK's version */
+    bool pseudonyms;          /* staff are shown by pseudonym */
 } cj_plan_meta;
 
 /*
@@ -91,6 +92,9 @@ typedef struct {
     size_t n_vary;
     const char *chart;
     void (*progress)(size_t done, size_t total);
+    /* staff by pseudonym (SPEC §6), under `salt` or a fresh secret one */
+    bool pseudonymize;
+    const char *salt;
 } cj_command;
 
 /*
@@ -122,6 +126,8 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs);
 cj_code cj_command_reasons(const cj_command *c, cj_errors *errs);
 
 /* SHA-256 of `len` bytes as 64 lowercase hex digits and a NUL. */
+/* SHA-256 of `len` bytes, the 32 bytes of the digest. */
+void cj_sha256(const void *data, size_t len, unsigned char out[32]);
 void cj_sha256_hex(const void *data, size_t len, char out[65]);
 
 #endif

@@ -6,6 +6,13 @@
 
 #include <stdarg.h>
 
+/* The command's solver options for runs that need only the objective. */
+static inline cj_solve_options cj_objective_only(const cj_solve_options *o) {
+    cj_solve_options v = *o;
+    v.objective_only = true;
+    return v;
+}
+
 /* Converts a parsed jansson document (json_t *) into a round, adding a
  * finding per type, key or enumeration problem.  NULL only when out of memory. */
 cj_round *cj_round_from_json(void *json_root, cj_errors *errs);
@@ -105,7 +112,20 @@ typedef struct {
     char sha256[65];
     cj_round *round;
     cj_selection *sel;
+    /* the salt of staff pseudonyms, when asked for; never written out */
+    char *salt;
 } cj_loaded;
+
+/* HMAC-SHA256 (RFC 2104) of `msg` under `key`. */
+void cj_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
+                    unsigned char out[32]);
+/* A new random salt (64 hex digits) the caller frees; NULL when the system
+ * gives no randomness or memory. */
+char *cj_salt_new(void);
+/* Replaces every staff id of the round by its pseudonym under `salt`
+ * (io/pseudonym.c).  Sets *collided when two people got the same one.  False
+ * when out of memory (ids then partly replaced). */
+bool cj_round_pseudonymize(cj_round *r, const char *salt, bool *collided);
 
 /* Reads and validates the round of command `c`.  On CJ_OK the caller frees
  * `out` with cj_loaded_free(); on failure nothing is left to free. */
@@ -168,6 +188,17 @@ cj_round *cj_round_view(const char *text, size_t len, const cj_round *r,
 /* The plan in terms of the view round; NULL when out of memory. */
 cj_plan *cj_plan_view(const cj_round *full, const cj_plan *p, const cj_round *view,
                       const cj_audience *a);
+/* A view round (cj_round_view) with the pseudonyms of the loaded round. */
+cj_round *cj_loaded_view(const cj_loaded *L, const cj_audience *a, cj_errors *errs);
+
+/* The staff and week of a staffed plan (io/rota_text.c). */
+/* The postings of provider `prov` at school `s`: indices a..b of the plan's. */
+void cj_rota_range(const cj_plan *p, size_t s, int prov, size_t *a, size_t *b);
+void cj_rota_summary_md(cj_buf *b, const cj_plan *p);
+void cj_rota_md(cj_buf *b, const cj_round *r, const cj_plan *p);
+/* CSV: the extra header cells, and one posting's cells (NULL: empty ones). */
+void cj_rota_csv_header(cj_buf *b);
+void cj_rota_csv_cells(cj_buf *b, const cj_round *r, const cj_posting *x);
 
 /* The writers behind cj_plan_render(). */
 char *cj_plan_render_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,

@@ -56,6 +56,11 @@ static const char *const usage_main =
     "  -h, --help             show this help\n"
 #define OUTPUT_OPT                                                                       \
     "  -o, --output FILE      write to FILE ('-': standard output, the default)\n"
+#define PSEUDONYM_OPT                                                                    \
+    "      --pseudonymize     show staff by pseudonym, not by id (a secret salt is\n"    \
+    "                         made for this run and not written anywhere)\n"             \
+    "      --salt SECRET      pseudonyms under this salt: the same person gets the\n"    \
+    "                         same pseudonym in every run with it\n"
 #define AUDIENCE_OPT                                                                     \
     "      --audience WHO     procurement (everything, the default), school:ID (that\n"  \
     "                         school's plan, shortlist and scores) or provider:ID\n"     \
@@ -86,7 +91,8 @@ static const char *const usage_solve =
     "      --write-lp FILE    also write the model as built, in CPLEX LP format\n"
     "      --write-mps FILE   also write the model as built, in free MPS format\n"
     "  -v, --verbose          show GLPK's progress on standard error\n"
-    "  -q, --quiet            do not print warnings\n" AUDIENCE_OPT COMMON_OPTS;
+    "  -q, --quiet            do not print warnings\n" PSEUDONYM_OPT AUDIENCE_OPT
+        COMMON_OPTS;
 
 static const char *const usage_shortlist =
     "usage: cjos shortlist [OPTIONS] ROUND.json\n"
@@ -150,8 +156,8 @@ static const char *const usage_alternatives =
     "  -s, --school ID        plans must differ at this school\n" OUTPUT_OPT
     "  -f, --format FORMAT    json (default), md, csv or html\n"
     "      --lang LANG        labels of the HTML report: nl (default) or en\n"
-    "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n" AUDIENCE_OPT
-        COMMON_OPTS;
+    "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n" PSEUDONYM_OPT
+        AUDIENCE_OPT COMMON_OPTS;
 
 static const char *const usage_compare =
     "usage: cjos compare [OPTIONS] A.json B.json\n"
@@ -201,7 +207,9 @@ enum {
     OPT_AUDIENCE,
     OPT_DEEP,
     OPT_VARY,
-    OPT_CHART
+    OPT_CHART,
+    OPT_PSEUDO,
+    OPT_SALT
 };
 
 static const struct option long_opts[] = {
@@ -221,6 +229,8 @@ static const struct option long_opts[] = {
     {"deep", no_argument, NULL, OPT_DEEP},
     {"vary", required_argument, NULL, OPT_VARY},
     {"chart", required_argument, NULL, OPT_CHART},
+    {"pseudonymize", no_argument, NULL, OPT_PSEUDO},
+    {"salt", required_argument, NULL, OPT_SALT},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -241,20 +251,21 @@ typedef enum {
 } command;
 
 /* Which options each command takes, as the letters of its short options and
- * L (LP/MPS), M (max input), S (separator), I (in place), G (language). */
+ * L (LP/MPS), M (max input), S (separator), I (in place), G (language),
+ * A (audience), D (deep), W (vary), C (chart), P (pseudonyms). */
 static const struct {
     const char *name, *sub, *help, *opts;
     command cmd;
     int files; /* positional arguments */
 } commands[] = {
     {"validate", NULL, usage_validate, "MDt", VALIDATE, 1},
-    {"solve", NULL, usage_solve, "oftvqLMGA", SOLVE, 1},
+    {"solve", NULL, usage_solve, "oftvqLMGAP", SOLVE, 1},
     {"shortlist", NULL, usage_shortlist, "ofMA", SHORTLIST, 1},
     {"scores", "template", usage_scores, "oMS", TEMPLATE, 1},
     {"scores", "import", usage_scores, "oMSI", IMPORT, 2},
     {"decide", NULL, usage_decide, "scxoMI", DECIDE, 1},
     {"reasons", NULL, usage_reasons, "sotMGA", REASONS, 2},
-    {"alternatives", NULL, usage_alternatives, "ksoftMGA", ALTERNATIVES, 1},
+    {"alternatives", NULL, usage_alternatives, "ksoftMGAP", ALTERNATIVES, 1},
     {"compare", NULL, usage_compare, "ofMG", COMPARE, 2},
     {"whatif", NULL, usage_whatif, "oftMWCG", WHATIF, 1},
     {"explain", NULL, usage_explain, "oftM", EXPLAIN, 1},
@@ -362,6 +373,9 @@ static char spelled(int ch) {
         return 'W';
     case OPT_CHART:
         return 'C';
+    case OPT_PSEUDO:
+    case OPT_SALT:
+        return 'P';
     default:
         return (char)ch;
     }
@@ -512,6 +526,14 @@ int main(int argc, char **argv) {
             break;
         case OPT_CHART:
             c.chart = optarg;
+            break;
+        case OPT_PSEUDO:
+            c.pseudonymize = true;
+            break;
+        case OPT_SALT:
+            if (!*optarg)
+                rc = usage_error(name, "empty salt%s: give a secret of your own", "");
+            c.salt = optarg;
             break;
         case OPT_LANG:
             if (strcmp(optarg, "nl") != 0 && strcmp(optarg, "en") != 0)

@@ -42,6 +42,75 @@ static json_t *policy_json(const cj_policy *p) {
     return o;
 }
 
+/* The rota's parts of the policy (SPEC §6), for staffed plans only. */
+static void policy_staff(json_t *o, const cj_policy *p) {
+    json_t *spa = json_object();
+    put(spa, "min", json_integer(p->staff_min));
+    put(spa, "max", json_integer(p->staff_max));
+    put(o, "staff_per_assignment", spa);
+    put(o, "day_part_fte", num(p->day_part_fte));
+}
+
+static json_t *day_parts_json(unsigned mask) {
+    json_t *a = json_array();
+    for (int d = 0; d < CJ_DAY_PARTS; d++)
+        if (mask & (1u << d))
+            json_array_append_new(a, json_string(cj_day_part_name(d)));
+    return a;
+}
+
+/* The people of provider `prov` at school `s`, with their day-parts. */
+static json_t *staff_json(const cj_round *r, const cj_plan *p, size_t s, int prov) {
+    json_t *a = json_array();
+    const cj_provider *pr = &r->providers[prov];
+    for (size_t i = 0; i < p->n_postings; i++) {
+        const cj_posting *x = &p->postings[i];
+        if (x->school != (int)s || x->provider != prov)
+            continue;
+        const cj_staff *st = &pr->staff[x->staff];
+        json_t *o = json_object();
+        put(o, "id", json_string(st->id));
+        put(o, "skj", json_boolean(st->skj));
+        put(o, "known", json_boolean(x->known));
+        put(o, "fte", num(cj_posting_fte(r, x)));
+        put(o, "day_parts", day_parts_json(x->parts));
+        put(o, "backup", x->backup >= 0 ? json_string(pr->staff[x->backup].id) : NULL);
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+/* The school's week: per day-part, open or not, and who is there. */
+static json_t *week_json(const cj_round *r, const cj_plan *p, size_t s) {
+    json_t *a = json_array();
+    for (int d = 0; d < CJ_DAY_PARTS; d++) {
+        json_t *o = json_object(), *who = json_array();
+        put(o, "day_part", json_string(cj_day_part_name(d)));
+        put(o, "open", json_boolean(r->schools[s].open & (1u << d)));
+        for (size_t i = 0; i < p->n_postings; i++) {
+            const cj_posting *x = &p->postings[i];
+            if (x->school == (int)s && (x->parts & (1u << d)))
+                json_array_append_new(
+                    who, json_string(r->providers[x->provider].staff[x->staff].id));
+        }
+        put(o, "staff", who);
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+static json_t *rota_json(const cj_plan *p, const cj_plan_meta *m) {
+    if (!p->rota.staffed)
+        return NULL;
+    json_t *o = json_object();
+    put(o, "status", json_string(p->rota.proven ? "optimal" : "feasible"));
+    put(o, "known_fte", num(p->rota.known_fte));
+    put(o, "weekdays", json_integer(p->rota.days));
+    put(o, "changes_within_day", json_integer(p->rota.changes));
+    put(o, "staff_shown_as", json_string(m && m->pseudonyms ? "pseudonym" : "id"));
+    return o;
+}
+
 static json_t *school_json(const cj_round *r, const cj_plan *p, const cj_totals *t,
                            size_t s) {
     const cj_school *sc = &r->schools[s];
@@ -63,6 +132,8 @@ static json_t *school_json(const cj_round *r, const cj_plan *p, const cj_totals 
         put(x, "written", num(a->written));
         put(x, "incumbent", json_boolean(a->incumbent));
         put(x, "chosen", json_boolean(a->chosen));
+        if (p->rota.staffed)
+            put(x, "staff", staff_json(r, p, s, a->provider));
         json_array_append_new(as, x);
     }
     put(o, "assignments", as);
@@ -90,6 +161,8 @@ static json_t *school_json(const cj_round *r, const cj_plan *p, const cj_totals 
         json_array_append_new(ex, x);
     }
     put(o, "expertise", ex);
+    if (p->rota.staffed)
+        put(o, "week", week_json(r, p, s));
     return o;
 }
 
@@ -192,7 +265,12 @@ json_t *cj_plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
     put(o, "providers", providers_json(r, t));
     put(o, "diagnosis", diagnosis_json(p));
     put(o, "warnings", findings_json(&p->warnings));
-    put(o, "policy", policy_json(&r->policy));
+    json_t *pol = policy_json(&r->policy);
+    if (p->rota.staffed)
+        policy_staff(pol, &r->policy);
+    put(o, "policy", pol);
+    if (p->rota.staffed)
+        put(o, "rota", rota_json(p, m));
     put(o, "currency", json_string(r->currency ? r->currency : "EUR"));
     put(o, "tie_break",
         json_string("among plans with the same objective, the first one GLPK's "

@@ -128,6 +128,8 @@ char *cj_plan_render_md(const cj_round *r, const cj_plan *p, const cj_plan_meta 
     md_schools(&b, r, p, t);
     md_totals(&b, r, t);
     md_expertise(&b, r, p);
+    if (p->rota.staffed && solved)
+        cj_rota_md(&b, r, p);
     if (p->warnings.n) {
         cj_buf_puts(&b, "\n## Warnings\n\n");
         for (size_t i = 0; i < p->warnings.n; i++) {
@@ -144,29 +146,40 @@ char *cj_plan_render_md(const cj_round *r, const cj_plan *p, const cj_plan_meta 
 
 char *cj_plan_render_csv(const cj_round *r, const cj_plan *p, size_t *len) {
     cj_buf b = {0};
-    cj_buf_puts(
-        &b, "school,school_name,cluster,provider,provider_name,fte,cost,score,written,"
-            "incumbent,chosen,annual_amount\r\n");
+    bool staffed = p->rota.staffed;
+    cj_buf_puts(&b, "school,school_name,cluster,provider,provider_name,fte,cost,score,"
+                    "written,incumbent,chosen,annual_amount");
+    if (staffed)
+        cj_rota_csv_header(&b); /* then one row per person (SPEC section 6) */
+    cj_buf_puts(&b, "\r\n");
     for (size_t s = 0; s < r->n_schools; s++) {
         const cj_school *sc = &r->schools[s];
         for (size_t k = 0; k < p->schools[s].n; k++) {
             const cj_assignment *a = &p->schools[s].a[k];
             const cj_provider *pr = &r->providers[a->provider];
-            cj_buf_csv(&b, sc->id);
-            cj_buf_puts(&b, ",");
-            cj_buf_csv(&b, sc->name);
-            cj_buf_puts(&b, ",");
-            cj_buf_csv(&b, r->clusters[sc->cluster_idx].id);
-            cj_buf_puts(&b, ",");
-            cj_buf_csv(&b, pr->id);
-            cj_buf_puts(&b, ",");
-            cj_buf_csv(&b, pr->name);
-            cj_buf_printf(&b, ",%.15g,%.2f,%.15g,%.15g,%s,%s,", a->fte,
-                          a->fte * pr->cost_per_fte, a->score, a->written,
-                          a->incumbent ? "true" : "false", a->chosen ? "true" : "false");
-            if (sc->has_amount)
-                cj_buf_printf(&b, "%.2f", sc->annual_amount);
-            cj_buf_puts(&b, "\r\n");
+            size_t first = 0, last = 0;
+            if (staffed)
+                cj_rota_range(p, s, a->provider, &first, &last);
+            for (size_t i = first; i == first || i < last; i++) {
+                cj_buf_csv(&b, sc->id);
+                cj_buf_puts(&b, ",");
+                cj_buf_csv(&b, sc->name);
+                cj_buf_puts(&b, ",");
+                cj_buf_csv(&b, r->clusters[sc->cluster_idx].id);
+                cj_buf_puts(&b, ",");
+                cj_buf_csv(&b, pr->id);
+                cj_buf_puts(&b, ",");
+                cj_buf_csv(&b, pr->name);
+                cj_buf_printf(&b, ",%.15g,%.2f,%.15g,%.15g,%s,%s,", a->fte,
+                              a->fte * pr->cost_per_fte, a->score, a->written,
+                              a->incumbent ? "true" : "false",
+                              a->chosen ? "true" : "false");
+                if (sc->has_amount)
+                    cj_buf_printf(&b, "%.2f", sc->annual_amount);
+                if (staffed)
+                    cj_rota_csv_cells(&b, r, i < last ? &p->postings[i] : NULL);
+                cj_buf_puts(&b, "\r\n");
+            }
         }
     }
     return cj_buf_take(&b, len);

@@ -93,7 +93,8 @@ static cj_code run_one(cj_round *r, const cj_command *c, const cj_plan *base,
     cj_errors_clear(&e);
     cj_selection *sel = cj_selection_new(r);
     cj_plan *p = NULL;
-    cj_code code = sel ? cj_sweep_solve(sw, r, sel, &c->solve, &p, errs) : CJ_ERR_NOMEM;
+    cj_solve_options quick = cj_objective_only(&c->solve);
+    cj_code code = sel ? cj_sweep_solve(sw, r, sel, &quick, &p, errs) : CJ_ERR_NOMEM;
     if (code == CJ_OK) {
         sc->status = p->status;
         bool ok = p->status == CJ_PLAN_OPTIMAL || p->status == CJ_PLAN_FEASIBLE;
@@ -348,7 +349,8 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs) {
     }
     cj_plan *bp = NULL;
     if (code == CJ_OK) {
-        code = cj_solve(L.round, L.sel, &c->solve, &bp, errs);
+        cj_solve_options quick = cj_objective_only(&c->solve);
+        code = cj_solve(L.round, L.sel, &quick, &bp, errs);
         if (code == CJ_OK) {
             base.status = bp->status;
             base.objective =

@@ -327,6 +327,24 @@ typedef struct {
     bool *uncovered;
 } cj_school_plan;
 
+/* One person's place in a staffed plan (SPEC §6): where, for whom, when. */
+typedef struct {
+    int school, provider;
+    int staff;      /* index into the provider's staff */
+    unsigned parts; /* day-parts at this school, as a mask */
+    int backup;     /* the colleague (staff index) who covers a long absence, -1 none */
+    bool known;     /* the person already works at this school (known_at) */
+} cj_posting;
+
+/* The lower levels of a staffed plan's objective, as reached. */
+typedef struct {
+    bool staffed;     /* the plan carries a rota */
+    bool proven;      /* known, days and changes are proven best */
+    double known_fte; /* FTE given by staff who know their school */
+    int days;         /* sum over schools of the weekdays with support */
+    int changes;      /* staff who change school within a day, summed over days */
+} cj_rota_summary;
+
 /* A diagnosis line: what must give way, in words, with the rule it names. */
 typedef struct {
     char *rule;    /* "C1", "C3", ... */
@@ -352,6 +370,11 @@ typedef struct {
     cj_diagnosis *diagnosis;
     size_t n_diagnosis;
     cj_errors warnings;
+    /* staffed rounds: every person's posting, by school then provider then
+     * staff in round order */
+    cj_posting *postings;
+    size_t n_postings;
+    cj_rota_summary rota;
     /* solver facts, for the reader */
     int n_rows, n_cols, n_int;
     double time_limit; /* seconds, 0 for none */
@@ -365,6 +388,13 @@ cj_plan *cj_plan_new(size_t n_schools, size_t n_expertise);
 void cj_plan_free(cj_plan *p);
 /* Appends an assignment to school `s`; false when out of memory. */
 bool cj_plan_assign(cj_plan *p, size_t s, const cj_assignment *a);
+/* The FTE of a posting: its day-parts times the round's day_part_fte. */
+double cj_posting_fte(const cj_round *r, const cj_posting *x);
+/* Counts the rota summary (known FTE, weekdays, changes within a day) from
+ * the plan's postings; `staffed` and `proven` are left as they are. */
+void cj_plan_rota_count(const cj_round *r, cj_plan *p);
+/* Appends a posting; false when out of memory. */
+bool cj_plan_post(cj_plan *p, const cj_posting *x);
 /* Appends a diagnosis line (printf-style message); false when out of memory. */
 bool cj_plan_diagnose(cj_plan *p, const char *rule, const char *subject, double need,
                       double have, const char *fmt, ...)

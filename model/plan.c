@@ -42,6 +42,7 @@ void cj_plan_free(cj_plan *p) {
         free(p->diagnosis[i].message);
     }
     free(p->diagnosis);
+    free(p->postings);
     cj_errors_clear(&p->warnings);
     free(p);
 }
@@ -53,6 +54,51 @@ bool cj_plan_assign(cj_plan *p, size_t s, const cj_assignment *a) {
         return false;
     v[sp->n++] = *a;
     sp->a = v;
+    return true;
+}
+
+double cj_posting_fte(const cj_round *r, const cj_posting *x) {
+    int n = 0;
+    for (unsigned m = x->parts; m; m &= m - 1)
+        n++;
+    return round(n * r->policy.day_part_fte * 1e9) / 1e9;
+}
+
+void cj_plan_rota_count(const cj_round *r, cj_plan *p) {
+    cj_rota_summary *s = &p->rota;
+    double known = 0;
+    s->days = 0;
+    s->changes = 0;
+    for (size_t i = 0; i < p->n_postings; i++) {
+        const cj_posting *x = &p->postings[i];
+        if (x->known)
+            known += cj_posting_fte(r, x);
+        /* weekdays at this school not yet counted by an earlier posting there */
+        unsigned before = 0;
+        for (size_t o = 0; o < i; o++)
+            if (p->postings[o].school == x->school)
+                before |= p->postings[o].parts;
+        for (int d = 0; d < CJ_DAY_PARTS / 2; d++)
+            s->days += (x->parts >> (2 * d) & 3u) != 0 && (before >> (2 * d) & 3u) == 0;
+        for (size_t o = 0; o < p->n_postings; o++) {
+            const cj_posting *y = &p->postings[o];
+            if (y->provider != x->provider || y->staff != x->staff ||
+                y->school == x->school)
+                continue;
+            for (int d = 0; d < CJ_DAY_PARTS / 2; d++)
+                s->changes +=
+                    (x->parts >> (2 * d) & 1u) && (y->parts >> (2 * d + 1) & 1u);
+        }
+    }
+    s->known_fte = round(known * 1e9) / 1e9;
+}
+
+bool cj_plan_post(cj_plan *p, const cj_posting *x) {
+    cj_posting *v = realloc(p->postings, (p->n_postings + 1) * sizeof *v);
+    if (!v)
+        return false;
+    v[p->n_postings++] = *x;
+    p->postings = v;
     return true;
 }
 

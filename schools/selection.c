@@ -182,6 +182,44 @@ static void warn_incumbents(const cj_round *r, const cj_index *dix, cj_selection
     }
 }
 
+/* Staffed rounds (SPEC §6): providers whose staff cannot carry what the
+ * round says of them. */
+static void warn_staff(const cj_round *r, cj_selection *sel) {
+    double dpf = r->policy.day_part_fte;
+    for (size_t p = 0; r->staffed && p < r->n_providers; p++) {
+        const cj_provider *pr = &r->providers[p];
+        bool used = false;
+        for (size_t i = 0; i < sel->n_pairs && !used; i++)
+            used = sel->pairs[i].provider == (int)p;
+        if (!used)
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "$.providers[%zu]", p);
+        if (pr->n_staff == 0) {
+            cj_errors_add(&sel->warnings, CJ_ERR_INPUT, true, path,
+                          "provider '%s' lists no staff: it is planned without a rota",
+                          pr->id);
+            continue;
+        }
+        double total = 0;
+        bool skj = false;
+        for (size_t k = 0; k < pr->n_staff; k++) {
+            total += floor(pr->staff[k].fte / dpf + 1e-9) * dpf;
+            skj |= pr->staff[k].skj;
+        }
+        if (!skj)
+            cj_errors_add(&sel->warnings, CJ_ERR_INPUT, true, path,
+                          "provider '%s' has no SKJ-registered staff: its MBO staff "
+                          "cannot work anywhere (S3), so it gets no school",
+                          pr->id);
+        else if (pr->fte_capacity > total + 1e-9)
+            cj_errors_add(&sel->warnings, CJ_ERR_INPUT, true, path,
+                          "provider '%s' has fte_capacity %g but its staff give at most "
+                          "%g FTE: the plan uses at most that (S4)",
+                          pr->id, pr->fte_capacity, round(total * 1e9) / 1e9);
+    }
+}
+
 cj_selection *cj_selection_new(const cj_round *r) {
     cj_selection *sel = calloc(1, sizeof *sel);
     cj_pair *all = malloc((r->n_scores ? r->n_scores : 1) * sizeof *all);
@@ -234,8 +272,10 @@ cj_selection *cj_selection_new(const cj_round *r) {
     }
     for (size_t s = 0; ok && s < r->n_schools; s++)
         sel->first[s + 1] += sel->first[s];
-    if (ok)
+    if (ok) {
         warn_incumbents(r, dix, sel);
+        warn_staff(r, sel);
+    }
     cj_index_free(dix);
     free(all);
     free(first);

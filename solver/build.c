@@ -10,11 +10,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Day-parts a person can give at a school with opening times `open`. */
+static int staff_parts(const cj_staff *st, unsigned open, double dpf) {
+    int week = 0;
+    for (unsigned m = st->available & open; m; m &= m - 1)
+        week++;
+    int byfte = (int)floor(st->fte / dpf + 1e-9);
+    return byfte < week ? byfte : week;
+}
+
+double cj_provider_capacity(const cj_round *r, int p) {
+    const cj_provider *pr = &r->providers[p];
+    if (!r->staffed || pr->n_staff == 0)
+        return pr->fte_capacity;
+    /* S4: no more than its staff can give */
+    double parts = 0;
+    for (size_t k = 0; k < pr->n_staff; k++)
+        parts += staff_parts(&pr->staff[k], CJ_ALL_DAY_PARTS, r->policy.day_part_fte);
+    double staff = parts * r->policy.day_part_fte;
+    return staff < pr->fte_capacity ? staff : pr->fte_capacity;
+}
+
 double cj_pair_upper(const cj_round *r, int p, int s) {
     const cj_provider *pr = &r->providers[p];
     const cj_school *sc = &r->schools[s];
     const cj_cluster *c = &r->clusters[sc->cluster_idx];
-    double u = pr->fte_capacity;
+    double u = cj_provider_capacity(r, p);
+    if (r->staffed && pr->n_staff > 0) {
+        /* what its staff can give in the school's opening times */
+        double parts = 0;
+        for (size_t k = 0; k < pr->n_staff; k++)
+            parts += staff_parts(&pr->staff[k], sc->open, r->policy.day_part_fte);
+        if (parts * r->policy.day_part_fte < u)
+            u = parts * r->policy.day_part_fte;
+    }
     double fmax = sc->fte.set ? sc->fte.max : c->fte.max;
     if (fmax < u)
         u = fmax;
@@ -26,14 +55,7 @@ double cj_pair_upper(const cj_round *r, int p, int s) {
     return u < 0 ? 0 : u;
 }
 
-/* A growing triplet list for glp_load_matrix (1-based, slot 0 unused). */
-typedef struct {
-    int *ia, *ja;
-    double *ar;
-    size_t n, cap;
-} triplets;
-
-static bool add(triplets *t, int row, int col, double v) {
+bool cj_trip_add(cj_triplets *t, int row, int col, double v) {
     if (v == 0)
         return true; /* GLPK stores no zeros; keep the triplets free of them */
     if (t->n + 1 >= t->cap) {
@@ -58,8 +80,7 @@ static bool add(triplets *t, int row, int col, double v) {
     return true;
 }
 
-/* Bounds lo..hi of row i (either may be +-HUGE_VAL). */
-static void set_bounds(glp_prob *P, int i, double lo, double hi) {
+void cj_lp_row_bounds(glp_prob *P, int i, double lo, double hi) {
     if (isinf(lo) && isinf(hi))
         glp_set_row_bnds(P, i, GLP_FR, 0, 0);
     else if (isinf(hi))
@@ -72,11 +93,10 @@ static void set_bounds(glp_prob *P, int i, double lo, double hi) {
         glp_set_row_bnds(P, i, GLP_DB, lo, hi);
 }
 
-/* Adds a row with bounds lo..hi (either may be +-HUGE_VAL) and returns it. */
-static int row(glp_prob *P, const char *name, double lo, double hi) {
+int cj_lp_row(glp_prob *P, const char *name, double lo, double hi) {
     int i = glp_add_rows(P, 1);
     glp_set_row_name(P, i, name);
-    set_bounds(P, i, lo, hi);
+    cj_lp_row_bounds(P, i, lo, hi);
     return i;
 }
 
@@ -135,7 +155,7 @@ static bool columns(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     return true;
 }
 
-static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets *t) {
+static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_triplets *t) {
     glp_prob *P = lp->P;
     const cj_policy *pol = &r->policy;
     double q = fte_coef(lp);
@@ -151,14 +171,15 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
         if (m > 0 || lp->sweep) {
             snprintf(name, sizeof name, "C2min_s%d_p%d", pa->school + 1,
                      pa->provider + 1);
-            int k = row(P, name, 0, HUGE_VAL);
+            int k = cj_lp_row(P, name, 0, HUGE_VAL);
             lp->c2min[i] = k;
-            ok = add(t, k, lp->fcol[i], 1) && add(t, k, lp->ycol[i], -m);
+            ok = cj_trip_add(t, k, lp->fcol[i], 1) && cj_trip_add(t, k, lp->ycol[i], -m);
         }
         snprintf(name, sizeof name, "C2max_s%d_p%d", pa->school + 1, pa->provider + 1);
-        int k = row(P, name, -HUGE_VAL, 0);
+        int k = cj_lp_row(P, name, -HUGE_VAL, 0);
         lp->c2max[i] = k;
-        ok = ok && add(t, k, lp->fcol[i], 1) && add(t, k, lp->ycol[i], -ub);
+        ok = ok && cj_trip_add(t, k, lp->fcol[i], 1) &&
+             cj_trip_add(t, k, lp->ycol[i], -ub);
     }
 
     /* C1, C4, C5 per school; C8 per school and required expertise */
@@ -173,26 +194,27 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
             int pmin = sc->providers.set ? sc->providers.min : pol->pps_min;
             int pmax = sc->providers.set ? sc->providers.max : pol->pps_max;
             snprintf(name, sizeof name, "C1_s%zu", s + 1);
-            k = row(P, name, pmin, pmax);
+            k = cj_lp_row(P, name, pmin, pmax);
             lp->c1[s] = k;
             for (size_t i = a; ok && i < b; i++)
-                ok = add(t, k, lp->ycol[i], 1);
+                ok = cj_trip_add(t, k, lp->ycol[i], 1);
         }
         if (a < b && (sc->fte.set || lp->sweep)) {
             snprintf(name, sizeof name, "C4_s%zu", s + 1);
-            k = sc->fte.set ? row(P, name, sc->fte.min, sc->fte.max)
-                            : row(P, name, -HUGE_VAL, NO_LIMIT);
+            k = sc->fte.set ? cj_lp_row(P, name, sc->fte.min, sc->fte.max)
+                            : cj_lp_row(P, name, -HUGE_VAL, NO_LIMIT);
             lp->c4[s] = k;
             for (size_t i = a; ok && i < b; i++)
-                ok = add(t, k, lp->fcol[i], q);
+                ok = cj_trip_add(t, k, lp->fcol[i], q);
         }
         if (a < b && (sc->has_amount || lp->sweep)) {
             snprintf(name, sizeof name, "C5_s%zu", s + 1);
-            k = row(P, name, -HUGE_VAL, sc->has_amount ? sc->annual_amount : NO_LIMIT);
+            k = cj_lp_row(P, name, -HUGE_VAL,
+                          sc->has_amount ? sc->annual_amount : NO_LIMIT);
             lp->c5[s] = k;
             for (size_t i = a; ok && i < b; i++)
-                ok = add(t, k, lp->fcol[i],
-                         q * r->providers[sel->pairs[i].provider].cost_per_fte);
+                ok = cj_trip_add(t, k, lp->fcol[i],
+                                 q * r->providers[sel->pairs[i].provider].cost_per_fte);
         }
         const cj_cluster *c = &r->clusters[sc->cluster_idx];
         bool cover =
@@ -200,11 +222,11 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
         for (size_t e = 0; cover && ok && e < c->required.n; e++) {
             int ex = c->required.idx[e];
             snprintf(name, sizeof name, "C8_s%zu_e%d", s + 1, ex + 1);
-            k = row(P, name, 1, HUGE_VAL);
+            k = cj_lp_row(P, name, 1, HUGE_VAL);
             for (size_t i = a; ok && i < b; i++)
                 if (r->provider_has[(size_t)sel->pairs[i].provider * r->n_expertise +
                                     (size_t)ex])
-                    ok = add(t, k, lp->ycol[i], 1);
+                    ok = cj_trip_add(t, k, lp->ycol[i], 1);
             if (pol->coverage == CJ_COVER_SOFT) {
                 int col = glp_add_cols(P, 1);
                 snprintf(name, sizeof name, "u_s%zu_e%d", s + 1, ex + 1);
@@ -215,7 +237,7 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
                 lp->u_school[u] = (int)s;
                 lp->u_exp[u] = ex;
                 u++;
-                ok = ok && add(t, k, col, 1);
+                ok = ok && cj_trip_add(t, k, col, 1);
             }
         }
     }
@@ -231,19 +253,19 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
                 continue;
             if (!kf) {
                 snprintf(name, sizeof name, "C3_c%zu", c + 1);
-                kf = row(P, name, cl->fte.min, cl->fte.max);
+                kf = cj_lp_row(P, name, cl->fte.min, cl->fte.max);
                 lp->c3[c] = kf;
                 if (cl->has_amount || lp->sweep) {
                     snprintf(name, sizeof name, "C6_c%zu", c + 1);
-                    ka = row(P, name, -HUGE_VAL,
-                             cl->has_amount ? cl->annual_amount : NO_LIMIT);
+                    ka = cj_lp_row(P, name, -HUGE_VAL,
+                                   cl->has_amount ? cl->annual_amount : NO_LIMIT);
                     lp->c6[c] = ka;
                 }
             }
-            ok = add(t, kf, lp->fcol[i], q);
+            ok = cj_trip_add(t, kf, lp->fcol[i], q);
             if (ka)
-                ok = ok &&
-                     add(t, ka, lp->fcol[i], q * r->providers[pa->provider].cost_per_fte);
+                ok = ok && cj_trip_add(t, ka, lp->fcol[i],
+                                       q * r->providers[pa->provider].cost_per_fte);
         }
     }
 
@@ -254,16 +276,16 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
         const cj_provider *pr = &r->providers[p];
         if (!cap_row[p]) {
             snprintf(name, sizeof name, "C7cap_p%d", p + 1);
-            cap_row[p] = row(P, name, -HUGE_VAL, pr->fte_capacity);
+            cap_row[p] = cj_lp_row(P, name, -HUGE_VAL, cj_provider_capacity(r, p));
             if (pr->has_max_schools || lp->sweep) {
                 snprintf(name, sizeof name, "C7max_p%d", p + 1);
-                cnt_row[p] = row(P, name, -HUGE_VAL,
-                                 pr->has_max_schools ? pr->max_schools : NO_LIMIT);
+                cnt_row[p] = cj_lp_row(P, name, -HUGE_VAL,
+                                       pr->has_max_schools ? pr->max_schools : NO_LIMIT);
             }
         }
-        ok = add(t, cap_row[p], lp->fcol[i], q);
+        ok = cj_trip_add(t, cap_row[p], lp->fcol[i], q);
         if (cnt_row[p])
-            ok = ok && add(t, cnt_row[p], lp->ycol[i], 1);
+            ok = ok && cj_trip_add(t, cnt_row[p], lp->ycol[i], 1);
     }
     return ok;
 }
@@ -272,7 +294,7 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, triplets
  * stay 1 while all the others stay 0 (within the school filter):
  * sum_{i not in g} y_i - sum_{i in g} y_i >= 1 - |g|. */
 static bool nogoods(cj_lp *lp, const cj_selection *sel, const cj_solve_options *opt,
-                    triplets *t) {
+                    cj_triplets *t) {
     char name[64];
     for (size_t g = 0; opt && g < opt->n_nogood; g++) {
         const int *pairs = opt->nogood[g];
@@ -288,7 +310,7 @@ static bool nogoods(cj_lp *lp, const cj_selection *sel, const cj_solve_options *
             for (size_t j = 0; j < opt->nogood_len[g] && !used; j++)
                 used = pairs[2 * j] == pa->provider && pairs[2 * j + 1] == pa->school;
             in += used;
-            if (!add(t, k, lp->ycol[i], used ? -1 : 1))
+            if (!cj_trip_add(t, k, lp->ycol[i], used ? -1 : 1))
                 return false;
         }
         glp_set_row_bnds(lp->P, k, GLP_LO, 1.0 - (double)in, 0);
@@ -310,6 +332,8 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     size_t nu = count_u(r);
     lp->n_pairs = sel->n_pairs;
     lp->q = r->policy.has_fte_step ? r->policy.fte_step : 0;
+    if (r->staffed)
+        lp->q = r->policy.day_part_fte; /* SPEC §6: it takes fte_step's place */
     lp->ycol = malloc((sel->n_pairs + 1) * sizeof *lp->ycol);
     lp->fcol = malloc((sel->n_pairs + 1) * sizeof *lp->fcol);
     lp->ucol = malloc((nu + 1) * sizeof *lp->ucol);
@@ -332,9 +356,11 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     glp_set_prob_name(lp->P, r->id);
     glp_set_obj_name(lp->P, "support");
     glp_set_obj_dir(lp->P, GLP_MAX);
-    triplets t = {0};
-    bool ok =
-        columns(lp, r, sel, opt) && rows(lp, r, sel, &t) && nogoods(lp, sel, opt, &t);
+    cj_triplets t = {0};
+    bool ok = columns(lp, r, sel, opt) && rows(lp, r, sel, &t) &&
+              nogoods(lp, sel, opt, &t) &&
+              (!r->staffed || lp->elastic || lp->sweep || lp->no_staff ||
+               cj_lp_staff(lp, r, sel, &t));
     if (ok && t.n)
         glp_load_matrix(lp->P, (int)t.n, t.ia, t.ja, t.ar);
     free(t.ia);
@@ -346,11 +372,13 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
 void cj_lp_free(cj_lp *lp) {
     if (lp->P)
         glp_delete_prob(lp->P);
-    int *arrays[] = {lp->ycol,  lp->fcol,  lp->ucol,  lp->u_school, lp->u_exp,
-                     lp->c2min, lp->c2max, lp->c1,    lp->c4,       lp->c5,
-                     lp->c3,    lp->c6,    lp->c7cap, lp->c7max};
+    int *arrays[] = {lp->ycol,     lp->fcol,  lp->ucol,  lp->u_school, lp->u_exp,
+                     lp->c2min,    lp->c2max, lp->c1,    lp->c4,       lp->c5,
+                     lp->c3,       lp->c6,    lp->c7cap, lp->c7max,    lp->sk_pair,
+                     lp->sk_staff, lp->sk_n,  lp->sk_z};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
+    free(lp->val);
     bool elastic = lp->elastic, sweep = lp->sweep;
     *lp = (cj_lp){0};
     lp->elastic = elastic;
@@ -389,12 +417,13 @@ void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         size_t a = sel->first[s], b = sel->first[s + 1];
         if (a == b || !lp->c4[s] || !lp->c5[s])
             continue; /* (only a sweep model has every row) */
-        set_bounds(P, lp->c1[s], sc->providers.set ? sc->providers.min : pol->pps_min,
-                   sc->providers.set ? sc->providers.max : pol->pps_max);
-        set_bounds(P, lp->c4[s], sc->fte.set ? sc->fte.min : -HUGE_VAL,
-                   sc->fte.set ? sc->fte.max : NO_LIMIT);
-        set_bounds(P, lp->c5[s], -HUGE_VAL,
-                   sc->has_amount ? sc->annual_amount : NO_LIMIT);
+        cj_lp_row_bounds(P, lp->c1[s],
+                         sc->providers.set ? sc->providers.min : pol->pps_min,
+                         sc->providers.set ? sc->providers.max : pol->pps_max);
+        cj_lp_row_bounds(P, lp->c4[s], sc->fte.set ? sc->fte.min : -HUGE_VAL,
+                         sc->fte.set ? sc->fte.max : NO_LIMIT);
+        cj_lp_row_bounds(P, lp->c5[s], -HUGE_VAL,
+                         sc->has_amount ? sc->annual_amount : NO_LIMIT);
         for (size_t i = a; i < b; i++) {
             cols[i - a + 1] = lp->fcol[i];
             vals[i - a + 1] = q * r->providers[sel->pairs[i].provider].cost_per_fte;
@@ -405,9 +434,9 @@ void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         const cj_cluster *cl = &r->clusters[c];
         if (!lp->c3[c] || !lp->c6[c])
             continue;
-        set_bounds(P, lp->c3[c], cl->fte.min, cl->fte.max);
-        set_bounds(P, lp->c6[c], -HUGE_VAL,
-                   cl->has_amount ? cl->annual_amount : NO_LIMIT);
+        cj_lp_row_bounds(P, lp->c3[c], cl->fte.min, cl->fte.max);
+        cj_lp_row_bounds(P, lp->c6[c], -HUGE_VAL,
+                         cl->has_amount ? cl->annual_amount : NO_LIMIT);
         int n = 0;
         for (size_t i = 0; i < sel->n_pairs; i++)
             if (r->schools[sel->pairs[i].school].cluster_idx == (int)c) {
@@ -422,10 +451,10 @@ void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     for (size_t p = 0; p < r->n_providers; p++) {
         const cj_provider *pr = &r->providers[p];
         if (lp->c7cap[p])
-            set_bounds(P, lp->c7cap[p], -HUGE_VAL, pr->fte_capacity);
+            cj_lp_row_bounds(P, lp->c7cap[p], -HUGE_VAL, cj_provider_capacity(r, (int)p));
         if (lp->c7max[p])
-            set_bounds(P, lp->c7max[p], -HUGE_VAL,
-                       pr->has_max_schools ? pr->max_schools : NO_LIMIT);
+            cj_lp_row_bounds(P, lp->c7max[p], -HUGE_VAL,
+                             pr->has_max_schools ? pr->max_schools : NO_LIMIT);
     }
     for (size_t k = 0; k < lp->n_u; k++)
         glp_set_obj_coef(P, lp->ucol[k], -pol->coverage_penalty);

@@ -180,7 +180,7 @@ size_t cj_prediagnose(const cj_round *r, const cj_selection *sel, cj_plan *plan)
                 if (r->providers[p].cost_per_fte < cheapest)
                     cheapest = r->providers[p].cost_per_fte;
                 if (!seen[p])
-                    cap += r->providers[p].fte_capacity;
+                    cap += cj_provider_capacity(r, p);
                 seen[p] = true;
             }
         }

@@ -67,10 +67,10 @@ static double snap(double x) {
 static bool read_plan(const cj_lp *lp, const cj_round *r, const cj_selection *sel,
                       cj_plan *plan) {
     for (size_t i = 0; i < sel->n_pairs; i++) {
-        if (glp_mip_col_val(lp->P, lp->ycol[i]) < 0.5)
+        if (lp->val[lp->ycol[i]] < 0.5)
             continue;
         const cj_pair *pa = &sel->pairs[i];
-        double v = glp_mip_col_val(lp->P, lp->fcol[i]);
+        double v = lp->val[lp->fcol[i]];
         double fte = lp->q > 0 ? snap(round(v) * lp->q) : snap(v);
         cj_assignment a = {pa->provider, fte,           pa->score,
                            pa->written,  pa->incumbent, pa->chosen};
@@ -103,18 +103,87 @@ static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
     io->cov_cuts = careful ? GLP_OFF : GLP_ON;
 }
 
-/* Runs glp_intopt and turns its answer into a plan status; CJ_OK or an error. */
-static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
-                   const cj_solve_options *opt, bool careful, cj_plan *plan,
-                   cj_errors *errs) {
+/* Keeps the column values of the solution GLPK holds; false when out of memory. */
+static bool keep_values(cj_lp *lp) {
+    int n = glp_get_num_cols(lp->P);
+    double *v = realloc(lp->val, ((size_t)n + 1) * sizeof *v);
+    if (!v)
+        return false;
+    lp->val = v;
+    v[0] = 0;
+    for (int j = 1; j <= n; j++)
+        v[j] = glp_mip_col_val(lp->P, j);
+    return true;
+}
+
+typedef struct {
+    const double *x;
+    bool given;
+} start;
+
+static void give_start(glp_tree *T, void *info) {
+    start *s = info;
+    if (glp_ios_reason(T) == GLP_IHEUR && !s->given) {
+        s->given = true;
+        glp_ios_heur_sol(T, s->x);
+    }
+}
+
+int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
+                   double seconds) {
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    int ret = glp_simplex(P, &sm);
+    if (ret != 0 || glp_get_status(P) != GLP_OPT)
+        return ret ? ret : GLP_ENOPFS;
+    start st = {x, false};
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = sm.msg_lev;
+    io.presolve = GLP_OFF; /* the start is in the model's own columns */
+    io.gmi_cuts = GLP_ON;
+    io.mir_cuts = GLP_ON;
+    io.clq_cuts = GLP_ON;
+    io.br_tech = GLP_BR_PCH;
+    io.mip_gap = 0;
+    io.cb_func = give_start;
+    io.cb_info = &st;
+    if (seconds > 0)
+        io.tm_lim = seconds * 1000 > 2e9 ? 2000000000 : (int)(seconds * 1000);
+    return glp_intopt(P, &io);
+}
+
+/* Seconds left of the time limit after `used`; 0 means no limit, and a
+ * spent limit leaves a token moment rather than none. */
+static double left(const cj_solve_options *opt, double used) {
+    if (opt->time_limit <= 0)
+        return 0;
+    double l = opt->time_limit - used;
+    return l > 0.01 ? l : 0.01;
+}
+
+/* What one glp_intopt gave. */
+typedef struct {
+    cj_plan_status status; /* optimal, feasible, infeasible or unknown */
+    double bound, gap, seconds;
+} outcome;
+
+/* One glp_intopt within `seconds` (0: no limit); CJ_OK or an error. */
+static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
+                      double seconds, outcome *o, cj_errors *errs) {
     progress pr = {0};
     glp_iocp io;
-    set_params(&io, opt, careful, &pr);
+    cj_solve_options within = *opt;
+    within.time_limit = seconds;
+    set_params(&io, &within, careful, &pr);
+    double t0 = glp_time();
     int ret = glp_intopt(lp->P, &io);
+    o->seconds = glp_difftime(glp_time(), t0);
     int st = glp_mip_status(lp->P);
     bool limit = ret == GLP_ETMLIM || ret == GLP_EMIPGAP || ret == GLP_ESTOP;
     if (ret == GLP_ENOPFS || (ret == 0 && st == GLP_NOFEAS)) {
-        plan->status = CJ_PLAN_INFEASIBLE;
+        o->status = CJ_PLAN_INFEASIBLE;
         return CJ_OK;
     }
     if (!(ret == 0 || limit)) {
@@ -123,21 +192,121 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         return CJ_ERR_INTERNAL;
     }
     if (st != GLP_OPT && st != GLP_FEAS) {
-        plan->status = limit ? CJ_PLAN_UNKNOWN : CJ_PLAN_INFEASIBLE;
+        o->status = limit ? CJ_PLAN_UNKNOWN : CJ_PLAN_INFEASIBLE;
         return CJ_OK;
     }
-    plan->status = st == GLP_OPT && !limit ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;
+    o->status = st == GLP_OPT && !limit ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;
+    o->bound = pr.have_bound ? pr.bound : glp_mip_obj_val(lp->P);
+    o->gap = pr.gap;
+    if (o->status == CJ_PLAN_OPTIMAL) {
+        o->bound = glp_mip_obj_val(lp->P);
+        o->gap = 0;
+    }
+    if (!keep_values(lp)) {
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    return CJ_OK;
+}
+
+/*
+ * A staffed round (SPEC §6, docs/rota.md).  The model without staff is a
+ * relaxation of the model with them (same rules, fewer): solve it first, and
+ * when the staff can carry its plan, that plan is optimal for the staffed
+ * model too and only the staffing is left to find, which is quick.  Only when
+ * they cannot is the joint model solved from scratch.
+ */
+static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                       const cj_solve_options *opt, bool careful, outcome *o,
+                       cj_errors *errs) {
+    cj_lp relaxed = {0};
+    relaxed.no_staff = true;
+    cj_code code = CJ_OK;
+    if (!cj_lp_build(&relaxed, r, sel, opt)) {
+        cj_lp_free(&relaxed);
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    outcome first;
+    code = intopt(&relaxed, opt, careful, opt->time_limit, &first, errs);
+    *o = first;
+    bool solved = first.status == CJ_PLAN_OPTIMAL || first.status == CJ_PLAN_FEASIBLE;
+    if (code != CJ_OK || !solved) {
+        cj_lp_free(&relaxed);
+        return code;
+    }
+    /* can the staff carry the relaxed plan?  fix its providers and FTE */
+    size_t n = lp->n_pairs;
+    int *type = malloc((2 * n + 1) * sizeof *type);
+    double *lb = malloc((2 * n + 1) * sizeof *lb), *ub = malloc((2 * n + 1) * sizeof *ub);
+    if (!type || !lb || !ub) {
+        free(type);
+        free(lb);
+        free(ub);
+        cj_lp_free(&relaxed);
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < 2 * n; i++) {
+        int j = i < n ? lp->ycol[i] : lp->fcol[i - n];
+        int jr = i < n ? relaxed.ycol[i] : relaxed.fcol[i - n];
+        type[i] = glp_get_col_type(lp->P, j);
+        lb[i] = glp_get_col_lb(lp->P, j);
+        ub[i] = glp_get_col_ub(lp->P, j);
+        double v = round(relaxed.val[jr]);
+        glp_set_col_bnds(lp->P, j, GLP_FX, v, v);
+    }
+    cj_lp_free(&relaxed);
+    outcome check;
+    code = intopt(lp, opt, careful, left(opt, first.seconds), &check, errs);
+    double used = first.seconds + check.seconds;
+    bool carried = check.status == CJ_PLAN_OPTIMAL || check.status == CJ_PLAN_FEASIBLE;
+    for (size_t i = 0; i < 2 * n; i++) {
+        int j = i < n ? lp->ycol[i] : lp->fcol[i - n];
+        glp_set_col_bnds(lp->P, j, type[i], lb[i], ub[i]);
+    }
+    free(type);
+    free(lb);
+    free(ub);
+    if (code == CJ_OK && !carried) {
+        /* the staff cannot carry the best plan without them: the joint model */
+        outcome joint;
+        code = intopt(lp, opt, careful, left(opt, used), &joint, errs);
+        joint.seconds += used;
+        if (joint.status == CJ_PLAN_FEASIBLE && first.bound < joint.bound)
+            joint.bound = first.bound; /* the relaxation's bound holds too */
+        *o = joint;
+    } else {
+        o->seconds = used;
+    }
+    return code;
+}
+
+/* Solves the model and turns the answer into a plan; CJ_OK or an error. */
+static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                   const cj_solve_options *opt, bool careful, cj_plan *plan,
+                   cj_errors *errs) {
+    outcome o;
+    bool rota = r->staffed && !lp->elastic;
+    cj_code code = rota ? staffed(lp, r, sel, opt, careful, &o, errs)
+                        : intopt(lp, opt, careful, opt->time_limit, &o, errs);
+    if (code != CJ_OK)
+        return code;
+    plan->status = o.status;
+    if (o.status != CJ_PLAN_OPTIMAL && o.status != CJ_PLAN_FEASIBLE)
+        return CJ_OK;
+    if (rota && !opt->objective_only) {
+        /* the lower levels of SPEC §6, within the plan just found */
+        code = cj_rota_place(lp, r, sel, opt, left(opt, o.seconds), plan, errs);
+        if (code != CJ_OK)
+            return code;
+    }
     if (!read_plan(lp, r, sel, plan)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
     }
-    if (plan->status == CJ_PLAN_OPTIMAL) {
-        plan->bound = plan->objective;
-        plan->gap = 0;
-    } else {
-        plan->bound = pr.have_bound ? pr.bound : glp_mip_obj_val(lp->P);
-        plan->gap = pr.gap;
-    }
+    plan->bound = plan->status == CJ_PLAN_OPTIMAL ? plan->objective : o.bound;
+    plan->gap = plan->status == CJ_PLAN_OPTIMAL ? 0 : o.gap;
     return CJ_OK;
 }
 
@@ -247,15 +416,6 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
 
 cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
                  cj_plan **out, cj_errors *errs) {
-    if (r->staffed) {
-        /* better no plan than one that ignores the staff it was given */
-        *out = NULL;
-        cj_errors_add(
-            errs, CJ_ERR_INTERNAL, false, NULL,
-            "planning staff and a weekly rota (SPEC section 6) is not built yet: "
-            "leave 'staff' out of the round to plan without a rota");
-        return CJ_ERR_INTERNAL;
-    }
     cj_errors first = {0};
     bool failed = false;
     cj_code code = attempt(r, sel, opt, false, out, &first, &failed, NULL);
@@ -294,6 +454,8 @@ void cj_sweep_free(cj_sweep *sw) {
 
 cj_code cj_sweep_solve(cj_sweep *sw, const cj_round *r, const cj_selection *sel,
                        const cj_solve_options *opt, cj_plan **out, cj_errors *errs) {
+    if (r->staffed)
+        return cj_solve(r, sel, opt, out, errs); /* the rota is built per plan */
     cj_errors first = {0};
     bool failed = false;
     cj_code code = attempt(r, sel, opt, false, out, &first, &failed, &sw->lp);

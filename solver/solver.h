@@ -34,6 +34,10 @@ typedef struct {
     const size_t *nogood_len; /* pairs in each */
     size_t n_nogood;
     int nogood_school;
+    /* staffed rounds: stop after the first level (the section-3 objective,
+     * with the staff able to carry it) and leave the rota out, for runs that
+     * need only the objective (what-if, prices, tipping points) */
+    bool objective_only;
 } cj_solve_options;
 
 /*
@@ -64,7 +68,12 @@ void cj_sweep_free(cj_sweep *sw);
  */
 size_t cj_prediagnose(const cj_round *r, const cj_selection *sel, cj_plan *plan);
 
-/* The upper bound U(p,s) of SPEC §3, tightened by the amounts that apply. */
+/* A provider's FTE capacity: fte_capacity, and in a staffed round no more
+ * than its staff can give (SPEC §6, S4). */
+double cj_provider_capacity(const cj_round *r, int provider);
+
+/* The upper bound U(p,s) of SPEC §3, tightened by the amounts that apply
+ * and, in a staffed round, by what the provider's staff can give there. */
 double cj_pair_upper(const cj_round *r, int provider, int school);
 
 /* GLPK's version, e.g. "5.0". */

@@ -20,12 +20,68 @@ typedef struct {
      * a bound that never binds when the round has no such rule), so that
      * cj_lp_update() can change numbers without building again */
     bool sweep;
+    /* a staffed round's model without its staff (a relaxation) */
+    bool no_staff;
     /* rows by what they constrain (0: none), for cj_lp_update() */
     int *c2min, *c2max; /* per pair */
     int *c1, *c4, *c5;  /* per school */
     int *c3, *c6;       /* per cluster */
     int *c7cap, *c7max; /* per provider */
+    /* staffed rounds (SPEC §6): one entry per (pair, staff member) who can
+     * work there, with the day-parts they give (n) and whether they come (z);
+     * FTE then counts day-parts (q is day_part_fte) */
+    size_t n_sk;
+    int *sk_pair, *sk_staff, *sk_n, *sk_z;
+    /* the column values of the plan being read (1-based): the last solve's,
+     * or an earlier level's when a later one found nothing in its time */
+    double *val;
 } cj_lp;
+
+/* A growing triplet list for glp_load_matrix (1-based, slot 0 unused). */
+typedef struct {
+    int *ia, *ja;
+    double *ar;
+    size_t n, cap;
+} cj_triplets;
+
+/* Appends a coefficient (zeros are skipped); false when out of memory. */
+bool cj_trip_add(cj_triplets *t, int row, int col, double v);
+/* Adds a named row with bounds lo..hi (either may be +-HUGE_VAL); its index. */
+int cj_lp_row(glp_prob *P, const char *name, double lo, double hi);
+/* Sets the bounds lo..hi of row i (either may be +-HUGE_VAL). */
+void cj_lp_row_bounds(glp_prob *P, int i, double lo, double hi);
+
+/*
+ * Adds the staff of a staffed round to a model being built (SPEC §6, S1-S4
+ * without the day-parts themselves): per pair and staff member the day-parts
+ * they give and whether they come, with the rows that make every count of
+ * day-parts placeable in a week (see docs/rota.md).  False when out of memory.
+ */
+bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_triplets *t);
+
+/*
+ * Places the staff of a solved staffed plan in the week: reads who gives how
+ * many day-parts where from the solved problem, finds day-parts for each
+ * (always possible: the model's rows guarantee it), then, keeping every
+ * pair's FTE, prefers staff who know the school, then more weekdays with
+ * support, then fewer changes of school within a day, within the time left.
+ * Adds the postings to `plan`.  Runs under the caller's GLPK guard; false
+ * when out of memory.
+ */
+cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                      const cj_solve_options *opt, double seconds, cj_plan *plan,
+                      cj_errors *errs);
+
+/*
+ * glp_intopt from a known solution `x` (1-based, one value per column): the
+ * LP relaxation first, then branch and bound without presolve, with `x` as
+ * the first incumbent, for at most `seconds` (0: no limit).  Returns
+ * glp_intopt's code (or glp_simplex's when the relaxation failed); the
+ * solution is then read with glp_mip_col_val() when glp_mip_status() says
+ * there is one.
+ */
+int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
+                   double seconds);
 
 /*
  * Builds the model of SPEC §3 into a new GLPK problem.  Must run under the

@@ -91,6 +91,53 @@ static void sha256_vectors(void **state) {
         hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
+/* RFC 4231, test cases 1 and 2. */
+static void hmac_sha256_vectors(void **state) {
+    (void)state;
+    unsigned char d[32], key[20];
+    char hex[65];
+    memset(key, 0x0b, sizeof key);
+    cj_hmac_sha256(key, sizeof key, "Hi There", 8, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    assert_string_equal(
+        hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    cj_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    assert_string_equal(
+        hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+static void pseudonyms_are_stable_and_hide_the_ids(void **state) {
+    (void)state;
+    cj_round *a = data_round("staffed.json"), *b = data_round("staffed.json");
+    assert_non_null(a);
+    assert_non_null(b);
+    bool collided = true;
+    assert_true(cj_round_pseudonymize(a, "salt one", &collided));
+    assert_false(collided);
+    assert_true(cj_round_pseudonymize(b, "salt one", &collided));
+    const cj_staff *x = a->providers[0].staff, *y = b->providers[0].staff;
+    assert_string_equal(x[0].id, y[0].id); /* the same person, the same pseudonym */
+    assert_string_not_equal(x[0].id, x[1].id);
+    assert_int_equal(strlen(x[0].id), strlen("staff-") + 10);
+    assert_null(strstr(x[0].id, "d-01"));
+    cj_round *c = data_round("staffed.json");
+    assert_true(cj_round_pseudonymize(c, "salt two", &collided));
+    assert_string_not_equal(c->providers[0].staff[0].id, x[0].id);
+    char *s1 = cj_salt_new(), *s2 = cj_salt_new();
+    assert_non_null(s1);
+    assert_non_null(s2);
+    assert_int_equal(strlen(s1), 64);
+    assert_string_not_equal(s1, s2);
+    free(s1);
+    free(s2);
+    cj_round_free(a);
+    cj_round_free(b);
+    cj_round_free(c);
+}
+
 static void csv_cells_are_defused(void **state) {
     (void)state;
     cj_buf b = {0};
@@ -158,7 +205,7 @@ static void plan_json_starts_with_the_contract(void **state) {
     cj_plan_evaluate(r, p);
     p->bound = 3;
     p->gap = 0.3;
-    cj_plan_meta m = {"abc", "cjos test", "5.0"};
+    cj_plan_meta m = {"abc", "cjos test", "5.0", false};
     size_t n;
     char *s = cj_plan_render(r, p, &m, CJ_OUT_JSON, NULL, &n);
     assert_non_null(s);
@@ -219,6 +266,8 @@ int main(void) {
         cmocka_unit_test(positions_point_at_the_key),
         cmocka_unit_test(bad_json_has_line_and_column),
         cmocka_unit_test(sha256_vectors),
+        cmocka_unit_test(hmac_sha256_vectors),
+        cmocka_unit_test(pseudonyms_are_stable_and_hide_the_ids),
         cmocka_unit_test(csv_cells_are_defused),
         cmocka_unit_test(files_are_replaced_whole),
         cmocka_unit_test(plan_json_starts_with_the_contract),

@@ -216,6 +216,31 @@ static void day_parts(void **state) {
     assert_int_equal(CJ_ALL_DAY_PARTS, (1u << CJ_DAY_PARTS) - 1);
 }
 
+/* The rota summary counted from postings by hand: known FTE, weekdays per
+ * school, and people who change school within a day. */
+static void rota_summary_from_postings(void **state) {
+    (void)state;
+    cj_errors e = {0};
+    cj_round *r = variant("", &e);
+    assert_non_null(r);
+    cj_plan *p = cj_plan_new(r->n_schools, r->n_expertise);
+    unsigned mon_am = 1u << 0, mon_pm = 1u << 1, tue_am = 1u << 2, fri_pm = 1u << 9;
+    /* person 0 of provider 0: school 0 on Monday morning and Tuesday, known
+     * there; school 1 on Monday afternoon (a change) and Friday afternoon */
+    cj_posting a = {0, 0, 0, mon_am | tue_am, 1, true};
+    cj_posting b = {1, 0, 0, mon_pm | fri_pm, -1, false};
+    cj_posting c = {0, 0, 1, mon_pm, 0, false}; /* a colleague at school 0 */
+    assert_true(cj_plan_post(p, &a) && cj_plan_post(p, &b) && cj_plan_post(p, &c));
+    r->policy.day_part_fte = 0.1;
+    assert_true(fabs(cj_posting_fte(r, &a) - 0.2) < 1e-12);
+    cj_plan_rota_count(r, p);
+    assert_true(fabs(p->rota.known_fte - 0.2) < 1e-12);
+    assert_int_equal(p->rota.days, 2 + 2); /* school 0: mon, tue; school 1: mon, fri */
+    assert_int_equal(p->rota.changes, 1);
+    cj_plan_free(p);
+    cj_round_free(r);
+}
+
 static void setting_numbers_by_path(void **state) {
     (void)state;
     cj_errors e = {0};
@@ -251,6 +276,7 @@ int main(void) {
         cmocka_unit_test(plan_evaluation),
         cmocka_unit_test(day_parts),
         cmocka_unit_test(setting_numbers_by_path),
+        cmocka_unit_test(rota_summary_from_postings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,6 +49,40 @@ static void worked_example(void **state) {
     cj_round_free(r);
 }
 
+/* A staffed round: every pair's FTE is its people's day-parts, nobody is in
+ * two places or outside their and the school's day-parts, MBO staff work
+ * beside an SKJ colleague (SPEC section 6). */
+static void staffed_plan_keeps_s1_to_s3(void **state) {
+    (void)state;
+    cj_round *r;
+    cj_plan *p = solve_file("staffed.json", &r, NULL);
+    assert_int_equal(p->status, CJ_PLAN_OPTIMAL);
+    assert_true(p->rota.staffed);
+    /* duin: d-01 gives 0.6 of the nine open day-parts, d-02 (mon-am, tue-am
+     * only) 0.2: 0.8 where 1.2 would be the capacity without staff */
+    assert_true(fabs(fte_of(r, p, 0, "duin") - 0.8) < 1e-9);
+    double given = 0;
+    unsigned seen[2] = {0, 0};
+    bool skj_there = false;
+    for (size_t i = 0; i < p->n_postings; i++) {
+        const cj_posting *x = &p->postings[i];
+        const cj_staff *st = &r->providers[x->provider].staff[x->staff];
+        assert_int_equal(x->school, 0);
+        assert_int_equal(x->parts & ~(st->available & r->schools[0].open), 0);
+        assert_int_equal(seen[x->staff] & x->parts, 0);
+        seen[x->staff] |= x->parts;
+        given += cj_posting_fte(r, x);
+        skj_there |= st->skj;
+        assert_int_equal(x->backup, 1 - x->staff);
+    }
+    assert_int_equal(p->n_postings, 2);
+    assert_true(skj_there);
+    assert_true(fabs(given - 0.8) < 1e-9);
+    assert_int_equal(seen[0] & (1u << 5), 0); /* wed-pm: closed */
+    cj_plan_free(p);
+    cj_round_free(r);
+}
+
 static void pair_upper_bound_is_tightened_by_amounts(void **state) {
     (void)state;
     cj_round *r = data_round("tiny.json");
@@ -160,6 +194,7 @@ static void deterministic_and_exports(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(worked_example),
+        cmocka_unit_test(staffed_plan_keeps_s1_to_s3),
         cmocka_unit_test(pair_upper_bound_is_tightened_by_amounts),
         cmocka_unit_test(diagnoses_without_solver),
         cmocka_unit_test(infeasible_only_together),

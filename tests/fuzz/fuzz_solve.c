@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         cj_solve_options o = {.time_limit = 1};
         cj_plan *p = NULL;
         if (sel && cj_solve(r, sel, &o, &p, &e) == CJ_OK) {
-            cj_plan_meta m = {"0", "cjos fuzz", "glpk"};
+            cj_plan_meta m = {"0", "cjos fuzz", "glpk", false};
             for (int f = CJ_OUT_JSON; f <= CJ_OUT_HTML; f++) {
                 size_t n;
                 free(cj_plan_render(r, p, &m, (cj_out_format)f, NULL, &n));

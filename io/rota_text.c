@@ -1,0 +1,135 @@
+/*
+ * The staff and week of a staffed plan (SPEC §6) for people (Markdown) and
+ * spreadsheets (CSV columns).  Staff appear by whatever the round calls them
+ * by then: their id, or their pseudonym when the run asked for one.
+ */
+#include "io_internal.h"
+
+#include <stdio.h>
+
+/* The postings of provider `prov` at school `s` (index range in the plan's
+ * list, which is sorted by school then provider). */
+void cj_rota_range(const cj_plan *p, size_t s, int prov, size_t *a, size_t *b) {
+    size_t i = 0;
+    while (i < p->n_postings &&
+           (p->postings[i].school != (int)s || p->postings[i].provider != prov))
+        i++;
+    *a = i;
+    while (i < p->n_postings && p->postings[i].school == (int)s &&
+           p->postings[i].provider == prov)
+        i++;
+    *b = i;
+}
+
+static const char *who(const cj_round *r, const cj_posting *x) {
+    return r->providers[x->provider].staff[x->staff].id;
+}
+
+static void parts_text(cj_buf *b, unsigned mask) {
+    bool first = true;
+    for (int d = 0; d < CJ_DAY_PARTS; d++)
+        if (mask & (1u << d)) {
+            cj_buf_printf(b, "%s%s", first ? "" : " ", cj_day_part_name(d));
+            first = false;
+        }
+}
+
+void cj_rota_summary_md(cj_buf *b, const cj_plan *p) {
+    cj_buf_printf(b,
+                  "Staff who know their school give %.4g FTE; support on %d weekdays "
+                  "(summed over schools); %d changes of school within a day; rota %s.\n",
+                  p->rota.known_fte, p->rota.days, p->rota.changes,
+                  p->rota.proven ? "optimal" : "feasible (not proven best)");
+}
+
+/* One school: who comes (FTE, day-parts, backup) and the week grid. */
+static void school_md(cj_buf *b, const cj_round *r, const cj_plan *p, size_t s) {
+    const cj_school *sc = &r->schools[s];
+    const cj_school_plan *sp = &p->schools[s];
+    cj_buf_puts(b, "\n### ");
+    cj_buf_md(b, sc->name ? sc->name : sc->id);
+    cj_buf_puts(b, "\n\n| Person | Provider | SKJ | Knows the school | FTE | Day-parts |"
+                   " Backup for a long absence |\n|---|---|---|---|--:|---|---|\n");
+    size_t first = p->n_postings, last = 0;
+    for (size_t k = 0; k < sp->n; k++) {
+        const cj_provider *pr = &r->providers[sp->a[k].provider];
+        size_t a, e;
+        cj_rota_range(p, s, sp->a[k].provider, &a, &e);
+        if (pr->n_staff == 0) {
+            cj_buf_puts(b, "| (staff not listed) | ");
+            cj_buf_md(b, pr->name ? pr->name : pr->id);
+            cj_buf_printf(b, " | | | %.4g | | |\n", sp->a[k].fte);
+        }
+        for (size_t i = a; i < e; i++) {
+            const cj_posting *x = &p->postings[i];
+            cj_buf_puts(b, "| ");
+            cj_buf_md(b, who(r, x));
+            cj_buf_puts(b, " | ");
+            cj_buf_md(b, pr->name ? pr->name : pr->id);
+            cj_buf_printf(b, " | %s | %s | %.4g | ",
+                          pr->staff[x->staff].skj ? "yes" : "no", x->known ? "yes" : "no",
+                          cj_posting_fte(r, x));
+            parts_text(b, x->parts);
+            cj_buf_puts(b, " | ");
+            if (x->backup >= 0)
+                cj_buf_md(b, pr->staff[x->backup].id);
+            else
+                cj_buf_puts(b, "(none)");
+            cj_buf_puts(b, " |\n");
+        }
+        if (a < e) {
+            first = a < first ? a : first;
+            last = e > last ? e : last;
+        }
+    }
+    if (first >= last)
+        return;
+    /* the week grid: day-parts down, people across */
+    cj_buf_puts(b, "\n| Day-part |");
+    for (size_t i = first; i < last; i++) {
+        cj_buf_puts(b, " ");
+        cj_buf_md(b, who(r, &p->postings[i]));
+        cj_buf_puts(b, " |");
+    }
+    cj_buf_puts(b, "\n|---|");
+    for (size_t i = first; i < last; i++)
+        cj_buf_puts(b, ":-:|");
+    cj_buf_puts(b, "\n");
+    for (int d = 0; d < CJ_DAY_PARTS; d++) {
+        bool open = sc->open & (1u << d);
+        cj_buf_printf(b, "| %s%s |", cj_day_part_name(d), open ? "" : " (closed)");
+        for (size_t i = first; i < last; i++)
+            cj_buf_puts(b, p->postings[i].parts & (1u << d) ? " x |" : "  |");
+        cj_buf_puts(b, "\n");
+    }
+}
+
+void cj_rota_md(cj_buf *b, const cj_round *r, const cj_plan *p) {
+    cj_buf_puts(b, "\n## Staff and week\n\n");
+    cj_rota_summary_md(b, p);
+    for (size_t s = 0; s < r->n_schools; s++)
+        if (p->schools[s].n > 0)
+            school_md(b, r, p, s);
+}
+
+void cj_rota_csv_header(cj_buf *b) {
+    cj_buf_puts(b, ",staff,skj,known,staff_fte,backup");
+    for (int d = 0; d < CJ_DAY_PARTS; d++)
+        cj_buf_printf(b, ",%s", cj_day_part_name(d));
+}
+
+void cj_rota_csv_cells(cj_buf *b, const cj_round *r, const cj_posting *x) {
+    if (!x) {
+        cj_buf_puts(b, ",,,,,,,,,,,,,,,");
+        return;
+    }
+    const cj_provider *pr = &r->providers[x->provider];
+    cj_buf_puts(b, ",");
+    cj_buf_csv(b, pr->staff[x->staff].id);
+    cj_buf_printf(b, ",%s,%s,%.15g,", pr->staff[x->staff].skj ? "true" : "false",
+                  x->known ? "true" : "false", cj_posting_fte(r, x));
+    if (x->backup >= 0)
+        cj_buf_csv(b, pr->staff[x->backup].id);
+    for (int d = 0; d < CJ_DAY_PARTS; d++)
+        cj_buf_puts(b, x->parts & (1u << d) ? ",x" : ",");
+}

@@ -1,0 +1,463 @@
+/*
+ * The weekly rota of a staffed plan (SPEC §6, docs/rota.md): which day-parts
+ * each person works where.
+ *
+ * The plan's model has already fixed the providers and FTE of every school
+ * and made sure that the staff can carry them in a week.  Here the people
+ * and day-parts are found in two steps: first a matching per person (always
+ * succeeds, because the model states Hall's condition), then a small model
+ * over the day-parts themselves that may move people between the schools of
+ * the plan, keeping every pair's FTE, to prefer (in this order) staff who
+ * know the school, support on more weekdays, and fewer people who change
+ * school within a day: weights make each level outweigh everything below
+ * it.  The matching is handed to that model as its first solution, so a time
+ * limit can only stop the improving, never the rota.
+ */
+#include "solver_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAYS (CJ_DAY_PARTS / 2)
+
+static int bits(unsigned m) {
+    int n = 0;
+    for (; m; m &= m - 1)
+        n++;
+    return n;
+}
+
+/* One (pair, person) entry of the model that is in the plan. */
+typedef struct {
+    int sk; /* index into the model's staff entries */
+    int pair, school, provider, staff;
+    size_t person;  /* round-wide number of the person */
+    unsigned can;   /* day-parts the person could work there */
+    int most;       /* day-parts they could give there */
+    int want;       /* day-parts the plan's model gave them there */
+    unsigned parts; /* day-parts found */
+    bool known, skj;
+} entry;
+
+typedef struct {
+    entry *e;
+    size_t n;
+    size_t people;
+} rota;
+
+/* Kuhn's augmenting path over one person's day-parts: `owner[d]` is the entry
+ * (index into `idx`) holding day-part d, or -1. */
+static bool augment(const rota *ro, const size_t *idx, int j, int *owner, bool *seen) {
+    /* mornings first, then afternoons: one person's day-parts fall on
+     * different weekdays where they can */
+    static const int order[CJ_DAY_PARTS] = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
+    for (int o = 0; o < CJ_DAY_PARTS; o++) {
+        int d = order[o];
+        if (!(ro->e[idx[j]].can & (1u << d)) || seen[d])
+            continue;
+        seen[d] = true;
+        if (owner[d] < 0 || augment(ro, idx, owner[d], owner, seen)) {
+            owner[d] = j;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The first rota: per person, a matching of their day-parts to the counts the
+ * model gave.  False when some count cannot be placed (the model's rows make
+ * that impossible; it would be a bug). */
+static bool match(rota *ro) {
+    size_t *idx = malloc((ro->n + 1) * sizeof *idx);
+    if (!idx)
+        return false;
+    bool ok = true;
+    for (size_t a = 0; ok && a < ro->n;) {
+        size_t b = a, ni = 0;
+        while (b < ro->n && ro->e[b].person == ro->e[a].person)
+            b++;
+        for (size_t i = a; i < b; i++)
+            idx[ni++] = i;
+        int owner[CJ_DAY_PARTS];
+        for (int d = 0; d < CJ_DAY_PARTS; d++)
+            owner[d] = -1;
+        for (size_t j = 0; ok && j < ni; j++)
+            for (int c = 0; ok && c < ro->e[idx[j]].want; c++) {
+                bool seen[CJ_DAY_PARTS] = {false};
+                ok = augment(ro, idx, (int)j, owner, seen);
+            }
+        for (int d = 0; ok && d < CJ_DAY_PARTS; d++)
+            if (owner[d] >= 0)
+                ro->e[idx[owner[d]]].parts |= 1u << d;
+        a = b;
+    }
+    free(idx);
+    return ok;
+}
+
+static int cmp_person(const void *a, const void *b) {
+    const entry *x = a, *y = b;
+    if (x->person != y->person)
+        return x->person < y->person ? -1 : 1;
+    return x->sk - y->sk;
+}
+
+/* The plan's entries, grouped by person (then in model order). */
+static bool gather(rota *ro, const cj_lp *lp, const cj_round *r,
+                   const cj_selection *sel) {
+    size_t *off = calloc(r->n_providers + 1, sizeof *off);
+    ro->e = calloc(lp->n_sk + 1, sizeof *ro->e);
+    if (!off || !ro->e) {
+        free(off);
+        return false;
+    }
+    for (size_t p = 0; p < r->n_providers; p++)
+        off[p + 1] = off[p] + r->providers[p].n_staff;
+    ro->people = off[r->n_providers];
+    for (size_t k = 0; k < lp->n_sk; k++) {
+        int i = lp->sk_pair[k];
+        if (lp->val[lp->ycol[i]] < 0.5)
+            continue;
+        const cj_pair *pa = &sel->pairs[i];
+        const cj_staff *st = &r->providers[pa->provider].staff[lp->sk_staff[k]];
+        entry *e = &ro->e[ro->n++];
+        e->sk = (int)k;
+        e->pair = i;
+        e->school = pa->school;
+        e->provider = pa->provider;
+        e->staff = lp->sk_staff[k];
+        e->person = off[pa->provider] + (size_t)e->staff;
+        e->can = st->available & r->schools[pa->school].open;
+        e->most = (int)glp_get_col_ub(lp->P, lp->sk_n[k]);
+        e->want = (int)lround(lp->val[lp->sk_n[k]]);
+        e->skj = st->skj;
+        for (size_t j = 0; j < st->known_at.n; j++)
+            e->known |= st->known_at.idx[j] == pa->school;
+    }
+    free(off);
+    qsort(ro->e, ro->n, sizeof *ro->e, cmp_person);
+    return true;
+}
+
+/* ------------------------------------------------------------ improving */
+
+/* Columns of the improving model, 1-based. */
+typedef struct {
+    glp_prob *P;
+    int *x; /* entry * 10 + day-part -> column, 0 when the person cannot */
+    int *z; /* per entry */
+    int *w; /* school * 5 + day -> column (support at the school that day) */
+    int *c; /* person * 5 + day -> column (changes school that day) */
+    cj_triplets t;
+} improve;
+
+static void improve_free(improve *m) {
+    if (m->P)
+        glp_delete_prob(m->P);
+    free(m->x);
+    free(m->z);
+    free(m->w);
+    free(m->c);
+    free(m->t.ia);
+    free(m->t.ja);
+    free(m->t.ar);
+}
+
+static int col(glp_prob *P, const char *name, int kind, double ub, double obj) {
+    int j = glp_add_cols(P, 1);
+    glp_set_col_name(P, j, name);
+    glp_set_col_kind(P, j, kind);
+    glp_set_col_bnds(P, j, GLP_DB, 0, ub);
+    glp_set_obj_coef(P, j, obj);
+    return j;
+}
+
+static bool build(improve *m, const rota *ro, const cj_round *r,
+                  const cj_selection *sel) {
+    size_t ns = r->n_schools;
+    m->x = calloc(ro->n * CJ_DAY_PARTS + 1, sizeof *m->x);
+    m->z = calloc(ro->n + 1, sizeof *m->z);
+    m->w = calloc(ns * DAYS + 1, sizeof *m->w);
+    m->c = calloc(ro->people * DAYS + 1, sizeof *m->c);
+    if (!m->x || !m->z || !m->w || !m->c)
+        return false;
+    glp_prob *P = m->P = glp_create_prob();
+    glp_set_obj_dir(P, GLP_MAX);
+    char name[80];
+    /* a weekday more at a school outweighs every change of school there is,
+     * and a day-part more by someone who knows the school every weekday */
+    double W = (double)ro->people * DAYS + 1;
+    double K = W * (double)ns * DAYS + W;
+    for (size_t i = 0; i < ro->n; i++) {
+        const entry *e = &ro->e[i];
+        snprintf(name, sizeof name, "z_s%d_p%d_k%d", e->school + 1, e->provider + 1,
+                 e->staff + 1);
+        m->z[i] = col(P, name, GLP_BV, 1, 0);
+        for (int d = 0; d < CJ_DAY_PARTS; d++)
+            if (e->can & (1u << d)) {
+                snprintf(name, sizeof name, "x_s%d_p%d_k%d_%s", e->school + 1,
+                         e->provider + 1, e->staff + 1, cj_day_part_name(d));
+                m->x[i * CJ_DAY_PARTS + (size_t)d] =
+                    col(P, name, GLP_BV, 1, e->known ? K : 0);
+            }
+        for (int d = 0; d < DAYS; d++) {
+            int *w = &m->w[(size_t)e->school * DAYS + (size_t)d];
+            if (!*w) {
+                snprintf(name, sizeof name, "w_s%d_%.3s", e->school + 1,
+                         cj_day_part_name(2 * d));
+                *w = col(P, name, GLP_BV, 1, W);
+            }
+        }
+    }
+    cj_triplets *t = &m->t;
+    bool ok = true;
+    /* per pair: the FTE of the plan, and S1/S3 (by runs of one pair) */
+    for (size_t a = 0; ok && a < ro->n; a++) {
+        bool first = true;
+        for (size_t i = 0; i < a; i++)
+            first &= ro->e[i].pair != ro->e[a].pair;
+        if (!first)
+            continue;
+        int want = 0;
+        for (size_t i = a; i < ro->n; i++)
+            if (ro->e[i].pair == ro->e[a].pair)
+                want += ro->e[i].want;
+        snprintf(name, sizeof name, "fte_s%d_p%d", ro->e[a].school + 1,
+                 ro->e[a].provider + 1);
+        int fte = cj_lp_row(P, name, want, want);
+        snprintf(name, sizeof name, "S1_s%d_p%d", ro->e[a].school + 1,
+                 ro->e[a].provider + 1);
+        int cnt = cj_lp_row(P, name, r->policy.staff_min, r->policy.staff_max);
+        for (size_t i = a; ok && i < ro->n; i++) {
+            const entry *e = &ro->e[i];
+            if (e->pair != ro->e[a].pair)
+                continue;
+            ok = cj_trip_add(t, cnt, m->z[i], 1);
+            snprintf(name, sizeof name, "come_s%d_k%d", e->school + 1, e->staff + 1);
+            int come = cj_lp_row(P, name, -HUGE_VAL, 0);
+            snprintf(name, sizeof name, "some_s%d_k%d", e->school + 1, e->staff + 1);
+            int some = cj_lp_row(P, name, 0, HUGE_VAL);
+            snprintf(name, sizeof name, "most_s%d_k%d", e->school + 1, e->staff + 1);
+            int most = cj_lp_row(P, name, -HUGE_VAL, e->most);
+            ok = ok && cj_trip_add(t, come, m->z[i], -e->most) &&
+                 cj_trip_add(t, some, m->z[i], -1);
+            for (int d = 0; ok && d < CJ_DAY_PARTS; d++) {
+                int x = m->x[i * CJ_DAY_PARTS + (size_t)d];
+                if (x)
+                    ok = cj_trip_add(t, fte, x, 1) && cj_trip_add(t, come, x, 1) &&
+                         cj_trip_add(t, some, x, 1) && cj_trip_add(t, most, x, 1);
+            }
+            if (e->skj || !ok)
+                continue;
+            snprintf(name, sizeof name, "S3_s%d_k%d", e->school + 1, e->staff + 1);
+            int s3 = cj_lp_row(P, name, -HUGE_VAL, 0);
+            ok = cj_trip_add(t, s3, m->z[i], 1);
+            for (size_t o = a; ok && o < ro->n; o++)
+                if (ro->e[o].pair == e->pair && ro->e[o].skj)
+                    ok = cj_trip_add(t, s3, m->z[o], -1);
+        }
+    }
+    /* per person: one place a day-part, their week, and changes within a day */
+    for (size_t a = 0; ok && a < ro->n;) {
+        size_t b = a;
+        while (b < ro->n && ro->e[b].person == ro->e[a].person)
+            b++;
+        const entry *e0 = &ro->e[a];
+        const cj_staff *st = &r->providers[e0->provider].staff[e0->staff];
+        int week = (int)floor(st->fte / r->policy.day_part_fte + 1e-9);
+        snprintf(name, sizeof name, "week_p%d_k%d", e0->provider + 1, e0->staff + 1);
+        int wk = cj_lp_row(P, name, -HUGE_VAL, week);
+        for (int d = 0; ok && d < CJ_DAY_PARTS; d++) {
+            snprintf(name, sizeof name, "once_p%d_k%d_%s", e0->provider + 1,
+                     e0->staff + 1, cj_day_part_name(d));
+            int once = 0;
+            for (size_t i = a; ok && i < b; i++) {
+                int x = m->x[i * CJ_DAY_PARTS + (size_t)d];
+                if (!x)
+                    continue;
+                if (!once)
+                    once = cj_lp_row(P, name, -HUGE_VAL, 1);
+                ok = cj_trip_add(t, once, x, 1) && cj_trip_add(t, wk, x, 1);
+            }
+        }
+        for (int d = 0; ok && b - a > 1 && d < DAYS; d++) {
+            /* c >= x(s, am) + sum of x(other school, pm) - 1, for every s */
+            int c = 0;
+            for (size_t i = a; ok && i < b; i++) {
+                int am = m->x[i * CJ_DAY_PARTS + (size_t)(2 * d)];
+                if (!am)
+                    continue;
+                if (!c) {
+                    snprintf(name, sizeof name, "c_p%d_k%d_%.3s", e0->provider + 1,
+                             e0->staff + 1, cj_day_part_name(2 * d));
+                    c = col(P, name, GLP_CV, 1, -1);
+                    m->c[e0->person * DAYS + (size_t)d] = c;
+                }
+                snprintf(name, sizeof name, "chg_s%d_k%d_%.3s", ro->e[i].school + 1,
+                         e0->staff + 1, cj_day_part_name(2 * d));
+                int row = cj_lp_row(P, name, -1, HUGE_VAL);
+                ok = cj_trip_add(t, row, c, 1) && cj_trip_add(t, row, am, -1);
+                for (size_t o = a; ok && o < b; o++) {
+                    int pm = m->x[o * CJ_DAY_PARTS + (size_t)(2 * d + 1)];
+                    if (pm && ro->e[o].school != ro->e[i].school)
+                        ok = cj_trip_add(t, row, pm, -1);
+                }
+            }
+        }
+        a = b;
+    }
+    /* w: a weekday counts at a school only when someone is there */
+    for (size_t s = 0; ok && s < ns; s++)
+        for (int d = 0; ok && d < DAYS; d++) {
+            int w = m->w[s * DAYS + (size_t)d];
+            if (!w)
+                continue;
+            snprintf(name, sizeof name, "day_s%zu_%.3s", s + 1, cj_day_part_name(2 * d));
+            int row = cj_lp_row(P, name, -HUGE_VAL, 0);
+            ok = cj_trip_add(t, row, w, 1);
+            for (size_t i = 0; ok && i < ro->n; i++)
+                if (ro->e[i].school == (int)s)
+                    for (int h = 0; ok && h < 2; h++) {
+                        int x = m->x[i * CJ_DAY_PARTS + (size_t)(2 * d + h)];
+                        if (x)
+                            ok = cj_trip_add(t, row, x, -1);
+                    }
+        }
+    (void)sel;
+    if (ok && t->n)
+        glp_load_matrix(P, (int)t->n, t->ia, t->ja, t->ar);
+    return ok;
+}
+
+/* The matching as a full solution of the improving model. */
+static double *as_solution(const improve *m, const rota *ro) {
+    int n = glp_get_num_cols(m->P);
+    double *v = calloc((size_t)n + 1, sizeof *v);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < ro->n; i++) {
+        const entry *e = &ro->e[i];
+        v[m->z[i]] = e->parts ? 1 : 0;
+        for (int d = 0; d < CJ_DAY_PARTS; d++) {
+            int x = m->x[i * CJ_DAY_PARTS + (size_t)d];
+            if (x && (e->parts & (1u << d))) {
+                v[x] = 1;
+                v[m->w[(size_t)e->school * DAYS + (size_t)(d / 2)]] = 1;
+            }
+        }
+    }
+    /* c: a person at one school in the morning and another in the afternoon */
+    for (size_t i = 0; i < ro->n; i++)
+        for (size_t o = 0; o < ro->n; o++) {
+            const entry *e = &ro->e[i], *f = &ro->e[o];
+            if (e->person != f->person || e->school == f->school)
+                continue;
+            for (int d = 0; d < DAYS; d++) {
+                int c = m->c[e->person * DAYS + (size_t)d];
+                if (c && (e->parts & (1u << (2 * d))) && (f->parts & (1u << (2 * d + 1))))
+                    v[c] = 1;
+            }
+        }
+    return v;
+}
+
+/* Improves the matching within `seconds` (0: no limit).  Leaves the parts of
+ * the best rota found in the entries; *proven when it is the best there is. */
+static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
+                         const cj_solve_options *opt, double seconds, bool *proven) {
+    improve m = {0};
+    bool ok = build(&m, ro, r, sel);
+    double *st = ok ? as_solution(&m, ro) : NULL;
+    if (!st) {
+        improve_free(&m);
+        return false;
+    }
+    *proven = false;
+    int ret = cj_intopt_from(m.P, st, opt, seconds);
+    int status = glp_mip_status(m.P);
+    if (status == GLP_OPT || status == GLP_FEAS) {
+        *proven = ret == 0 && status == GLP_OPT;
+        for (size_t i = 0; i < ro->n; i++) {
+            ro->e[i].parts = 0;
+            for (int d = 0; d < CJ_DAY_PARTS; d++) {
+                int x = m.x[i * CJ_DAY_PARTS + (size_t)d];
+                if (x && glp_mip_col_val(m.P, x) > 0.5)
+                    ro->e[i].parts |= 1u << d;
+            }
+        }
+    }
+    free(st);
+    improve_free(&m);
+    return true;
+}
+
+/* ------------------------------------------------------------ the plan */
+
+static int cmp_model(const void *a, const void *b) {
+    return ((const entry *)a)->sk - ((const entry *)b)->sk;
+}
+
+/* The colleague who covers a long absence: one of the same provider at the
+ * same school, preferably as qualified, then the one there most, then the
+ * first in the round. */
+static int backup_of(const rota *ro, size_t i) {
+    int best = -1, best_parts = -1;
+    bool best_same = false;
+    for (size_t o = 0; o < ro->n; o++) {
+        const entry *e = &ro->e[i], *f = &ro->e[o];
+        if (o == i || f->pair != e->pair || !f->parts)
+            continue;
+        bool same = f->skj == e->skj;
+        int parts = bits(f->parts);
+        if (best < 0 || (same && !best_same) ||
+            (same == best_same && parts > best_parts)) {
+            best = f->staff;
+            best_parts = parts;
+            best_same = same;
+        }
+    }
+    return best;
+}
+
+cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                      const cj_solve_options *opt, double seconds, cj_plan *plan,
+                      cj_errors *errs) {
+    rota ro = {0};
+    plan->rota.staffed = true;
+    if (!gather(&ro, lp, r, sel)) {
+        free(ro.e);
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    if (!match(&ro)) {
+        free(ro.e);
+        cj_errors_add(
+            errs, CJ_ERR_INTERNAL, false, NULL,
+            "the staff's day-parts could not be placed in a week although "
+            "the model said they could (a bug: please report it with the round)");
+        return CJ_ERR_INTERNAL;
+    }
+    bool proven = false, ok = true;
+    if (ro.n > 0)
+        ok = improve_rota(&ro, r, sel, opt, seconds, &proven);
+    qsort(ro.e, ro.n, sizeof *ro.e, cmp_model); /* school, provider, staff */
+    for (size_t i = 0; ok && i < ro.n; i++) {
+        const entry *e = &ro.e[i];
+        if (!e->parts)
+            continue;
+        cj_posting x = {e->school, e->provider,       e->staff,
+                        e->parts,  backup_of(&ro, i), e->known};
+        ok = cj_plan_post(plan, &x);
+    }
+    if (ok)
+        cj_plan_rota_count(r, plan);
+    plan->rota.proven = proven || ro.n == 0;
+    free(ro.e);
+    if (!ok) {
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    return CJ_OK;
+}

@@ -1,0 +1,240 @@
+/*
+ * The staff of a staffed round in the model (SPEC §6, docs/rota.md).
+ *
+ * Who comes and how many day-parts each gives are decided with the plan
+ * itself, so the first objective is never bought with a rota that cannot
+ * exist.  Which day-parts they are is left to cj_rota_place(): per person,
+ * counts of day-parts at schools fit in a week exactly when, for every set of
+ * the person's schools, the counts fit in the day-parts those schools are
+ * open and the person is available (Hall's condition for a matching of
+ * day-parts to schools).  The rows below state that condition for every
+ * union of opening times that can bind, which is few: a week has ten
+ * day-parts, and most schools share their opening times.
+ */
+#include "solver_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int bits(unsigned m) {
+    int n = 0;
+    for (; m; m &= m - 1)
+        n++;
+    return n;
+}
+
+/* Day-parts a person can give at all: their FTE in day-parts and the
+ * day-parts they are available, whichever is fewer. */
+static int person_parts(const cj_staff *st, double dpf) {
+    int byfte = (int)floor(st->fte / dpf + 1e-9);
+    int byweek = bits(st->available);
+    return byfte < byweek ? byfte : byweek;
+}
+
+static bool grow(cj_lp *lp, size_t *cap) {
+    size_t c = *cap ? *cap * 2 : 64;
+    int **arrays[] = {&lp->sk_pair, &lp->sk_staff, &lp->sk_n, &lp->sk_z};
+    for (size_t i = 0; i < 4; i++) {
+        int *v = realloc(*arrays[i], (c + 1) * sizeof *v);
+        if (!v)
+            return false;
+        *arrays[i] = v;
+    }
+    *cap = c;
+    return true;
+}
+
+/* S1 and S3 for pair i, over its entries a..b of the staff arrays. */
+static bool pair_rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, size_t i,
+                      size_t a, size_t b, cj_triplets *t) {
+    glp_prob *P = lp->P;
+    const cj_pair *pa = &sel->pairs[i];
+    const cj_staff *staff = r->providers[pa->provider].staff;
+    char name[80];
+    int s = pa->school + 1, p = pa->provider + 1;
+    bool ok = true;
+
+    snprintf(name, sizeof name, "S1link_s%d_p%d", s, p);
+    int link = cj_lp_row(P, name, 0, 0);
+    ok = cj_trip_add(t, link, lp->fcol[i], 1);
+    snprintf(name, sizeof name, "S1min_s%d_p%d", s, p);
+    int lo = cj_lp_row(P, name, 0, HUGE_VAL);
+    snprintf(name, sizeof name, "S1max_s%d_p%d", s, p);
+    int hi = cj_lp_row(P, name, -HUGE_VAL, 0);
+    ok = ok && cj_trip_add(t, lo, lp->ycol[i], -r->policy.staff_min) &&
+         cj_trip_add(t, hi, lp->ycol[i], -r->policy.staff_max);
+    for (size_t e = a; ok && e < b; e++) {
+        int n = lp->sk_n[e], z = lp->sk_z[e], k = lp->sk_staff[e];
+        double cap = glp_get_col_ub(P, n);
+        ok = cj_trip_add(t, link, n, -1) && cj_trip_add(t, lo, z, 1) &&
+             cj_trip_add(t, hi, z, 1);
+        /* z is 1 exactly when the person gives at least one day-part */
+        snprintf(name, sizeof name, "S1come_s%d_p%d_k%d", s, p, k + 1);
+        int row = cj_lp_row(P, name, -HUGE_VAL, 0);
+        ok = ok && cj_trip_add(t, row, n, 1) && cj_trip_add(t, row, z, -cap);
+        snprintf(name, sizeof name, "S1some_s%d_p%d_k%d", s, p, k + 1);
+        row = cj_lp_row(P, name, 0, HUGE_VAL);
+        ok = ok && cj_trip_add(t, row, n, 1) && cj_trip_add(t, row, z, -1);
+        snprintf(name, sizeof name, "S1pair_s%d_p%d_k%d", s, p, k + 1);
+        row = cj_lp_row(P, name, -HUGE_VAL, 0);
+        ok = ok && cj_trip_add(t, row, z, 1) && cj_trip_add(t, row, lp->ycol[i], -1);
+        if (staff[k].skj)
+            continue;
+        /* S3: MBO staff only where an SKJ colleague of theirs works too */
+        snprintf(name, sizeof name, "S3_s%d_p%d_k%d", s, p, k + 1);
+        row = cj_lp_row(P, name, -HUGE_VAL, 0);
+        ok = ok && cj_trip_add(t, row, z, 1);
+        for (size_t o = a; ok && o < b; o++)
+            if (staff[lp->sk_staff[o]].skj)
+                ok = cj_trip_add(t, row, lp->sk_z[o], -1);
+    }
+    return ok;
+}
+
+/* S2 for one person: entries `e[0..ne)` of the staff arrays are theirs, with
+ * the day-parts `mask[]` they could work at each.  One row for their whole
+ * week and one per union of opening times that can bind. */
+static bool person_rows(cj_lp *lp, const cj_staff *st, double dpf, const size_t *e,
+                        size_t ne, const unsigned *mask, int gid, cj_triplets *t) {
+    glp_prob *P = lp->P;
+    char name[80];
+    int most = person_parts(st, dpf);
+    snprintf(name, sizeof name, "S2week_k%d", gid);
+    int row = cj_lp_row(P, name, -HUGE_VAL, most);
+    for (size_t j = 0; j < ne; j++)
+        if (!cj_trip_add(t, row, lp->sk_n[e[j]], 1))
+            return false;
+
+    /* the unions of the entries' day-part sets (at most 2^10) */
+    bool seen[1u << CJ_DAY_PARTS] = {false};
+    unsigned list[1u << CJ_DAY_PARTS];
+    size_t nl = 0;
+    for (size_t j = 0; j < ne; j++) {
+        size_t before = nl;
+        if (!seen[mask[j]]) {
+            seen[mask[j]] = true;
+            list[nl++] = mask[j];
+        }
+        for (size_t u = 0; u < before; u++) {
+            unsigned m = list[u] | mask[j];
+            if (!seen[m]) {
+                seen[m] = true;
+                list[nl++] = m;
+            }
+        }
+    }
+    for (size_t u = 0; u < nl; u++) {
+        int room = bits(list[u]);
+        if (room >= most)
+            continue; /* the week row is as tight */
+        double could = 0;
+        size_t inside = 0;
+        for (size_t j = 0; j < ne; j++)
+            if ((mask[j] & ~list[u]) == 0) {
+                could += glp_get_col_ub(P, lp->sk_n[e[j]]);
+                inside++;
+            }
+        if (inside < 2 || could <= room)
+            continue; /* one school's own bound, or cannot bind */
+        snprintf(name, sizeof name, "S2hall_k%d_%03x", gid, list[u]);
+        row = cj_lp_row(P, name, -HUGE_VAL, room);
+        for (size_t j = 0; j < ne; j++)
+            if ((mask[j] & ~list[u]) == 0 && !cj_trip_add(t, row, lp->sk_n[e[j]], 1))
+                return false;
+    }
+    return true;
+}
+
+bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_triplets *t) {
+    glp_prob *P = lp->P;
+    double dpf = r->policy.day_part_fte;
+    size_t cap = 0;
+    unsigned *mask = NULL;
+    char name[80];
+    bool ok = true;
+    lp->n_sk = 0;
+    for (size_t i = 0; ok && i < sel->n_pairs; i++) {
+        const cj_pair *pa = &sel->pairs[i];
+        const cj_provider *pr = &r->providers[pa->provider];
+        if (pr->n_staff == 0)
+            continue; /* planned without a rota (docs/rota.md) */
+        size_t a = lp->n_sk;
+        double fmax = glp_get_col_ub(P, lp->fcol[i]);
+        for (size_t k = 0; ok && k < pr->n_staff; k++) {
+            const cj_staff *st = &pr->staff[k];
+            unsigned m = st->available & r->schools[pa->school].open;
+            double most = bits(m);
+            if (person_parts(st, dpf) < most)
+                most = person_parts(st, dpf);
+            if (fmax < most)
+                most = fmax;
+            if (most < 1)
+                continue;
+            if (lp->n_sk >= cap) {
+                if (!grow(lp, &cap)) {
+                    ok = false;
+                    break;
+                }
+                unsigned *v = realloc(mask, (cap + 1) * sizeof *v);
+                if (!v) {
+                    ok = false;
+                    break;
+                }
+                mask = v;
+            }
+            size_t e = lp->n_sk++;
+            int n = glp_add_cols(P, 1), z = glp_add_cols(P, 1);
+            snprintf(name, sizeof name, "d_s%d_p%d_k%zu", pa->school + 1,
+                     pa->provider + 1, k + 1);
+            glp_set_col_name(P, n, name);
+            glp_set_col_kind(P, n, GLP_IV);
+            glp_set_col_bnds(P, n, GLP_DB, 0, most);
+            snprintf(name, sizeof name, "z_s%d_p%d_k%zu", pa->school + 1,
+                     pa->provider + 1, k + 1);
+            glp_set_col_name(P, z, name);
+            glp_set_col_kind(P, z, GLP_BV);
+            lp->sk_pair[e] = (int)i;
+            lp->sk_staff[e] = (int)k;
+            lp->sk_n[e] = n;
+            lp->sk_z[e] = z;
+            mask[e] = m;
+        }
+        ok = ok && pair_rows(lp, r, sel, i, a, lp->n_sk, t);
+    }
+
+    /* per person: their entries, by a counting sort on a round-wide number */
+    size_t *off = ok ? calloc(r->n_providers + 1, sizeof *off) : NULL;
+    for (size_t p = 0; off && p < r->n_providers; p++)
+        off[p + 1] = off[p] + r->providers[p].n_staff;
+    size_t people = off ? off[r->n_providers] : 0;
+    size_t *start = off ? calloc(people + 2, sizeof *start) : NULL;
+    size_t *e = start ? malloc((lp->n_sk + 1) * sizeof *e) : NULL;
+    unsigned *em = e ? malloc((lp->n_sk + 1) * sizeof *em) : NULL;
+    ok = ok && em;
+    for (size_t j = 0; ok && j < lp->n_sk; j++)
+        start[off[sel->pairs[lp->sk_pair[j]].provider] + (size_t)lp->sk_staff[j] + 2]++;
+    for (size_t g = 0; ok && g < people; g++)
+        start[g + 2] += start[g + 1];
+    for (size_t j = 0; ok && j < lp->n_sk; j++) {
+        size_t g = off[sel->pairs[lp->sk_pair[j]].provider] + (size_t)lp->sk_staff[j];
+        em[start[g + 1]] = mask[j];
+        e[start[g + 1]++] = j;
+    }
+    for (size_t p = 0; ok && p < r->n_providers; p++) {
+        const cj_provider *pr = &r->providers[p];
+        for (size_t k = 0; ok && k < pr->n_staff; k++) {
+            size_t g = off[p] + k, a = start[g], ne = start[g + 1] - a;
+            if (ne)
+                ok =
+                    person_rows(lp, &pr->staff[k], dpf, e + a, ne, em + a, (int)g + 1, t);
+        }
+    }
+    free(off);
+    free(start);
+    free(e);
+    free(em);
+    free(mask);
+    return ok;
+}
