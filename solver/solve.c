@@ -387,6 +387,8 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
             plan->status = CJ_PLAN_INFEASIBLE;
         else if (plan->n_cols == 0) {
             plan->status = CJ_PLAN_OPTIMAL; /* nothing to decide: the empty plan */
+            plan->rota.staffed = r->staffed && !opt->objective_only;
+            plan->rota.proven = true; /* and nobody to place */
             cj_plan_evaluate(r, plan);
             plan->bound = plan->objective;
         } else

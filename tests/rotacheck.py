@@ -25,6 +25,8 @@ def pseudonym(salt, sid):
 
 def check(r, plan, salt=None):
     bad = []
+    if not any("staff" in p for p in r["providers"]):
+        return ["a round without staff has a rota"] if "rota" in plan else []
     if plan["status"] not in ("optimal", "feasible"):
         return bad
     pol = r.get("policy", {})
