@@ -97,6 +97,161 @@ static bool match(rota *ro) {
     return ok;
 }
 
+/* The week's value as the improving model weighs it: a day-part more by
+ * someone who knows the school outweighs every weekday, and a weekday more
+ * every change of school within a day. */
+static double weights(const rota *ro, size_t n_schools, double *W) {
+    *W = (double)ro->people * DAYS + 1;
+    return *W * (double)n_schools * DAYS + *W;
+}
+
+static double value(const rota *ro, size_t n_schools) {
+    double W, K = weights(ro, n_schools, &W);
+    double v = 0;
+    for (size_t i = 0; i < ro->n; i++) {
+        const entry *e = &ro->e[i];
+        if (e->known)
+            v += K * bits(e->parts);
+        /* weekdays at e's school that no earlier entry there covers */
+        unsigned before = 0;
+        for (size_t o = 0; o < i; o++)
+            if (ro->e[o].school == e->school)
+                before |= ro->e[o].parts;
+        for (int d = 0; d < DAYS; d++)
+            v += W * ((e->parts >> (2 * d) & 3u) && !(before >> (2 * d) & 3u));
+        for (size_t o = 0; o < ro->n; o++)
+            if (ro->e[o].person == e->person && ro->e[o].school != e->school)
+                for (int d = 0; d < DAYS; d++)
+                    v -= (e->parts >> (2 * d) & 1u) &&
+                         (ro->e[o].parts >> (2 * d + 1) & 1u);
+    }
+    return v;
+}
+
+/* A first week by hand: each person's day-parts, one at a time, where their
+ * school has no support that weekday yet and where they do not change
+ * school within the day.  False when some count does not fit this way (the
+ * matching then places them). */
+static bool greedy(rota *ro, size_t n_schools) {
+    unsigned *covered = calloc(n_schools + 1, sizeof *covered);
+    if (!covered)
+        return false;
+    bool ok = true;
+    for (size_t a = 0; ok && a < ro->n;) {
+        size_t b = a;
+        while (b < ro->n && ro->e[b].person == ro->e[a].person)
+            b++;
+        unsigned used = 0;
+        for (size_t i = a; ok && i < b; i++) {
+            entry *e = &ro->e[i];
+            for (int c = 0; ok && c < e->want; c++) {
+                int best = -1, best_score = 0;
+                for (int d = 0; d < CJ_DAY_PARTS; d++) {
+                    unsigned bit = 1u << d, other = 1u << (d ^ 1);
+                    if (!(e->can & bit) || (used & bit))
+                        continue;
+                    int score = (covered[e->school] >> (2 * (d / 2)) & 3u) ? 0 : 8;
+                    /* the other half of the day elsewhere: a change */
+                    if ((used & other) && !(e->parts & other))
+                        score -= 4;
+                    if (e->parts & other)
+                        score += 1;
+                    if (best < 0 || score > best_score) {
+                        best = d;
+                        best_score = score;
+                    }
+                }
+                if (best < 0) {
+                    ok = false;
+                    break;
+                }
+                e->parts |= 1u << best;
+                used |= 1u << best;
+                covered[e->school] |= 1u << best;
+            }
+        }
+        a = b;
+    }
+    free(covered);
+    if (!ok)
+        for (size_t i = 0; i < ro->n; i++)
+            ro->e[i].parts = 0;
+    return ok;
+}
+
+/* Moves single day-parts of a person at a school to another day-part while
+ * that adds a weekday at the school or takes away a change of school within
+ * a day (and loses neither).  Keeps every count; `ro` grouped by person. */
+static bool polish(rota *ro, size_t n_schools) {
+    int *cnt = calloc(n_schools * CJ_DAY_PARTS + 1, sizeof *cnt);   /* entries there */
+    int *at = malloc((ro->people * CJ_DAY_PARTS + 1) * sizeof *at); /* school or -1 */
+    if (!cnt || !at) {
+        free(cnt);
+        free(at);
+        return false;
+    }
+    for (size_t k = 0; k < ro->people * CJ_DAY_PARTS; k++)
+        at[k] = -1;
+    for (size_t i = 0; i < ro->n; i++)
+        for (int d = 0; d < CJ_DAY_PARTS; d++)
+            if (ro->e[i].parts & (1u << d)) {
+                cnt[(size_t)ro->e[i].school * CJ_DAY_PARTS + (size_t)d]++;
+                at[ro->e[i].person * CJ_DAY_PARTS + (size_t)d] = ro->e[i].school;
+            }
+    double W;
+    weights(ro, n_schools, &W);
+#define DAY_COVERED(s, D)                                                                \
+    (cnt[(size_t)(s)*CJ_DAY_PARTS + 2 * (size_t)(D)] +                                   \
+         cnt[(size_t)(s)*CJ_DAY_PARTS + 2 * (size_t)(D) + 1] >                           \
+     0)
+#define CHANGE(p, D)                                                                     \
+    (at[(p)*CJ_DAY_PARTS + 2 * (size_t)(D)] >= 0 &&                                      \
+     at[(p)*CJ_DAY_PARTS + 2 * (size_t)(D) + 1] >= 0 &&                                  \
+     at[(p)*CJ_DAY_PARTS + 2 * (size_t)(D)] !=                                           \
+         at[(p)*CJ_DAY_PARTS + 2 * (size_t)(D) + 1])
+    bool better = true;
+    for (int round = 0; better && round < 50; round++) {
+        better = false;
+        for (size_t i = 0; i < ro->n; i++) {
+            entry *e = &ro->e[i];
+            size_t p = e->person;
+            for (int d = 0; d < CJ_DAY_PARTS; d++) {
+                if (!(e->parts & (1u << d)))
+                    continue;
+                for (int t = 0; t < CJ_DAY_PARTS; t++) {
+                    if (!(e->can & (1u << t)) || at[p * CJ_DAY_PARTS + (size_t)t] >= 0)
+                        continue;
+                    int D = d / 2, T = t / 2;
+                    double before =
+                        W * (DAY_COVERED(e->school, D) + DAY_COVERED(e->school, T)) -
+                        CHANGE(p, D) - (T != D ? CHANGE(p, T) : 0);
+                    cnt[(size_t)e->school * CJ_DAY_PARTS + (size_t)d]--;
+                    cnt[(size_t)e->school * CJ_DAY_PARTS + (size_t)t]++;
+                    at[p * CJ_DAY_PARTS + (size_t)d] = -1;
+                    at[p * CJ_DAY_PARTS + (size_t)t] = e->school;
+                    double after =
+                        W * (DAY_COVERED(e->school, D) + DAY_COVERED(e->school, T)) -
+                        CHANGE(p, D) - (T != D ? CHANGE(p, T) : 0);
+                    if (after > before) {
+                        e->parts = (e->parts & ~(1u << d)) | (1u << t);
+                        better = true;
+                        break;
+                    }
+                    cnt[(size_t)e->school * CJ_DAY_PARTS + (size_t)d]++;
+                    cnt[(size_t)e->school * CJ_DAY_PARTS + (size_t)t]--;
+                    at[p * CJ_DAY_PARTS + (size_t)d] = e->school;
+                    at[p * CJ_DAY_PARTS + (size_t)t] = -1;
+                }
+            }
+        }
+    }
+#undef DAY_COVERED
+#undef CHANGE
+    free(cnt);
+    free(at);
+    return true;
+}
+
 static int cmp_person(const void *a, const void *b) {
     const entry *x = a, *y = b;
     if (x->person != y->person)
@@ -186,10 +341,7 @@ static bool build(improve *m, const rota *ro, const cj_round *r,
     glp_prob *P = m->P = glp_create_prob();
     glp_set_obj_dir(P, GLP_MAX);
     char name[80];
-    /* a weekday more at a school outweighs every change of school there is,
-     * and a day-part more by someone who knows the school every weekday */
-    double W = (double)ro->people * DAYS + 1;
-    double K = W * (double)ns * DAYS + W;
+    double W, K = weights(ro, ns, &W);
     for (size_t i = 0; i < ro->n; i++) {
         const entry *e = &ro->e[i];
         snprintf(name, sizeof name, "z_s%d_p%d_k%d", e->school + 1, e->provider + 1,
@@ -375,6 +527,18 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
         return false;
     }
     *proven = false;
+    /* a first week as good as the relaxation's bound needs no search (all
+     * weights are whole numbers, so the bound rounds down) */
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    if (glp_simplex(m.P, &sm) == 0 && glp_get_status(m.P) == GLP_OPT &&
+        value(ro, r->n_schools) >= floor(glp_get_obj_val(m.P) + 1e-6) - 1e-6) {
+        *proven = true;
+        free(st);
+        improve_free(&m);
+        return true;
+    }
     int ret = cj_intopt_from(m.P, st, opt, seconds);
     int status = glp_mip_status(m.P);
     if (status == GLP_OPT || status == GLP_FEAS) {
@@ -431,7 +595,7 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
     }
-    if (!match(&ro)) {
+    if (!greedy(&ro, r->n_schools) && !match(&ro)) {
         free(ro.e);
         cj_errors_add(
             errs, CJ_ERR_INTERNAL, false, NULL,
@@ -439,8 +603,8 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
             "the model said they could (a bug: please report it with the round)");
         return CJ_ERR_INTERNAL;
     }
-    bool proven = false, ok = true;
-    if (ro.n > 0)
+    bool proven = false, ok = polish(&ro, r->n_schools);
+    if (ok && ro.n > 0)
         ok = improve_rota(&ro, r, sel, opt, seconds, &proven);
     qsort(ro.e, ro.n, sizeof *ro.e, cmp_model); /* school, provider, staff */
     for (size_t i = 0; ok && i < ro.n; i++) {

@@ -59,6 +59,10 @@ void cj_lp_row_bounds(glp_prob *P, int i, double lo, double hi);
  */
 bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_triplets *t);
 
+/* Sets an objective coefficient of 1 on every day-part count of a person at
+ * a school they know (the other coefficients are the caller's). */
+void cj_lp_prefer_known(cj_lp *lp, const cj_round *r, const cj_selection *sel);
+
 /*
  * Places the staff of a solved staffed plan in the week: reads who gives how
  * many day-parts where from the solved problem, finds day-parts for each

@@ -147,6 +147,16 @@ static bool person_rows(cj_lp *lp, const cj_staff *st, double dpf, const size_t 
     return true;
 }
 
+void cj_lp_prefer_known(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
+    for (size_t e = 0; e < lp->n_sk; e++) {
+        const cj_pair *pa = &sel->pairs[lp->sk_pair[e]];
+        const cj_staff *st = &r->providers[pa->provider].staff[lp->sk_staff[e]];
+        for (size_t j = 0; j < st->known_at.n; j++)
+            if (st->known_at.idx[j] == pa->school)
+                glp_set_obj_coef(lp->P, lp->sk_n[e], 1);
+    }
+}
+
 bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_triplets *t) {
     glp_prob *P = lp->P;
     double dpf = r->policy.day_part_fte;

@@ -217,6 +217,73 @@ def optimum(r):
     return m.solve()
 
 
+def week_optimum(r, plan):
+    """Levels 2-4 of SPEC section 6 within the plan's providers and FTE (as
+    docs/rota.md says cjos optimises them): the best (known day-parts,
+    weekdays, changes within a day), weighed so that each level outweighs all
+    below it, and cjos's own value under the same weights."""
+    pol = r["policy"]
+    dpf = pol["day_part_fte"]
+    spa = pol["staff_per_assignment"]
+    prov = {p["id"]: p for p in r["providers"]}
+    people = [st for p in r["providers"] for st in p.get("staff", [])]
+    W = 5 * len(people) + 1
+    K = W * (5 * len(r["schools"]) + 1)
+    m = Model()
+    x = {}  # (person, school, day-part) -> column
+    for s in plan["schools"]:
+        opened = set(next(sc for sc in r["schools"] if sc["id"] == s["id"]).get("open", DAYS))
+        day = {D: m.col(W, True, 0, 1) for D in ("mon", "tue", "wed", "thu", "fri")}
+        covering = {D: [] for D in day}
+        for a in s["assignments"]:
+            staff = prov[a["provider"]].get("staff")
+            if not staff:
+                continue
+            zs, mbo, skj, fte = [], [], [], {}
+            for st in staff:
+                z = m.col(0, True, 0, 1)
+                xs = []
+                for d in st.get("available", DAYS):
+                    if d in opened:
+                        known = s["id"] in st.get("known_at", [])
+                        j = m.col(K if known else 0, True, 0, 1)
+                        x[st["id"], s["id"], d] = j
+                        xs.append(j)
+                        covering[d[:3]].append(j)
+                        fte[j] = 1
+                m.row({j: 1 for j in xs} | {z: -max(1, len(xs))}, -np.inf, 0)
+                m.row({j: 1 for j in xs} | {z: -1}, 0, np.inf)
+                zs.append(z)
+                (skj if st["skj"] else mbo).append(z)
+            m.row({z: 1 for z in zs}, spa["min"], spa["max"])
+            for z in mbo:
+                m.row({z: 1} | {o: -1 for o in skj}, -np.inf, 0)
+            n = round(a["fte"] / dpf)
+            m.row(fte, n, n)
+        for D, col in day.items():
+            m.row({col: 1} | {j: -1 for j in covering[D]}, -np.inf, 0)
+    for st in people:
+        mine = {(s, d): j for (i, s, d), j in x.items() if i == st["id"]}
+        for d in DAYS:
+            at = [j for (s, dd), j in mine.items() if dd == d]
+            if at:
+                m.row({j: 1 for j in at}, -np.inf, 1)
+        if mine:
+            m.row({j: 1 for j in mine.values()}, -np.inf, round(st["fte"] / dpf + 1e-9))
+        schools = {s for s, _ in mine}
+        for D in ("mon", "tue", "wed", "thu", "fri"):
+            for s in schools:
+                am = mine.get((s, D + "-am"))
+                pms = [j for (s2, d), j in mine.items() if s2 != s and d == D + "-pm"]
+                if am is not None and pms:
+                    c = m.col(-1, False, 0, 1)
+                    m.row({c: 1, am: -1} | {j: -1 for j in pms}, -1, np.inf)
+    best = m.solve()
+    ro = plan["rota"]
+    got = K * round(ro["known_fte"] / dpf) + W * ro["weekdays"] - ro["changes_within_day"]
+    return best, got
+
+
 def main(argv):
     cjos = argv[1]
     rounds = int(argv[2]) if len(argv) > 2 else 150
@@ -224,6 +291,7 @@ def main(argv):
     rng = random.Random(seed)
     passed = failed = 0
     stats = {}
+    weeks = [0]
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(rounds):
             r = random_round(rng, k)
@@ -248,6 +316,11 @@ def main(argv):
                                       abs_tol=1e-6):
                     problems.append(f"objective {plan['objective']['value']} but HiGHS "
                                     f"finds {expect}")
+                elif plan.get("rota", {}).get("status") == "optimal":
+                    best, got = week_optimum(r, plan)
+                    if best is None or not math.isclose(best, got, abs_tol=1e-6):
+                        problems.append(f"the week is worth {got} but HiGHS finds {best}")
+                    weeks[0] += 1
             if problems:
                 failed += 1
                 json.dump(r, open(keep, "w"), indent=1)
@@ -255,6 +328,7 @@ def main(argv):
             else:
                 passed += 1
     print("plans by status:", ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
+    print(f"weeks checked against HiGHS: {weeks[0]}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
