@@ -237,8 +237,10 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
     }
+    /* under a time limit the plan without staff gets most of it, and the
+     * staffing what is left: a plan the staff cannot be placed in is none */
     outcome first;
-    code = intopt(&relaxed, opt, careful, opt->time_limit, &first, errs);
+    code = intopt(&relaxed, opt, careful, opt->time_limit * 0.7, &first, errs);
     *o = first;
     bool solved = first.status == CJ_PLAN_OPTIMAL || first.status == CJ_PLAN_FEASIBLE;
     if (code != CJ_OK || !solved) {
