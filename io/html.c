@@ -342,6 +342,22 @@ char *cj_plan_render_html(const cj_round *r, const cj_plan *p, const cj_plan_met
         }
         cj_buf_puts(&b, "</ul>\n");
     }
+    if (p->rota.staffed && ok) {
+        cj_buf_printf(
+            &b, "<p>%s</p>\n<ul class=\"small rules\">",
+            L(&h, "De regels van het contract voor medewerkers, nagegaan op dit plan:",
+              "The contract's staffing rules, checked on this plan:"));
+        cj_rota_rules k = cj_plan_rota_rules(r, p);
+        const char *rule, *en, *nl;
+        bool holds;
+        for (size_t i = 0, n = cj_rota_rule(&k, 0, &rule, &en, &nl, &holds); i < n; i++) {
+            cj_rota_rule(&k, i, &rule, &en, &nl, &holds);
+            cj_buf_printf(&b, "<li>%s %s: <strong>%s</strong></li>", rule, L(&h, nl, en),
+                          holds ? L(&h, "klopt", "holds")
+                                : L(&h, "KLOPT NIET", "DOES NOT HOLD"));
+        }
+        cj_buf_puts(&b, "</ul>\n");
+    }
     cj_buf_printf(&b, "<h2>%s</h2>\n<div class=\"cards\">\n",
                   L(&h, "Scholen", "Schools"));
     for (size_t s = 0; s < r->n_schools; s++)

@@ -196,6 +196,10 @@ cj_round *cj_loaded_view(const cj_loaded *L, const cj_audience *a, cj_errors *er
 void cj_rota_range(const cj_plan *p, size_t s, int prov, size_t *a, size_t *b);
 void cj_rota_summary_md(cj_buf *b, const cj_plan *p);
 void cj_rota_md(cj_buf *b, const cj_round *r, const cj_plan *p);
+/* Staffing rule `i` of the checked rules `k`: its SPEC name, its words in
+ * English and Dutch, whether it holds.  Returns the number of rules. */
+size_t cj_rota_rule(const cj_rota_rules *k, size_t i, const char **rule, const char **en,
+                    const char **nl, bool *holds);
 /* CSV: the extra header cells, and one posting's cells (NULL: empty ones). */
 void cj_rota_csv_header(cj_buf *b);
 void cj_rota_csv_cells(cj_buf *b, const cj_round *r, const cj_posting *x);

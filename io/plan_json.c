@@ -99,15 +99,27 @@ static json_t *week_json(const cj_round *r, const cj_plan *p, size_t s) {
     return a;
 }
 
-static json_t *rota_json(const cj_plan *p, const cj_plan_meta *m) {
+static json_t *rota_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m) {
     if (!p->rota.staffed)
         return NULL;
-    json_t *o = json_object();
+    json_t *o = json_object(), *rules = json_array();
+    cj_rota_rules k = cj_plan_rota_rules(r, p);
+    const char *rule, *en, *nl;
+    bool holds;
+    for (size_t i = 0, n = cj_rota_rule(&k, 0, &rule, &en, &nl, &holds); i < n; i++) {
+        cj_rota_rule(&k, i, &rule, &en, &nl, &holds);
+        json_t *x = json_object();
+        put(x, "rule", json_string(rule));
+        put(x, "what", json_string(en));
+        put(x, "holds", json_boolean(holds));
+        json_array_append_new(rules, x);
+    }
     put(o, "status", json_string(p->rota.proven ? "optimal" : "feasible"));
     put(o, "known_fte", num(p->rota.known_fte));
     put(o, "weekdays", json_integer(p->rota.days));
     put(o, "changes_within_day", json_integer(p->rota.changes));
     put(o, "staff_shown_as", json_string(m && m->pseudonyms ? "pseudonym" : "id"));
+    put(o, "rules", rules);
     return o;
 }
 
@@ -270,7 +282,7 @@ json_t *cj_plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
         policy_staff(pol, &r->policy);
     put(o, "policy", pol);
     if (p->rota.staffed)
-        put(o, "rota", rota_json(p, m));
+        put(o, "rota", rota_json(r, p, m));
     put(o, "currency", json_string(r->currency ? r->currency : "EUR"));
     put(o, "tie_break",
         json_string("among plans with the same objective, the first one GLPK's "

@@ -21,6 +21,41 @@ void cj_rota_range(const cj_plan *p, size_t s, int prov, size_t *a, size_t *b) {
     *b = i;
 }
 
+/* The staffing rules as people read them, in the order of SPEC §6. */
+static const struct {
+    const char *rule, *en, *nl;
+} RULES[] = {
+    {"S1", "between the minimum and maximum number of people per provider and school",
+     "tussen het minimum en maximum aantal medewerkers per aanbieder en school"},
+    {"S1", "each provider's FTE at a school is its people's day-parts",
+     "de fte van elke aanbieder op een school is de dagdelen van zijn medewerkers"},
+    {"S2", "nobody in two places in one day-part",
+     "niemand op twee plaatsen in een dagdeel"},
+    {"S2", "nobody beyond their FTE", "niemand boven zijn of haar fte"},
+    {"S2", "only when available and the school is open",
+     "alleen wanneer beschikbaar en de school open is"},
+    {"S3", "MBO staff only beside an SKJ colleague of their provider",
+     "MBO-medewerkers alleen naast een SKJ-collega van hun aanbieder"},
+    {"S4", "no provider beyond what its staff can give",
+     "geen aanbieder boven wat zijn medewerkers kunnen geven"},
+    {"backup", "a colleague named for every absence of more than two weeks",
+     "een collega genoemd voor elke afwezigheid langer dan twee weken"},
+};
+
+size_t cj_rota_rule(const cj_rota_rules *k, size_t i, const char **rule, const char **en,
+                    const char **nl, bool *holds) {
+    const bool v[] = {k->s1_people, k->s1_fte, k->s2_place,    k->s2_fte,
+                      k->s2_times,  k->s3_mbo, k->s4_capacity, k->backup};
+    size_t n = sizeof RULES / sizeof *RULES;
+    if (i < n) {
+        *rule = RULES[i].rule;
+        *en = RULES[i].en;
+        *nl = RULES[i].nl;
+        *holds = v[i];
+    }
+    return n;
+}
+
 static const char *who(const cj_round *r, const cj_posting *x) {
     return r->providers[x->provider].staff[x->staff].id;
 }
@@ -107,6 +142,15 @@ static void school_md(cj_buf *b, const cj_round *r, const cj_plan *p, size_t s) 
 void cj_rota_md(cj_buf *b, const cj_round *r, const cj_plan *p) {
     cj_buf_puts(b, "\n## Staff and week\n\n");
     cj_rota_summary_md(b, p);
+    cj_buf_puts(b, "\nThe contract's staffing rules, checked on this plan:\n\n");
+    cj_rota_rules k = cj_plan_rota_rules(r, p);
+    const char *rule, *en, *nl;
+    bool holds;
+    for (size_t i = 0, n = cj_rota_rule(&k, 0, &rule, &en, &nl, &holds); i < n; i++) {
+        cj_rota_rule(&k, i, &rule, &en, &nl, &holds);
+        cj_buf_printf(b, "- %s %s: **%s**\n", rule, en,
+                      holds ? "holds" : "DOES NOT HOLD");
+    }
     for (size_t s = 0; s < r->n_schools; s++)
         if (p->schools[s].n > 0)
             school_md(b, r, p, s);

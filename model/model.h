@@ -390,6 +390,22 @@ void cj_plan_free(cj_plan *p);
 bool cj_plan_assign(cj_plan *p, size_t s, const cj_assignment *a);
 /* The FTE of a posting: its day-parts times the round's day_part_fte. */
 double cj_posting_fte(const cj_round *r, const cj_posting *x);
+/* The staffing rules of SPEC §6 as checked on a plan's postings (not taken
+ * from the solver's word): each true when it holds everywhere. */
+typedef struct {
+    bool s1_people;   /* min..max people per provider and school */
+    bool s1_fte;      /* each pair's FTE is its people's day-parts */
+    bool s2_place;    /* nobody in two places in one day-part */
+    bool s2_fte;      /* nobody beyond their FTE */
+    bool s2_times;    /* only when available and the school is open */
+    bool s3_mbo;      /* MBO staff beside an SKJ colleague of their provider */
+    bool s4_capacity; /* no provider beyond what its staff give */
+    bool backup;      /* everyone with a colleague there has a backup */
+} cj_rota_rules;
+
+/* Checks the rules on the plan's postings (staffed plans). */
+cj_rota_rules cj_plan_rota_rules(const cj_round *r, const cj_plan *p);
+
 /* Counts the rota summary (known FTE, weekdays, changes within a day) from
  * the plan's postings; `staffed` and `proven` are left as they are. */
 void cj_plan_rota_count(const cj_round *r, cj_plan *p);

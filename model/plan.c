@@ -64,6 +64,74 @@ double cj_posting_fte(const cj_round *r, const cj_posting *x) {
     return round(n * r->policy.day_part_fte * 1e9) / 1e9;
 }
 
+static int parts_of(unsigned m) {
+    int n = 0;
+    for (; m; m &= m - 1)
+        n++;
+    return n;
+}
+
+cj_rota_rules cj_plan_rota_rules(const cj_round *r, const cj_plan *p) {
+    cj_rota_rules k = {true, true, true, true, true, true, true, true};
+    double dpf = r->policy.day_part_fte;
+    for (size_t s = 0; s < p->n_schools; s++)
+        for (size_t a = 0; a < p->schools[s].n; a++) {
+            const cj_assignment *x = &p->schools[s].a[a];
+            const cj_provider *pr = &r->providers[x->provider];
+            if (pr->n_staff == 0)
+                continue;
+            int people = 0, parts = 0;
+            bool mbo = false, skj = false, backed = true;
+            for (size_t i = 0; i < p->n_postings; i++) {
+                const cj_posting *y = &p->postings[i];
+                if (y->school != (int)s || y->provider != x->provider)
+                    continue;
+                people++;
+                parts += parts_of(y->parts);
+                mbo |= !pr->staff[y->staff].skj;
+                skj |= pr->staff[y->staff].skj;
+                /* the backup works at this school for the same provider */
+                bool there = false;
+                for (size_t o = 0; o < p->n_postings && !there; o++)
+                    there = o != i && p->postings[o].school == (int)s &&
+                            p->postings[o].provider == x->provider &&
+                            p->postings[o].staff == y->backup;
+                backed &= there;
+            }
+            k.s1_people &= people >= r->policy.staff_min && people <= r->policy.staff_max;
+            k.s1_fte &= fabs(parts * dpf - x->fte) < 1e-6;
+            k.s3_mbo &= !mbo || skj;
+            k.backup &= people < 2 || backed; /* alone: nobody to name */
+        }
+    for (size_t i = 0; i < p->n_postings; i++) {
+        const cj_posting *y = &p->postings[i];
+        const cj_staff *st = &r->providers[y->provider].staff[y->staff];
+        k.s2_times &= (y->parts & ~(st->available & r->schools[y->school].open)) == 0;
+        unsigned week = 0;
+        for (size_t o = 0; o < p->n_postings; o++) {
+            const cj_posting *z = &p->postings[o];
+            if (o == i || z->provider != y->provider || z->staff != y->staff)
+                continue;
+            k.s2_place &= (z->parts & y->parts) == 0;
+            week |= z->parts;
+        }
+        k.s2_fte &= parts_of(week | y->parts) * dpf <= st->fte + 1e-9;
+    }
+    for (size_t q = 0; q < r->n_providers; q++) {
+        const cj_provider *pr = &r->providers[q];
+        if (pr->n_staff == 0)
+            continue;
+        double staff = 0, used = 0;
+        for (size_t i = 0; i < pr->n_staff; i++)
+            staff += pr->staff[i].fte;
+        for (size_t i = 0; i < p->n_postings; i++)
+            if (p->postings[i].provider == (int)q)
+                used += cj_posting_fte(r, &p->postings[i]);
+        k.s4_capacity &= used <= staff + 1e-9 && used <= pr->fte_capacity + 1e-9;
+    }
+    return k;
+}
+
 void cj_plan_rota_count(const cj_round *r, cj_plan *p) {
     cj_rota_summary *s = &p->rota;
     double known = 0;

@@ -358,7 +358,7 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     glp_set_obj_dir(lp->P, GLP_MAX);
     cj_triplets t = {0};
     bool ok = columns(lp, r, sel, opt) && rows(lp, r, sel, &t) &&
-              nogoods(lp, sel, opt, &t) &&
+              nogoods(lp, sel, opt, &t) && cj_lp_school_caps(lp, r, sel, &t) &&
               (!r->staffed || lp->elastic || lp->sweep || lp->no_staff ||
                cj_lp_staff(lp, r, sel, &t));
     if (ok && t.n)

@@ -109,6 +109,42 @@ static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
         io->br_tech = GLP_BR_DTH;
 }
 
+/*
+ * With continuous FTE: GLPK accepts a binary within 1e-5 of a whole number,
+ * and FTE bounded by U y then comes out a hair short (a plan up to 1e-5
+ * worse than the best).  Fix the binaries at their whole values and solve
+ * the LP again for the FTE; `lp->val` gets its values when it is optimal.
+ */
+static void polish(cj_lp *lp) {
+    glp_prob *P = lp->P;
+    int n = glp_get_num_cols(P);
+    int *type = malloc(((size_t)n + 1) * sizeof *type);
+    double *lb = malloc(((size_t)n + 1) * sizeof *lb);
+    double *ub = malloc(((size_t)n + 1) * sizeof *ub);
+    for (int j = 1; type && lb && ub && j <= n; j++) {
+        type[j] = glp_get_col_type(P, j);
+        lb[j] = glp_get_col_lb(P, j);
+        ub[j] = glp_get_col_ub(P, j);
+        if (glp_get_col_kind(P, j) != GLP_CV) {
+            double v = round(lp->val[j]);
+            glp_set_col_bnds(P, j, GLP_FX, v, v);
+        }
+    }
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    sm.presolve = GLP_ON; /* no basis to start from is needed */
+    if (type && lb && ub && glp_simplex(P, &sm) == 0 && glp_get_status(P) == GLP_OPT)
+        for (int j = 1; j <= n; j++)
+            lp->val[j] = glp_get_col_kind(P, j) != GLP_CV ? round(lp->val[j])
+                                                          : glp_get_col_prim(P, j);
+    for (int j = 1; type && lb && ub && j <= n; j++)
+        glp_set_col_bnds(P, j, type[j], lb[j], ub[j]);
+    free(type);
+    free(lb);
+    free(ub);
+}
+
 /* Keeps the column values of the solution GLPK holds; false when out of memory. */
 static bool keep_values(cj_lp *lp) {
     int n = glp_get_num_cols(lp->P);
@@ -119,6 +155,8 @@ static bool keep_values(cj_lp *lp) {
     v[0] = 0;
     for (int j = 1; j <= n; j++)
         v[j] = glp_mip_col_val(lp->P, j);
+    if (lp->q <= 0)
+        polish(lp);
     return true;
 }
 
@@ -177,11 +215,13 @@ static double left(const cj_solve_options *opt, double used) {
 typedef struct {
     cj_plan_status status; /* optimal, feasible, infeasible or unknown */
     double bound, gap, seconds;
+    bool staff_short; /* a plan exists without the staff, none with them */
 } outcome;
 
 /* One glp_intopt within `seconds` (0: no limit); CJ_OK or an error. */
 static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
                       double seconds, outcome *o, cj_errors *errs) {
+    *o = (outcome){0};
     progress pr = {0};
     glp_iocp io;
     cj_solve_options within = *opt;
@@ -300,6 +340,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         joint.seconds += used;
         if (joint.status == CJ_PLAN_FEASIBLE && first.bound < joint.bound)
             joint.bound = first.bound; /* the relaxation's bound holds too */
+        joint.staff_short = joint.status == CJ_PLAN_INFEASIBLE;
         *o = joint;
     } else {
         o->seconds = used;
@@ -318,6 +359,15 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (code != CJ_OK)
         return code;
     plan->status = o.status;
+    if (o.staff_short)
+        cj_plan_diagnose(
+            plan, "S1-S4", NULL, NAN, NAN,
+            "the staff cannot carry any plan: without them a plan meets every "
+            "rule of section 3, but no plan has enough people of each provider "
+            "(S1), with the FTE and day-parts where the schools are open (S2), "
+            "with MBO staff beside an SKJ colleague (S3); list more staff, widen "
+            "their available day-parts or the schools' opening times, or lower "
+            "staff_per_assignment.min");
     if (o.status != CJ_PLAN_OPTIMAL && o.status != CJ_PLAN_FEASIBLE)
         return CJ_OK;
     if (rota && !opt->objective_only) {
@@ -410,6 +460,8 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     if (code == CJ_OK) {
         if (cj_prediagnose(r, sel, plan) > 0)
             plan->status = CJ_PLAN_INFEASIBLE;
+        else if (plan->n_cols == 0 && opt->n_nogood > 0)
+            plan->status = CJ_PLAN_INFEASIBLE; /* the one plan there is, excluded */
         else if (plan->n_cols == 0) {
             plan->status = CJ_PLAN_OPTIMAL; /* nothing to decide: the empty plan */
             plan->rota.staffed = r->staffed && !opt->objective_only;

@@ -52,6 +52,14 @@ int cj_lp_row(glp_prob *P, const char *name, double lo, double hi);
 void cj_lp_row_bounds(glp_prob *P, int i, double lo, double hi);
 
 /*
+ * Adds per school a row that caps its part of the objective at the best its
+ * own rules allow (solver/cuts.c): valid, and much tighter than the
+ * relaxation when FTE comes in steps.  False when out of memory.
+ */
+bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                       cj_triplets *t);
+
+/*
  * Adds the staff of a staffed round to a model being built (SPEC §6, S1-S4
  * without the day-parts themselves): per pair and staff member the day-parts
  * they give and whether they come, with the rows that make every count of

@@ -367,6 +367,8 @@ def mbo_staff_without_an_skj_colleague_are_refused():
     p, plan = solve(g)
     assert p.returncode == 1 and plan["status"] == "infeasible", p.stderr
     checked(g, plan)
+    assert [d["rule"] for d in plan["diagnosis"]] == ["S1-S4"], plan["diagnosis"]
+    assert "the staff cannot carry any plan" in plan["diagnosis"][0]["message"]
 
 
 @test
@@ -387,6 +389,10 @@ def the_rota_is_in_every_format():
     md = run("solve", EXAMPLE, "--format", "md").stdout
     csv = run("solve", EXAMPLE, "--format", "csv").stdout.splitlines()
     html = run("solve", EXAMPLE, "--format", "html").stdout
+    assert md.count(": **holds**") == 8 and "DOES NOT HOLD" not in md
+    rules = html[html.index('<ul class="small rules">'):]
+    assert rules[:rules.index("</ul>")].count("<strong>klopt</strong>") == 8
+    assert [x["holds"] for x in plan["rota"]["rules"]] == [True] * 8
     head = csv[0].split(",")
     assert head[-15:] == ["staff", "skj", "known", "staff_fte", "backup"] + rotacheck.DAY_PARTS
     rows = [ln.split(",") for ln in csv[1:]]

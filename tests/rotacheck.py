@@ -145,6 +145,11 @@ def check(r, plan, salt=None):
                 changes += sum(1 for d in ("mon", "tue", "wed", "thu", "fri")
                                if d + "-am" in dps and d + "-pm" in dps2)
     ro = plan["rota"]
+    for rule in ro.get("rules", []):
+        if not rule["holds"]:
+            bad.append(f"the plan says {rule['rule']} ({rule['what']}) does not hold")
+    if len(ro.get("rules", [])) != 8:
+        bad.append("the plan does not list the eight staffing rules")
     if not math.isclose(ro["known_fte"], known_fte, abs_tol=TOL):
         bad.append(f"rota known_fte {ro['known_fte']} but the staff lists give {known_fte:g}")
     if ro["weekdays"] != days:

@@ -241,6 +241,39 @@ static void rota_summary_from_postings(void **state) {
     cj_round_free(r);
 }
 
+/* Each staffing rule, checked on postings made to break it. */
+static void rota_rules_are_checked_on_the_postings(void **state) {
+    (void)state;
+    cj_round *r = data_round("staffed.json");
+    assert_non_null(r);
+    cj_plan *p = cj_plan_new(r->n_schools, r->n_expertise);
+    /* horizon: duin with d-01 (SKJ) mon-am tue-am and d-02 (MBO) mon-am: 0.3 */
+    cj_assignment a = {0, 0.3, 7.5, 7.5, true, false};
+    assert_true(cj_plan_assign(p, 0, &a));
+    cj_posting x = {0, 0, 0, 1u << 0 | 1u << 2, 1, true},
+               y = {0, 0, 1, 1u << 0, 0, false};
+    assert_true(cj_plan_post(p, &x) && cj_plan_post(p, &y));
+    cj_rota_rules k = cj_plan_rota_rules(r, p);
+    assert_true(k.s1_people && k.s1_fte && k.s2_place && k.s2_fte && k.s2_times &&
+                k.s3_mbo && k.s4_capacity && k.backup);
+    p->schools[0].a[0].fte = 0.4; /* S1: FTE not the day-parts */
+    assert_false(cj_plan_rota_rules(r, p).s1_fte);
+    p->schools[0].a[0].fte = 0.3;
+    p->postings[1].parts = 1u << 5; /* S2: wed-pm, horizon is closed */
+    assert_false(cj_plan_rota_rules(r, p).s2_times);
+    p->postings[1].parts = 1u << 0;
+    p->postings[0].staff = 1; /* d-02 twice on monday morning, and alone as MBO */
+    k = cj_plan_rota_rules(r, p);
+    assert_false(k.s2_place);
+    assert_false(k.s3_mbo);
+    assert_false(k.backup); /* its backup d-01 is not there any more */
+    p->postings[0].staff = 0;
+    p->n_postings = 1; /* one person where two are the minimum */
+    assert_false(cj_plan_rota_rules(r, p).s1_people);
+    cj_plan_free(p);
+    cj_round_free(r);
+}
+
 static void setting_numbers_by_path(void **state) {
     (void)state;
     cj_errors e = {0};
@@ -277,6 +310,7 @@ int main(void) {
         cmocka_unit_test(day_parts),
         cmocka_unit_test(setting_numbers_by_path),
         cmocka_unit_test(rota_summary_from_postings),
+        cmocka_unit_test(rota_rules_are_checked_on_the_postings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

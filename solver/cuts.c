@@ -1,0 +1,122 @@
+/*
+ * Valid rows that make the relaxation tighter without changing the plans:
+ * per school, the most its own rules allow the objective to gain there.
+ *
+ * With FTE in steps, each school is a small integer knapsack under its
+ * amount, and the relaxation fills the amount with fractions of a step at
+ * every school; branch and bound then spends its time taking those
+ * fractions back.  A school's best on its own (one to `max` providers, each
+ * between the minimum FTE and its bound, whole steps, within the amount and
+ * the school's FTE maximum) is found here by enumeration and stated as a
+ * row: the school's part of the objective is at most that.  Rules the
+ * enumeration leaves out (cluster rows, capacities shared with other
+ * schools, coverage, choices) only lower the true best, so the row never
+ * cuts off a plan.
+ */
+#include "solver_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Enumeration stops past this many candidate providers at a school. */
+#define MAX_CANDIDATES 40
+
+typedef struct {
+    double obj;  /* objective per step */
+    double cost; /* cost per step */
+    int lo, hi;  /* steps when present */
+} cand;
+
+/* The best of choosing `left` more providers from c[from..n) but `skip`, with
+ * `budget` and `room` steps of FTE still free; -INFINITY when none fits. */
+static double best(const cand *c, int n, int from, int skip, int left, int at_least,
+                   double budget, int room) {
+    double z = at_least <= 0 ? 0 : -INFINITY;
+    if (left == 0)
+        return z;
+    for (int i = from; i < n; i++) {
+        if (i == skip)
+            continue;
+        for (int k = c[i].hi; k >= c[i].lo; k--) {
+            if (k > room || k * c[i].cost > budget + 1e-6)
+                continue;
+            double rest = best(c, n, i + 1, skip, left - 1, at_least - 1,
+                               budget - k * c[i].cost, room - k);
+            if (rest > -INFINITY && k * c[i].obj + rest > z)
+                z = k * c[i].obj + rest;
+            if (left == 1)
+                break; /* the last provider: the most steps that fit is best */
+        }
+    }
+    return z;
+}
+
+/* A school's candidates and rules; false when it cannot be enumerated. */
+typedef struct {
+    cand c[MAX_CANDIDATES];
+    int n, pmin, pmax, room;
+    double budget;
+} school;
+
+static bool fill(const cj_lp *lp, const cj_round *r, const cj_selection *sel, size_t s,
+                 school *x) {
+    const cj_policy *pol = &r->policy;
+    const cj_school *sc = &r->schools[s];
+    size_t a = sel->first[s], b = sel->first[s + 1];
+    x->n = (int)(b - a);
+    x->pmin = sc->providers.set ? sc->providers.min : pol->pps_min;
+    x->pmax = sc->providers.set ? sc->providers.max : pol->pps_max;
+    if (b - a > MAX_CANDIDATES || (x->pmax > 2 && b - a > 12) || x->pmax > 3)
+        return false; /* too many choices to enumerate quickly */
+    int m = (int)ceil(pol->min_fte / lp->q - 1e-9);
+    for (size_t i = a; i < b; i++) {
+        cand *c = &x->c[i - a];
+        c->obj = glp_get_obj_coef(lp->P, lp->fcol[i]);
+        c->cost = r->providers[sel->pairs[i].provider].cost_per_fte * lp->q;
+        c->hi = (int)glp_get_col_ub(lp->P, lp->fcol[i]);
+        c->lo = m; /* with no minimum a provider may be there with no FTE */
+        if (c->obj < 0)
+            return false;
+    }
+    const cj_cluster *cl = &r->clusters[sc->cluster_idx];
+    double fmax = sc->fte.set ? sc->fte.max : cl->fte.max;
+    x->budget = sc->has_amount ? sc->annual_amount : INFINITY;
+    if (cl->has_amount && cl->annual_amount < x->budget)
+        x->budget = cl->annual_amount;
+    x->room = (int)floor(fmax / lp->q + 1e-9);
+    return true;
+}
+
+/* A row `sum obj n <= z` over the pairs a..b (with a hair for rounding). */
+static bool cap_row(cj_lp *lp, const char *name, double z, size_t a, size_t b,
+                    cj_triplets *t) {
+    int row = cj_lp_row(lp->P, name, -HUGE_VAL, z + 1e-9 * (1 + fabs(z)));
+    for (size_t i = a; i < b; i++)
+        if (!cj_trip_add(t, row, lp->fcol[i], glp_get_obj_coef(lp->P, lp->fcol[i])))
+            return false;
+    return true;
+}
+
+bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                       cj_triplets *t) {
+    if (lp->q <= 0 || lp->elastic || lp->sweep)
+        return true; /* continuous FTE has no fractions of steps to take back */
+    school *x = malloc(sizeof *x);
+    if (!x)
+        return false;
+    char name[64];
+    bool ok = true;
+    for (size_t s = 0; ok && s < r->n_schools; s++) {
+        size_t a = sel->first[s], b = sel->first[s + 1];
+        if (a == b || !fill(lp, r, sel, s, x))
+            continue;
+        double z = best(x->c, x->n, 0, -1, x->pmax, x->pmin, x->budget, x->room);
+        if (!(z > -INFINITY))
+            continue; /* no plan for this school: the diagnosis says why */
+        snprintf(name, sizeof name, "cap_s%zu", s + 1);
+        ok = cap_row(lp, name, z, a, b, t);
+    }
+    free(x);
+    return ok;
+}
