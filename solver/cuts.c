@@ -88,19 +88,23 @@ static bool fill(const cj_lp *lp, const cj_round *r, const cj_selection *sel, si
     return true;
 }
 
-/* A row `sum obj n <= z` over the pairs a..b (with a hair for rounding). */
-static bool cap_row(cj_lp *lp, const char *name, double z, size_t a, size_t b,
-                    cj_triplets *t) {
-    int row = cj_lp_row(lp->P, name, -HUGE_VAL, z + 1e-9 * (1 + fabs(z)));
-    for (size_t i = a; i < b; i++)
-        if (!cj_trip_add(t, row, lp->fcol[i], glp_get_obj_coef(lp->P, lp->fcol[i])))
-            return false;
-    return true;
+/* A bound for a school whose best is not known (too many choices, or no
+ * plan at all): far above anything, finite for exported models. */
+#define NO_CAP 1e15
+
+/* School s's cap, or NO_CAP; `x` is scratch. */
+static double cap_of(const cj_lp *lp, const cj_round *r, const cj_selection *sel, size_t s,
+                     school *x) {
+    if (sel->first[s] == sel->first[s + 1] || !fill(lp, r, sel, s, x))
+        return NO_CAP;
+    double z = best(x->c, x->n, 0, -1, x->pmax, x->pmin, x->budget, x->room);
+    /* no plan for this school: the diagnosis says why, the cap says nothing */
+    return z > -INFINITY ? z + 1e-9 * (1 + fabs(z)) : NO_CAP;
 }
 
 bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                        cj_triplets *t) {
-    if (lp->q <= 0 || lp->elastic || lp->sweep)
+    if (lp->q <= 0 || lp->elastic)
         return true; /* continuous FTE has no fractions of steps to take back */
     school *x = malloc(sizeof *x);
     if (!x)
@@ -109,14 +113,40 @@ bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     bool ok = true;
     for (size_t s = 0; ok && s < r->n_schools; s++) {
         size_t a = sel->first[s], b = sel->first[s + 1];
-        if (a == b || !fill(lp, r, sel, s, x))
-            continue;
-        double z = best(x->c, x->n, 0, -1, x->pmax, x->pmin, x->budget, x->room);
-        if (!(z > -INFINITY))
-            continue; /* no plan for this school: the diagnosis says why */
+        double z = cap_of(lp, r, sel, s, x);
+        if (a == b || (z >= NO_CAP && !lp->sweep))
+            continue; /* a sweep keeps the row: the next scenario may cap */
         snprintf(name, sizeof name, "cap_s%zu", s + 1);
-        ok = cap_row(lp, name, z, a, b, t);
+        int row = cj_lp_row(lp->P, name, -HUGE_VAL, z);
+        lp->cap[s] = row;
+        for (size_t i = a; ok && i < b; i++)
+            ok = cj_trip_add(t, row, lp->fcol[i], glp_get_obj_coef(lp->P, lp->fcol[i]));
     }
     free(x);
     return ok;
+}
+
+void cj_lp_update_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
+    school *x = malloc(sizeof *x);
+    int *ind = malloc((MAX_CANDIDATES + 1) * sizeof *ind);
+    double *val = malloc((MAX_CANDIDATES + 1) * sizeof *val);
+    for (size_t s = 0; x && ind && val && s < r->n_schools; s++) {
+        size_t a = sel->first[s], b = sel->first[s + 1];
+        if (!lp->cap[s])
+            continue;
+        double z = cap_of(lp, r, sel, s, x);
+        glp_set_row_bnds(lp->P, lp->cap[s], GLP_UP, 0, z);
+        if (b - a > MAX_CANDIDATES) {
+            glp_set_row_bnds(lp->P, lp->cap[s], GLP_UP, 0, NO_CAP);
+            continue; /* (its coefficients stay: the bound says nothing) */
+        }
+        for (size_t i = a; i < b; i++) {
+            ind[i - a + 1] = lp->fcol[i];
+            val[i - a + 1] = glp_get_obj_coef(lp->P, lp->fcol[i]);
+        }
+        glp_set_mat_row(lp->P, lp->cap[s], (int)(b - a), ind, val);
+    }
+    free(x);
+    free(ind);
+    free(val);
 }

@@ -27,6 +27,7 @@ typedef struct {
     int *c1, *c4, *c5;  /* per school */
     int *c3, *c6;       /* per cluster */
     int *c7cap, *c7max; /* per provider */
+    int *cap;           /* per school: its cap row (solver/cuts.c) */
     /* staffed rounds (SPEC §6): one entry per (pair, staff member) who can
      * work there, with the day-parts they give (n) and whether they come (z);
      * FTE then counts day-parts (q is day_part_fte) */
@@ -58,6 +59,8 @@ void cj_lp_row_bounds(glp_prob *P, int i, double lo, double hi);
  */
 bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                        cj_triplets *t);
+/* Sets the caps of a sweep model from the round as it is now. */
+void cj_lp_update_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel);
 
 /*
  * Adds the staff of a staffed round to a model being built (SPEC §6, S1-S4
