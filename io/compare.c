@@ -47,6 +47,45 @@ static json_t *union_ids(json_t *a, json_t *b) {
     return ids;
 }
 
+/* The people at a school (staffed plans): id -> day-parts array, in an object. */
+static json_t *people(json_t *school) {
+    json_t *o = json_object();
+    size_t i, k;
+    json_t *a, *p;
+    json_array_foreach(json_object_get(school, "assignments"), i, a) {
+        json_array_foreach(json_object_get(a, "staff"), k, p) {
+            json_object_set(o, str(p, "id"), json_object_get(p, "day_parts"));
+        }
+    }
+    return o;
+}
+
+/* Who comes in B and not in A, who no longer comes, and who comes on other
+ * day-parts (staff ids as the plans show them: ids, or pseudonyms under one
+ * salt). */
+static void staff_change(json_t *o, json_t *sa, json_t *sb) {
+    json_t *pa = people(sa), *pb = people(sb);
+    json_t *came = json_array(), *left = json_array(), *moved = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(pb, k, v) {
+        json_t *w = json_object_get(pa, k);
+        if (!w)
+            json_array_append_new(came, json_string(k));
+        else if (!json_equal(v, w))
+            json_array_append_new(moved, json_string(k));
+    }
+    json_object_foreach(pa, k, v) {
+        if (!json_object_get(pb, k))
+            json_array_append_new(left, json_string(k));
+    }
+    json_object_set_new(o, "staff_came", came);
+    json_object_set_new(o, "staff_left", left);
+    json_object_set_new(o, "staff_days_changed", moved);
+    json_decref(pa);
+    json_decref(pb);
+}
+
 static json_t *school_change(json_t *sa, json_t *sb, const char *id) {
     json_t *o = json_object(), *added = json_array(), *dropped = json_array(),
            *kept = json_array();
@@ -88,6 +127,7 @@ static json_t *school_change(json_t *sa, json_t *sb, const char *id) {
     json_object_set_new(o, "cost_b", json_real(num(sb, "cost")));
     json_object_set_new(o, "changed",
                         json_boolean(json_array_size(added) || json_array_size(dropped)));
+    staff_change(o, sa, sb);
     return o;
 }
 
@@ -205,6 +245,29 @@ static char *render_md(json_t *c, size_t *len) {
         cj_fmt_money(m2, sizeof m2, num(x, "cost_b"));
         cj_buf_printf(&b, " | %.4g → %.4g | %s → %s |\n", num(x, "fte_a"),
                       num(x, "fte_b"), m1, m2);
+    }
+    bool header = false;
+    json_array_foreach(json_object_get(c, "schools"), i, x) {
+        static const char *const keys[] = {"staff_came", "staff_left", "staff_days_changed"};
+        static const char *const words[] = {"comes", "no longer comes", "other day-parts"};
+        for (int k = 0; k < 3; k++) {
+            json_t *ids = json_object_get(x, keys[k]);
+            if (!json_array_size(ids))
+                continue;
+            if (!header)
+                cj_buf_puts(&b, "\n## Staff\n\n");
+            header = true;
+            cj_buf_puts(&b, "- ");
+            cj_buf_md(&b, str(x, "name"));
+            cj_buf_printf(&b, ", %s in B: ", words[k]);
+            size_t j;
+            json_t *y;
+            json_array_foreach(ids, j, y) {
+                cj_buf_puts(&b, j ? ", " : "");
+                cj_buf_md(&b, json_string_value(y));
+            }
+            cj_buf_puts(&b, "\n");
+        }
     }
     cj_buf_puts(&b,
                 "\n## Clusters\n\n| Cluster | FTE A → B | Cost A → B |\n|---|--:|--:|\n");

@@ -415,6 +415,31 @@ def the_rota_is_in_every_format():
 
 
 @test
+def comparing_staffed_plans_names_who_comes_and_goes():
+    r = json.load(open(EXAMPLE))
+    r["providers"][0]["staff"][0]["available"] = ["mon-am", "tue-am"]
+    f = os.path.join(TMP, "less-duin-01.json")
+    json.dump(r, open(f, "w"))
+    a, b = os.path.join(TMP, "sa.json"), os.path.join(TMP, "sb.json")
+    run("solve", EXAMPLE, "-o", a)
+    run("solve", f, "-o", b)
+    cmp = json.loads(run("compare", a, b).stdout)
+    pa, pb = json.load(open(a)), json.load(open(b))
+    changes = 0
+    for sa, sb, c in zip(pa["schools"], pb["schools"], cmp["schools"]):
+        da = {x["id"]: x["day_parts"] for y in sa["assignments"] for x in y["staff"]}
+        db = {x["id"]: x["day_parts"] for y in sb["assignments"] for x in y["staff"]}
+        assert sorted(c["staff_came"]) == sorted(set(db) - set(da)), sa["id"]
+        assert sorted(c["staff_left"]) == sorted(set(da) - set(db)), sa["id"]
+        assert sorted(c["staff_days_changed"]) == sorted(
+            i for i in set(da) & set(db) if da[i] != db[i]), sa["id"]
+        changes += len(c["staff_came"]) + len(c["staff_left"]) + len(c["staff_days_changed"])
+    assert changes > 0  # duin-01 has fewer day-parts now: someone moves
+    md = run("compare", a, b, "--format", "md").stdout
+    assert "## Staff" in md and "other day-parts in B" in md
+
+
+@test
 def staff_by_pseudonym():
     ids = [st["id"] for p in json.load(open(EXAMPLE))["providers"] for st in p["staff"]]
     texts = {}
