@@ -376,14 +376,35 @@ void cj_lp_free(cj_lp *lp) {
     int *arrays[] = {lp->ycol,     lp->fcol,  lp->ucol,  lp->u_school, lp->u_exp,
                      lp->c2min,    lp->c2max, lp->c1,    lp->c4,       lp->c5,
                      lp->c3,       lp->c6,    lp->c7cap, lp->c7max,    lp->sk_pair,
-                     lp->sk_staff, lp->sk_n,  lp->sk_z, lp->cap};
+                     lp->sk_staff, lp->sk_n,  lp->sk_z,  lp->cap};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
     free(lp->val);
+    for (size_t i = 0; i < sizeof lp->scratch / sizeof *lp->scratch; i++)
+        free(lp->scratch[i]);
+    if (lp->relaxed) {
+        cj_lp_free(lp->relaxed);
+        free(lp->relaxed);
+    }
     bool elastic = lp->elastic, sweep = lp->sweep;
     *lp = (cj_lp){0};
     lp->elastic = elastic;
     lp->sweep = sweep;
+}
+
+void *cj_lp_scratch(cj_lp *lp, size_t bytes) {
+    for (size_t i = 0; i < sizeof lp->scratch / sizeof *lp->scratch; i++)
+        if (!lp->scratch[i])
+            return lp->scratch[i] = malloc(bytes ? bytes : 1);
+    return NULL;
+}
+
+void cj_lp_unscratch(cj_lp *lp, void *p) {
+    for (size_t i = 0; p && i < sizeof lp->scratch / sizeof *lp->scratch; i++)
+        if (lp->scratch[i] == p) {
+            free(p);
+            lp->scratch[i] = NULL;
+        }
 }
 
 void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,

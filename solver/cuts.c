@@ -93,8 +93,8 @@ static bool fill(const cj_lp *lp, const cj_round *r, const cj_selection *sel, si
 #define NO_CAP 1e15
 
 /* School s's cap, or NO_CAP; `x` is scratch. */
-static double cap_of(const cj_lp *lp, const cj_round *r, const cj_selection *sel, size_t s,
-                     school *x) {
+static double cap_of(const cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                     size_t s, school *x) {
     if (sel->first[s] == sel->first[s + 1] || !fill(lp, r, sel, s, x))
         return NO_CAP;
     double z = best(x->c, x->n, 0, -1, x->pmax, x->pmin, x->budget, x->room);

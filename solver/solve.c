@@ -118,9 +118,9 @@ static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
 static void polish(cj_lp *lp) {
     glp_prob *P = lp->P;
     int n = glp_get_num_cols(P);
-    int *type = malloc(((size_t)n + 1) * sizeof *type);
-    double *lb = malloc(((size_t)n + 1) * sizeof *lb);
-    double *ub = malloc(((size_t)n + 1) * sizeof *ub);
+    int *type = cj_lp_scratch(lp, ((size_t)n + 1) * sizeof *type);
+    double *lb = cj_lp_scratch(lp, ((size_t)n + 1) * sizeof *lb);
+    double *ub = cj_lp_scratch(lp, ((size_t)n + 1) * sizeof *ub);
     for (int j = 1; type && lb && ub && j <= n; j++) {
         type[j] = glp_get_col_type(P, j);
         lb[j] = glp_get_col_lb(P, j);
@@ -140,9 +140,9 @@ static void polish(cj_lp *lp) {
                                                           : glp_get_col_prim(P, j);
     for (int j = 1; type && lb && ub && j <= n; j++)
         glp_set_col_bnds(P, j, type[j], lb[j], ub[j]);
-    free(type);
-    free(lb);
-    free(ub);
+    cj_lp_unscratch(lp, type);
+    cj_lp_unscratch(lp, lb);
+    cj_lp_unscratch(lp, ub);
 }
 
 /* Keeps the column values of the solution GLPK holds; false when out of memory. */
@@ -269,70 +269,57 @@ static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
 static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                        const cj_solve_options *opt, bool careful, outcome *o,
                        cj_errors *errs) {
-    cj_lp relaxed = {0};
-    relaxed.no_staff = true;
+    /* owned by `lp` while it lives, so that a GLPK error frees it too */
+    cj_lp *relaxed = lp->relaxed = calloc(1, sizeof *relaxed);
+    size_t n = lp->n_pairs;
+    int ncols = glp_get_num_cols(lp->P);
+    int *type = cj_lp_scratch(lp, (2 * n + 1) * sizeof *type);
+    double *lb = cj_lp_scratch(lp, (2 * n + 1) * sizeof *lb);
+    double *ub = cj_lp_scratch(lp, (2 * n + 1) * sizeof *ub);
+    double *obj = cj_lp_scratch(lp, ((size_t)ncols + 1) * sizeof *obj);
     cj_code code = CJ_OK;
-    if (!cj_lp_build(&relaxed, r, sel, opt)) {
-        cj_lp_free(&relaxed);
+    if (relaxed)
+        relaxed->no_staff = true;
+    if (!relaxed || !type || !lb || !ub || !obj || !cj_lp_build(relaxed, r, sel, opt)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
-        return CJ_ERR_NOMEM;
+        code = CJ_ERR_NOMEM;
+        goto done;
     }
     /* under a time limit the plan without staff gets most of it, and the
      * staffing what is left: a plan the staff cannot be placed in is none */
     outcome first;
-    code = intopt(&relaxed, opt, careful, opt->time_limit * 0.7, &first, errs);
+    code = intopt(relaxed, opt, careful, opt->time_limit * 0.7, &first, errs);
     *o = first;
-    bool solved = first.status == CJ_PLAN_OPTIMAL || first.status == CJ_PLAN_FEASIBLE;
-    if (code != CJ_OK || !solved) {
-        cj_lp_free(&relaxed);
-        return code;
-    }
+    if (code != CJ_OK ||
+        !(first.status == CJ_PLAN_OPTIMAL || first.status == CJ_PLAN_FEASIBLE))
+        goto done;
     /* can the staff carry the relaxed plan?  fix its providers and FTE */
-    size_t n = lp->n_pairs;
-    int *type = malloc((2 * n + 1) * sizeof *type);
-    double *lb = malloc((2 * n + 1) * sizeof *lb), *ub = malloc((2 * n + 1) * sizeof *ub);
-    if (!type || !lb || !ub) {
-        free(type);
-        free(lb);
-        free(ub);
-        cj_lp_free(&relaxed);
-        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
-        return CJ_ERR_NOMEM;
-    }
     for (size_t i = 0; i < 2 * n; i++) {
         int j = i < n ? lp->ycol[i] : lp->fcol[i - n];
-        int jr = i < n ? relaxed.ycol[i] : relaxed.fcol[i - n];
+        int jr = i < n ? relaxed->ycol[i] : relaxed->fcol[i - n];
         type[i] = glp_get_col_type(lp->P, j);
         lb[i] = glp_get_col_lb(lp->P, j);
         ub[i] = glp_get_col_ub(lp->P, j);
-        double v = round(relaxed.val[jr]);
+        double v = round(relaxed->val[jr]);
         glp_set_col_bnds(lp->P, j, GLP_FX, v, v);
     }
-    cj_lp_free(&relaxed);
     /* with the plan fixed its objective is too: let the staffing prefer
      * people who know the school (level 2 of SPEC §6) meanwhile */
-    int ncols = glp_get_num_cols(lp->P);
-    double *obj = malloc(((size_t)ncols + 1) * sizeof *obj);
-    for (int j = 1; obj && j <= ncols; j++) {
+    for (int j = 1; j <= ncols; j++) {
         obj[j] = glp_get_obj_coef(lp->P, j);
         glp_set_obj_coef(lp->P, j, 0);
     }
-    if (obj)
-        cj_lp_prefer_known(lp, r, sel);
+    cj_lp_prefer_known(lp, r, sel);
     outcome check;
     code = intopt(lp, opt, careful, left(opt, first.seconds), &check, errs);
-    for (int j = 1; obj && j <= ncols; j++)
+    for (int j = 1; j <= ncols; j++)
         glp_set_obj_coef(lp->P, j, obj[j]);
-    free(obj);
     double used = first.seconds + check.seconds;
     bool carried = check.status == CJ_PLAN_OPTIMAL || check.status == CJ_PLAN_FEASIBLE;
     for (size_t i = 0; i < 2 * n; i++) {
         int j = i < n ? lp->ycol[i] : lp->fcol[i - n];
         glp_set_col_bnds(lp->P, j, type[i], lb[i], ub[i]);
     }
-    free(type);
-    free(lb);
-    free(ub);
     if (code == CJ_OK && !carried) {
         /* the staff cannot carry the best plan without them: the joint model */
         outcome joint;
@@ -344,6 +331,16 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         *o = joint;
     } else {
         o->seconds = used;
+    }
+done:
+    cj_lp_unscratch(lp, type);
+    cj_lp_unscratch(lp, lb);
+    cj_lp_unscratch(lp, ub);
+    cj_lp_unscratch(lp, obj);
+    if (lp->relaxed) {
+        cj_lp_free(lp->relaxed);
+        free(lp->relaxed);
+        lp->relaxed = NULL;
     }
     return code;
 }
@@ -429,6 +426,8 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     glp_mem_limit(CJ_GLPK_MEMORY_MB);
     if (setjmp(g.jb)) {
         lp->P = NULL; /* glp_free_env() below takes the problem with it */
+        if (lp->relaxed)
+            lp->relaxed->P = NULL; /* and this one */
         cj_lp_free(lp);
         if (!keep)
             free(lp);

@@ -6,7 +6,7 @@
 
 #include <glpk.h>
 
-typedef struct {
+typedef struct cj_lp {
     glp_prob *P;
     size_t n_pairs;
     int *ycol, *fcol; /* per selection pair: GLPK column (1-based) */
@@ -36,7 +36,17 @@ typedef struct {
     /* the column values of the plan being read (1-based): the last solve's,
      * or an earlier level's when a later one found nothing in its time */
     double *val;
+    /* a staffed round's model without its staff, and the allocations of a
+     * solve in progress: owned by this model and freed with it, so that a
+     * GLPK error, which jumps out of the solve, leaves nothing behind */
+    struct cj_lp *relaxed;
+    void *scratch[8];
 } cj_lp;
+
+/* Memory for the solve in progress, freed with `lp` or by cj_lp_unscratch();
+ * NULL when out of memory (or out of places). */
+void *cj_lp_scratch(cj_lp *lp, size_t bytes);
+void cj_lp_unscratch(cj_lp *lp, void *p);
 
 /* A growing triplet list for glp_load_matrix (1-based, slot 0 unused). */
 typedef struct {
