@@ -214,7 +214,7 @@ static double left(const cj_solve_options *opt, double used) {
 /* What one glp_intopt gave. */
 typedef struct {
     cj_plan_status status; /* optimal, feasible, infeasible or unknown */
-    double bound, gap, seconds;
+    double value, bound, gap, seconds;
     bool staff_short; /* a plan exists without the staff, none with them */
 } outcome;
 
@@ -246,6 +246,7 @@ static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
         return CJ_OK;
     }
     o->status = st == GLP_OPT && !limit ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;
+    o->value = glp_mip_obj_val(lp->P);
     o->bound = pr.have_bound ? pr.bound : glp_mip_obj_val(lp->P);
     o->gap = pr.gap;
     if (o->status == CJ_PLAN_OPTIMAL) {
@@ -320,7 +321,41 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         int j = i < n ? lp->ycol[i] : lp->fcol[i - n];
         glp_set_col_bnds(lp->P, j, type[i], lb[i], ub[i]);
     }
+    outcome kept = {0};
     if (code == CJ_OK && !carried) {
+        /* the same providers, with the FTE the staff can give: a plan to
+         * start the joint model from, when there is one */
+        for (size_t i = 0; i < n; i++) {
+            double v = round(relaxed->val[relaxed->ycol[i]]);
+            glp_set_col_bnds(lp->P, lp->ycol[i], GLP_FX, v, v);
+        }
+        code = intopt(lp, opt, careful, left(opt, used), &kept, errs);
+        used += kept.seconds;
+        for (size_t i = 0; i < n; i++)
+            glp_set_col_bnds(lp->P, lp->ycol[i], type[i], lb[i], ub[i]);
+    }
+    bool start = kept.status == CJ_PLAN_OPTIMAL || kept.status == CJ_PLAN_FEASIBLE;
+    if (code == CJ_OK && !carried && start) {
+        /* the joint model from that plan: a time limit keeps at least it */
+        double t0 = glp_time();
+        int ret = cj_intopt_from(lp->P, lp->val, opt, left(opt, used));
+        int st = glp_mip_status(lp->P);
+        bool found = st == GLP_OPT || st == GLP_FEAS;
+        double z = found ? glp_mip_obj_val(lp->P) : kept.value;
+        bool better = found && z >= kept.value - 1e-9 * (1 + fabs(kept.value));
+        if (better && !keep_values(lp)) {
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            code = CJ_ERR_NOMEM;
+        }
+        if (!better)
+            z = kept.value; /* lp->val still holds that plan */
+        o->status =
+            better && ret == 0 && st == GLP_OPT ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;
+        o->value = z;
+        o->bound = o->status == CJ_PLAN_OPTIMAL ? z : first.bound;
+        o->gap = (o->bound - z) / (fabs(z) > 1 ? fabs(z) : 1);
+        o->seconds = used + glp_difftime(glp_time(), t0);
+    } else if (code == CJ_OK && !carried) {
         /* the staff cannot carry the best plan without them: the joint model */
         outcome joint;
         code = intopt(lp, opt, careful, left(opt, used), &joint, errs);
