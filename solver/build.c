@@ -349,9 +349,10 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     lp->c7cap = calloc(r->n_providers + 1, sizeof(int));
     lp->c7max = calloc(r->n_providers + 1, sizeof(int));
     lp->cap = calloc(r->n_schools + 1, sizeof(int));
+    lp->capfte = calloc(r->n_schools + 1, sizeof(int));
     if (!lp->ycol || !lp->fcol || !lp->ucol || !lp->u_school || !lp->u_exp ||
         !lp->c2min || !lp->c2max || !lp->c1 || !lp->c4 || !lp->c5 || !lp->c3 || !lp->c6 ||
-        !lp->c7cap || !lp->c7max || !lp->cap)
+        !lp->c7cap || !lp->c7max || !lp->cap || !lp->capfte)
         return false;
     lp->P = glp_create_prob();
     glp_set_prob_name(lp->P, r->id);
@@ -376,7 +377,7 @@ void cj_lp_free(cj_lp *lp) {
     int *arrays[] = {lp->ycol,     lp->fcol,  lp->ucol,  lp->u_school, lp->u_exp,
                      lp->c2min,    lp->c2max, lp->c1,    lp->c4,       lp->c5,
                      lp->c3,       lp->c6,    lp->c7cap, lp->c7max,    lp->sk_pair,
-                     lp->sk_staff, lp->sk_n,  lp->sk_z,  lp->cap};
+                     lp->sk_staff, lp->sk_n,  lp->sk_z,  lp->cap,      lp->capfte};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
     free(lp->val);

@@ -8,7 +8,8 @@
  * fractions back.  A school's best on its own (one to `max` providers, each
  * between the minimum FTE and its bound, whole steps, within the amount and
  * the school's FTE maximum) is found here by enumeration and stated as a
- * row: the school's part of the objective is at most that.  Rules the
+ * row: the school's part of the objective is at most that; and likewise its
+ * FTE, in steps, is at most the most steps its amount buys.  Rules the
  * enumeration leaves out (cluster rows, capacities shared with other
  * schools, coverage, choices) only lower the true best, so the row never
  * cuts off a plan.
@@ -92,14 +93,19 @@ static bool fill(const cj_lp *lp, const cj_round *r, const cj_selection *sel, si
  * plan at all): far above anything, finite for exported models. */
 #define NO_CAP 1e15
 
-/* School s's cap, or NO_CAP; `x` is scratch. */
-static double cap_of(const cj_lp *lp, const cj_round *r, const cj_selection *sel,
-                     size_t s, school *x) {
+/* School s's caps on its objective and on its steps of FTE, or NO_CAP. */
+static void caps_of(const cj_lp *lp, const cj_round *r, const cj_selection *sel, size_t s,
+                    school *x, double *z, double *steps) {
+    *z = *steps = NO_CAP;
     if (sel->first[s] == sel->first[s + 1] || !fill(lp, r, sel, s, x))
-        return NO_CAP;
-    double z = best(x->c, x->n, 0, -1, x->pmax, x->pmin, x->budget, x->room);
-    /* no plan for this school: the diagnosis says why, the cap says nothing */
-    return z > -INFINITY ? z + 1e-9 * (1 + fabs(z)) : NO_CAP;
+        return;
+    double v = best(x->c, x->n, 0, -1, x->pmax, x->pmin, x->budget, x->room);
+    if (!(v > -INFINITY))
+        return; /* no plan for this school: the diagnosis says why */
+    *z = v + 1e-9 * (1 + fabs(v));
+    for (int i = 0; i < x->n; i++)
+        x->c[i].obj = 1;
+    *steps = best(x->c, x->n, 0, -1, x->pmax, x->pmin, x->budget, x->room) + 1e-9;
 }
 
 bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
@@ -113,14 +119,19 @@ bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     bool ok = true;
     for (size_t s = 0; ok && s < r->n_schools; s++) {
         size_t a = sel->first[s], b = sel->first[s + 1];
-        double z = cap_of(lp, r, sel, s, x);
+        double z, steps;
+        caps_of(lp, r, sel, s, x, &z, &steps);
         if (a == b || (z >= NO_CAP && !lp->sweep))
-            continue; /* a sweep keeps the row: the next scenario may cap */
+            continue; /* a sweep keeps the rows: the next scenario may cap */
         snprintf(name, sizeof name, "cap_s%zu", s + 1);
         int row = cj_lp_row(lp->P, name, -HUGE_VAL, z);
+        snprintf(name, sizeof name, "capfte_s%zu", s + 1);
+        int fte = cj_lp_row(lp->P, name, -HUGE_VAL, steps);
         lp->cap[s] = row;
+        lp->capfte[s] = fte;
         for (size_t i = a; ok && i < b; i++)
-            ok = cj_trip_add(t, row, lp->fcol[i], glp_get_obj_coef(lp->P, lp->fcol[i]));
+            ok = cj_trip_add(t, row, lp->fcol[i], glp_get_obj_coef(lp->P, lp->fcol[i])) &&
+                 cj_trip_add(t, fte, lp->fcol[i], 1);
     }
     free(x);
     return ok;
@@ -134,8 +145,10 @@ void cj_lp_update_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
         size_t a = sel->first[s], b = sel->first[s + 1];
         if (!lp->cap[s])
             continue;
-        double z = cap_of(lp, r, sel, s, x);
+        double z, steps;
+        caps_of(lp, r, sel, s, x, &z, &steps);
         glp_set_row_bnds(lp->P, lp->cap[s], GLP_UP, 0, z);
+        glp_set_row_bnds(lp->P, lp->capfte[s], GLP_UP, 0, steps);
         if (b - a > MAX_CANDIDATES) {
             glp_set_row_bnds(lp->P, lp->cap[s], GLP_UP, 0, NO_CAP);
             continue; /* (its coefficients stay: the bound says nothing) */

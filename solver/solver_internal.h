@@ -27,7 +27,7 @@ typedef struct cj_lp {
     int *c1, *c4, *c5;  /* per school */
     int *c3, *c6;       /* per cluster */
     int *c7cap, *c7max; /* per provider */
-    int *cap;           /* per school: its cap row (solver/cuts.c) */
+    int *cap, *capfte;  /* per school: its cap rows (solver/cuts.c) */
     /* staffed rounds (SPEC §6): one entry per (pair, staff member) who can
      * work there, with the day-parts they give (n) and whether they come (z);
      * FTE then counts day-parts (q is day_part_fte) */
