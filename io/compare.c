@@ -248,8 +248,10 @@ static char *render_md(json_t *c, size_t *len) {
     }
     bool header = false;
     json_array_foreach(json_object_get(c, "schools"), i, x) {
-        static const char *const keys[] = {"staff_came", "staff_left", "staff_days_changed"};
-        static const char *const words[] = {"comes", "no longer comes", "other day-parts"};
+        static const char *const keys[] = {"staff_came", "staff_left",
+                                           "staff_days_changed"};
+        static const char *const words[] = {"comes", "no longer comes",
+                                            "other day-parts"};
         for (int k = 0; k < 3; k++) {
             json_t *ids = json_object_get(x, keys[k]);
             if (!json_array_size(ids))

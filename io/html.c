@@ -136,17 +136,9 @@ static void week_grid(H *h, const cj_round *r, const cj_plan *p, size_t s) {
     static const char *const nl_days[] = {"ma", "di", "wo", "do", "vr"};
     static const char *const en_days[] = {"Mon", "Tue", "Wed", "Thu", "Fri"};
     const cj_school *sc = &r->schools[s];
-    const cj_school_plan *sp = &p->schools[s];
-    size_t first = p->n_postings, last = 0;
-    for (size_t k = 0; k < sp->n; k++) {
-        size_t a, e;
-        cj_rota_range(p, s, sp->a[k].provider, &a, &e);
-        if (a < e) {
-            first = a < first ? a : first;
-            last = e > last ? e : last;
-        }
-    }
-    if (first >= last)
+    size_t first, last;
+    cj_rota_range(p, s, -1, &first, &last);
+    if (first == last)
         return;
     char f[48];
     cj_buf_printf(h->b,

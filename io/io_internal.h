@@ -192,7 +192,8 @@ cj_plan *cj_plan_view(const cj_round *full, const cj_plan *p, const cj_round *vi
 cj_round *cj_loaded_view(const cj_loaded *L, const cj_audience *a, cj_errors *errs);
 
 /* The staff and week of a staffed plan (io/rota_text.c). */
-/* The postings of provider `prov` at school `s`: indices a..b of the plan's. */
+/* The postings at school `s` of provider `prov` (-1: of every provider):
+ * indices a..b of the plan's, which are sorted by school, then provider. */
 void cj_rota_range(const cj_plan *p, size_t s, int prov, size_t *a, size_t *b);
 void cj_rota_summary_md(cj_buf *b, const cj_plan *p);
 void cj_rota_md(cj_buf *b, const cj_round *r, const cj_plan *p);

@@ -7,16 +7,17 @@
 
 #include <stdio.h>
 
-/* The postings of provider `prov` at school `s` (index range in the plan's
- * list, which is sorted by school then provider). */
+/* Whether posting `x` is at school `s` (and of provider `prov`, unless -1). */
+static bool at(const cj_posting *x, size_t s, int prov) {
+    return x->school == (int)s && (prov < 0 || x->provider == prov);
+}
+
 void cj_rota_range(const cj_plan *p, size_t s, int prov, size_t *a, size_t *b) {
     size_t i = 0;
-    while (i < p->n_postings &&
-           (p->postings[i].school != (int)s || p->postings[i].provider != prov))
+    while (i < p->n_postings && !at(&p->postings[i], s, prov))
         i++;
     *a = i;
-    while (i < p->n_postings && p->postings[i].school == (int)s &&
-           p->postings[i].provider == prov)
+    while (i < p->n_postings && at(&p->postings[i], s, prov))
         i++;
     *b = i;
 }
@@ -85,7 +86,6 @@ static void school_md(cj_buf *b, const cj_round *r, const cj_plan *p, size_t s) 
     cj_buf_md(b, sc->name ? sc->name : sc->id);
     cj_buf_puts(b, "\n\n| Person | Provider | SKJ | Knows the school | FTE | Day-parts |"
                    " Backup for a long absence |\n|---|---|---|---|--:|---|---|\n");
-    size_t first = p->n_postings, last = 0;
     for (size_t k = 0; k < sp->n; k++) {
         const cj_provider *pr = &r->providers[sp->a[k].provider];
         size_t a, e;
@@ -112,12 +112,10 @@ static void school_md(cj_buf *b, const cj_round *r, const cj_plan *p, size_t s) 
                 cj_buf_puts(b, "(none)");
             cj_buf_puts(b, " |\n");
         }
-        if (a < e) {
-            first = a < first ? a : first;
-            last = e > last ? e : last;
-        }
     }
-    if (first >= last)
+    size_t first, last;
+    cj_rota_range(p, s, -1, &first, &last);
+    if (first == last)
         return;
     /* the week grid: day-parts down, people across */
     cj_buf_puts(b, "\n| Day-part |");

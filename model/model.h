@@ -186,6 +186,8 @@ typedef struct {
 int cj_day_part(const char *name);
 /* The name of day-part bit `i` (0..9). */
 const char *cj_day_part_name(int i);
+/* How many day-parts a mask holds. */
+int cj_day_count(unsigned mask);
 
 /* One person of a provider's staff (SPEC §6): personal data, shown by id or
  * pseudonym only. */
@@ -196,6 +198,11 @@ typedef struct {
     cj_refs known_at;   /* schools */
     unsigned available; /* day-part mask, all when not given */
 } cj_staff;
+
+/* The day-parts a person can give at a school open `open` (a day-part mask):
+ * their FTE in whole day-parts of `day_part_fte`, or the day-parts they are
+ * available there, whichever is fewer. */
+int cj_staff_day_parts(const cj_staff *st, unsigned open, double day_part_fte);
 
 typedef struct {
     char *id, *name;

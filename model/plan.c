@@ -58,17 +58,7 @@ bool cj_plan_assign(cj_plan *p, size_t s, const cj_assignment *a) {
 }
 
 double cj_posting_fte(const cj_round *r, const cj_posting *x) {
-    int n = 0;
-    for (unsigned m = x->parts; m; m &= m - 1)
-        n++;
-    return round(n * r->policy.day_part_fte * 1e9) / 1e9;
-}
-
-static int parts_of(unsigned m) {
-    int n = 0;
-    for (; m; m &= m - 1)
-        n++;
-    return n;
+    return round(cj_day_count(x->parts) * r->policy.day_part_fte * 1e9) / 1e9;
 }
 
 cj_rota_rules cj_plan_rota_rules(const cj_round *r, const cj_plan *p) {
@@ -87,7 +77,7 @@ cj_rota_rules cj_plan_rota_rules(const cj_round *r, const cj_plan *p) {
                 if (y->school != (int)s || y->provider != x->provider)
                     continue;
                 people++;
-                parts += parts_of(y->parts);
+                parts += cj_day_count(y->parts);
                 mbo |= !pr->staff[y->staff].skj;
                 skj |= pr->staff[y->staff].skj;
                 /* the backup works at this school for the same provider */
@@ -115,7 +105,7 @@ cj_rota_rules cj_plan_rota_rules(const cj_round *r, const cj_plan *p) {
             k.s2_place &= (z->parts & y->parts) == 0;
             week |= z->parts;
         }
-        k.s2_fte &= parts_of(week | y->parts) * dpf <= st->fte + 1e-9;
+        k.s2_fte &= cj_day_count(week | y->parts) * dpf <= st->fte + 1e-9;
     }
     for (size_t q = 0; q < r->n_providers; q++) {
         const cj_provider *pr = &r->providers[q];

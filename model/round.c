@@ -1,6 +1,8 @@
 /* Lifetime of a round, its defaults, and the score formulas of SPEC §2. */
 #include "model.h"
 
+#include <math.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +33,19 @@ int cj_day_part(const char *name) {
         if (strcmp(day_parts[i], name) == 0)
             return i;
     return -1;
+}
+
+int cj_day_count(unsigned mask) {
+    int n = 0;
+    for (; mask; mask &= mask - 1)
+        n++;
+    return n;
+}
+
+int cj_staff_day_parts(const cj_staff *st, unsigned open, double day_part_fte) {
+    int week = cj_day_count(st->available & open);
+    int byfte = (int)floor(st->fte / day_part_fte + 1e-9);
+    return byfte < week ? byfte : week;
 }
 
 const char *cj_day_part_name(int i) {

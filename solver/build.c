@@ -10,15 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Day-parts a person can give at a school with opening times `open`. */
-static int staff_parts(const cj_staff *st, unsigned open, double dpf) {
-    int week = 0;
-    for (unsigned m = st->available & open; m; m &= m - 1)
-        week++;
-    int byfte = (int)floor(st->fte / dpf + 1e-9);
-    return byfte < week ? byfte : week;
-}
-
 double cj_provider_capacity(const cj_round *r, int p) {
     const cj_provider *pr = &r->providers[p];
     if (!r->staffed || pr->n_staff == 0)
@@ -26,7 +17,8 @@ double cj_provider_capacity(const cj_round *r, int p) {
     /* S4: no more than its staff can give */
     double parts = 0;
     for (size_t k = 0; k < pr->n_staff; k++)
-        parts += staff_parts(&pr->staff[k], CJ_ALL_DAY_PARTS, r->policy.day_part_fte);
+        parts +=
+            cj_staff_day_parts(&pr->staff[k], CJ_ALL_DAY_PARTS, r->policy.day_part_fte);
     double staff = parts * r->policy.day_part_fte;
     return staff < pr->fte_capacity ? staff : pr->fte_capacity;
 }
@@ -40,7 +32,7 @@ double cj_pair_upper(const cj_round *r, int p, int s) {
         /* what its staff can give in the school's opening times */
         double parts = 0;
         for (size_t k = 0; k < pr->n_staff; k++)
-            parts += staff_parts(&pr->staff[k], sc->open, r->policy.day_part_fte);
+            parts += cj_staff_day_parts(&pr->staff[k], sc->open, r->policy.day_part_fte);
         if (parts * r->policy.day_part_fte < u)
             u = parts * r->policy.day_part_fte;
     }

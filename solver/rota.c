@@ -22,13 +22,6 @@
 
 #define DAYS (CJ_DAY_PARTS / 2)
 
-static int bits(unsigned m) {
-    int n = 0;
-    for (; m; m &= m - 1)
-        n++;
-    return n;
-}
-
 /* One (pair, person) entry of the model that is in the plan. */
 typedef struct {
     int sk; /* index into the model's staff entries */
@@ -111,7 +104,7 @@ static double value(const rota *ro, size_t n_schools) {
     for (size_t i = 0; i < ro->n; i++) {
         const entry *e = &ro->e[i];
         if (e->known)
-            v += K * bits(e->parts);
+            v += K * cj_day_count(e->parts);
         /* weekdays at e's school that no earlier entry there covers */
         unsigned before = 0;
         for (size_t o = 0; o < i; o++)
@@ -574,7 +567,7 @@ static int backup_of(const rota *ro, size_t i) {
         if (o == i || f->pair != e->pair || !f->parts)
             continue;
         bool same = f->skj == e->skj;
-        int parts = bits(f->parts);
+        int parts = cj_day_count(f->parts);
         if (best < 0 || (same && !best_same) ||
             (same == best_same && parts > best_parts)) {
             best = f->staff;

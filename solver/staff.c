@@ -18,21 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int bits(unsigned m) {
-    int n = 0;
-    for (; m; m &= m - 1)
-        n++;
-    return n;
-}
-
-/* Day-parts a person can give at all: their FTE in day-parts and the
- * day-parts they are available, whichever is fewer. */
-static int person_parts(const cj_staff *st, double dpf) {
-    int byfte = (int)floor(st->fte / dpf + 1e-9);
-    int byweek = bits(st->available);
-    return byfte < byweek ? byfte : byweek;
-}
-
 static bool grow(cj_lp *lp, size_t *cap) {
     size_t c = *cap ? *cap * 2 : 64;
     int **arrays[] = {&lp->sk_pair, &lp->sk_staff, &lp->sk_n, &lp->sk_z};
@@ -100,7 +85,7 @@ static bool person_rows(cj_lp *lp, const cj_staff *st, double dpf, const size_t 
                         size_t ne, const unsigned *mask, int gid, cj_triplets *t) {
     glp_prob *P = lp->P;
     char name[80];
-    int most = person_parts(st, dpf);
+    int most = cj_staff_day_parts(st, CJ_ALL_DAY_PARTS, dpf);
     snprintf(name, sizeof name, "S2week_k%d", gid);
     int row = cj_lp_row(P, name, -HUGE_VAL, most);
     for (size_t j = 0; j < ne; j++)
@@ -126,7 +111,7 @@ static bool person_rows(cj_lp *lp, const cj_staff *st, double dpf, const size_t 
         }
     }
     for (size_t u = 0; u < nl; u++) {
-        int room = bits(list[u]);
+        int room = cj_day_count(list[u]);
         if (room >= most)
             continue; /* the week row is as tight */
         double could = 0;
@@ -175,9 +160,7 @@ bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
         for (size_t k = 0; ok && k < pr->n_staff; k++) {
             const cj_staff *st = &pr->staff[k];
             unsigned m = st->available & r->schools[pa->school].open;
-            double most = bits(m);
-            if (person_parts(st, dpf) < most)
-                most = person_parts(st, dpf);
+            double most = cj_staff_day_parts(st, r->schools[pa->school].open, dpf);
             if (fmax < most)
                 most = fmax;
             if (most < 1)

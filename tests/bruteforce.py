@@ -245,15 +245,7 @@ def main(argv):
             plan = json.load(open(pf))
             expect = best_by_enumeration(r)
             problems = plancheck.check(r, plan)
-            if expect is None:
-                if plan["status"] != "infeasible" or run.returncode != 1:
-                    problems.append(f"enumeration finds no plan, cjos says {plan['status']}")
-            elif plan["status"] != "optimal":
-                problems.append(f"enumeration finds {expect}, cjos says {plan['status']}")
-            elif not math.isclose(plan["objective"]["value"], expect, rel_tol=1e-6,
-                                  abs_tol=1e-6):
-                problems.append(f"objective {plan['objective']['value']} but enumeration "
-                                f"finds {expect}")
+            problems += plancheck.against(plan, run.returncode, expect, "enumeration")
             if problems:
                 failed += 1
                 json.dump(r, open(keep, "w"), indent=1)

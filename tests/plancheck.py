@@ -196,6 +196,20 @@ def check(r, plan):
     return bad
 
 
+def against(plan, exit_code, expect, who):
+    """Problems when cjos's answer differs from `expect`, the optimum another
+    method (`who`) found, or None when it found that no plan exists."""
+    if expect is None:
+        if plan["status"] != "infeasible" or exit_code != 1:
+            return [f"{who} finds no plan, cjos says {plan['status']} (exit {exit_code})"]
+        return []
+    if plan["status"] != "optimal":
+        return [f"{who} finds {expect}, cjos says {plan['status']}"]
+    if not math.isclose(plan["objective"]["value"], expect, rel_tol=1e-6, abs_tol=1e-6):
+        return [f"objective {plan['objective']['value']} but {who} finds {expect}"]
+    return []
+
+
 def main(argv):
     if len(argv) != 3:
         print(__doc__.strip().splitlines()[3].strip(), file=sys.stderr)
