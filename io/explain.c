@@ -41,7 +41,7 @@ static double optimum(cj_round *r, const cj_command *c, cj_plan **out) {
 }
 
 typedef struct {
-    char rule[8], what[160], unit[32];
+    char rule[8], what[200], unit[32];
     double gain_unit, gain_drop; /* NAN: no plan then */
 } price;
 

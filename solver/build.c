@@ -379,6 +379,7 @@ void cj_lp_free(cj_lp *lp) {
         cj_lp_free(lp->relaxed);
         free(lp->relaxed);
     }
+    cj_price_free(lp->price);
     bool elastic = lp->elastic, sweep = lp->sweep;
     *lp = (cj_lp){0};
     lp->elastic = elastic;

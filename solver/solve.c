@@ -22,6 +22,8 @@ typedef struct {
 typedef struct {
     double bound, gap;
     bool have_bound;
+    const double *start; /* a plan to give GLPK as its first incumbent, or NULL */
+    bool given;
 } progress;
 
 static int on_term(void *info, const char *s) {
@@ -51,6 +53,10 @@ static void on_tree(glp_tree *T, void *info) {
         pr->have_bound = true;
     }
     pr->gap = glp_ios_mip_gap(T);
+    if (pr->start && !pr->given && glp_ios_reason(T) == GLP_IHEUR) {
+        pr->given = true;
+        glp_ios_heur_sol(T, pr->start);
+    }
 }
 
 const char *cj_solver_glpk_version(void) {
@@ -208,9 +214,6 @@ static double left(const cj_solve_options *opt, double used) {
     return l > 0.01 ? l : 0.01;
 }
 
-/* Integer columns up to which a model counts as small for set_params(). */
-#define SMALL_MODEL 150
-
 /* What one glp_intopt gave. */
 typedef struct {
     cj_plan_status status; /* optimal, feasible, infeasible or unknown */
@@ -218,17 +221,33 @@ typedef struct {
     bool staff_short; /* a plan exists without the staff, none with them */
 } outcome;
 
-/* One glp_intopt within `seconds` (0: no limit); CJ_OK or an error. */
-static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
-                      double seconds, outcome *o, cj_errors *errs) {
+/* One glp_intopt within `seconds` (0: no limit), from the plan `start`
+ * (column values, 1-based) when not NULL; CJ_OK or an error (said in
+ * `errs` unless it is NULL). */
+static cj_code intopt_from(cj_lp *lp, const cj_solve_options *opt, bool careful,
+                           double seconds, const double *start, outcome *o,
+                           cj_errors *errs) {
     *o = (outcome){0};
-    progress pr = {0};
+    progress pr = {.start = start};
     glp_iocp io;
     cj_solve_options within = *opt;
     within.time_limit = seconds;
     set_params(&io, &within, careful, glp_get_num_int(lp->P) <= SMALL_MODEL, &pr);
     double t0 = glp_time();
-    int ret = glp_intopt(lp->P, &io);
+    int ret = 0;
+    if (start) {
+        /* the start is in the model's own columns: no presolve, so the
+         * relaxation first */
+        glp_smcp sm;
+        glp_init_smcp(&sm);
+        sm.msg_lev = io.msg_lev;
+        io.presolve = GLP_OFF;
+        ret = glp_simplex(lp->P, &sm);
+        if (ret == 0 && glp_get_status(lp->P) != GLP_OPT)
+            ret = GLP_ENOPFS;
+    }
+    if (ret == 0)
+        ret = glp_intopt(lp->P, &io);
     o->seconds = glp_difftime(glp_time(), t0);
     int st = glp_mip_status(lp->P);
     bool limit = ret == GLP_ETMLIM || ret == GLP_EMIPGAP || ret == GLP_ESTOP;
@@ -237,8 +256,9 @@ static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
         return CJ_OK;
     }
     if (!(ret == 0 || limit)) {
-        cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL,
-                      "solver failed (glp_intopt returned %d)", ret);
+        if (errs)
+            cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL,
+                          "solver failed (glp_intopt returned %d)", ret);
         return CJ_ERR_INTERNAL;
     }
     if (st != GLP_OPT && st != GLP_FEAS) {
@@ -258,6 +278,112 @@ static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
         return CJ_ERR_NOMEM;
     }
     return CJ_OK;
+}
+
+static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
+                      double seconds, outcome *o, cj_errors *errs) {
+    return intopt_from(lp, opt, careful, seconds, NULL, o, errs);
+}
+
+/*
+ * Solves a priced model (solver/price.c) within ever wider neighbourhoods of
+ * its bound: first only what plans within `delta` of the bound can use; when
+ * the best plan there, z, is further than `delta` below the bound, a better
+ * one could only be within bound - z, so again with that as `delta` and z as
+ * the first incumbent.  A neighbourhood with no plan at all widens eightfold.
+ * Proves the same optimum as one solve of the whole model; much sooner when
+ * the bound is close.
+ */
+/* A relative distance from the bound past which neighbourhoods do not pay. */
+#define FAR_FROM_BOUND 0.01
+
+static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool careful,
+                              outcome *o, cj_errors *errs) {
+    double ub = cj_price_bound(lp->price), used = 0;
+    double delta = 1e-5 * (1 + fabs(ub)), tol = 1e-9 * (1 + fabs(ub));
+    double *best = NULL;
+    size_t n = (size_t)glp_get_num_cols(lp->P) + 1;
+    cj_code code = CJ_OK;
+    for (int round = 0;; round++) {
+        bool all = delta > 2 * (1 + fabs(ub)) || round >= 12;
+        size_t free_y = 0;
+        if (!all) {
+            free_y = cj_price_reduce(lp->price, delta);
+            all = free_y > lp->n_pairs / 2; /* no longer a neighbourhood */
+        }
+        if (all)
+            cj_price_restore(lp->price);
+        outcome t;
+        code = intopt_from(lp, opt, careful, left(opt, used), best, &t, NULL);
+        if (code == CJ_ERR_INTERNAL) {
+            /* GLPK lost its way in a neighbourhood (a singular basis after
+             * the bounds changed): the whole model as built, from scratch */
+            cj_price_drop(lp->price);
+            glp_std_basis(lp->P);
+            code = intopt(lp, opt, careful, left(opt, used), &t, errs);
+            used += t.seconds;
+            *o = t;
+            o->seconds = used;
+            break;
+        }
+        if (opt->verbose)
+            fprintf(
+                stderr,
+                "neighbourhood %.6g of bound %.6f: %zu free, status %d, %.6f, %.3f s\n",
+                all ? HUGE_VAL : delta, ub, free_y, (int)t.status, t.value, t.seconds);
+        used += t.seconds;
+        if (code != CJ_OK)
+            break;
+        *o = t;
+        o->seconds = used;
+        if (all)
+            break;
+        if (t.status == CJ_PLAN_INFEASIBLE || t.status == CJ_PLAN_UNKNOWN) {
+            if (t.status == CJ_PLAN_UNKNOWN)
+                break;  /* out of time */
+            delta *= 8; /* no plan this close to the bound */
+            continue;
+        }
+        if (t.status == CJ_PLAN_FEASIBLE) {
+            /* out of time: outside the neighbourhood nothing beats bound - delta */
+            if (ub - delta > o->bound)
+                o->bound = ub - delta;
+            o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
+            break;
+        }
+        if (ub - t.value <= delta + tol)
+            break; /* optimal: nothing outside can beat it */
+        if (ub - t.value > FAR_FROM_BOUND * (1 + fabs(ub))) {
+            /* the bound is far from the plans (penalties that the blocks
+             * can share at fractions of a provider): the neighbourhoods
+             * would be the whole model, and the priced rows only slow
+             * GLPK down; solve the model as built */
+            cj_price_drop(lp->price);
+            code = intopt(lp, opt, careful, left(opt, used), &t, errs);
+            used += t.seconds;
+            *o = t;
+            o->seconds = used;
+            break;
+        }
+        /* the best plan may lie just outside: widen, at most fourfold, since
+         * a wider neighbourhood costs more than the few steps */
+        delta = ub - t.value < 4 * delta ? ub - t.value : 4 * delta;
+        if (!best)
+            best = cj_lp_scratch(lp, n * sizeof *best);
+        if (best)
+            memcpy(best, lp->val, n * sizeof *best);
+    }
+    cj_price_restore(lp->price);
+    cj_lp_unscratch(lp, best);
+    return code;
+}
+
+/* The first level of SPEC §3 on a model without staff. */
+static cj_code level_one(cj_lp *lp, const cj_solve_options *opt, bool careful, outcome *o,
+                         cj_errors *errs) {
+    if (cj_price_bound(lp->price) < HUGE_VAL && glp_get_num_int(lp->P) > SMALL_MODEL)
+        return neighbourhoods(lp, opt, careful, o, errs);
+    return intopt(lp, opt, careful, opt->time_limit, o, errs);
 }
 
 /*
@@ -289,7 +415,15 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     /* under a time limit the plan without staff gets most of it, and the
      * staffing what is left: a plan the staff cannot be placed in is none */
     outcome first;
-    code = intopt(relaxed, opt, careful, opt->time_limit * 0.7, &first, errs);
+    cj_solve_options within = *opt;
+    within.time_limit = opt->time_limit * 0.7;
+    if (glp_get_num_int(relaxed->P) > SMALL_MODEL &&
+        !cj_lp_price_caps(relaxed, r, sel, &within, within.time_limit / 5)) {
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        code = CJ_ERR_NOMEM;
+        goto done;
+    }
+    code = level_one(relaxed, &within, careful, &first, errs);
     *o = first;
     if (code != CJ_OK ||
         !(first.status == CJ_PLAN_OPTIMAL || first.status == CJ_PLAN_FEASIBLE))
@@ -387,7 +521,7 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     outcome o;
     bool rota = r->staffed && !lp->elastic;
     cj_code code = rota ? staffed(lp, r, sel, opt, careful, &o, errs)
-                        : intopt(lp, opt, careful, opt->time_limit, &o, errs);
+                        : level_one(lp, opt, careful, &o, errs);
     if (code != CJ_OK)
         return code;
     plan->status = o.status;
@@ -462,7 +596,8 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     if (setjmp(g.jb)) {
         lp->P = NULL; /* glp_free_env() below takes the problem with it */
         if (lp->relaxed)
-            lp->relaxed->P = NULL; /* and this one */
+            lp->relaxed->P = NULL;       /* and this one */
+        cj_price_forget_glpk(lp->price); /* and the master of the prices */
         cj_lp_free(lp);
         if (!keep)
             free(lp);
@@ -490,6 +625,17 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     if (code == CJ_OK && opt->write_mps &&
         !cj_lp_export(lp->P, opt->write_mps, true, errs))
         code = CJ_ERR_WRITE;
+    /* after the export: the priced rows are found by solving, like GLPK's
+     * cuts, and the exported model is the one cjos starts from */
+    /* small models prove at once with the school caps alone; the priced
+     * rows there only cost branch-and-bound nodes (the bundled round: 135
+     * instead of 1) */
+    if (code == CJ_OK && !keep && lp->P && glp_get_num_int(lp->P) > SMALL_MODEL &&
+        !cj_lp_price_caps(lp, r, sel, opt,
+                          opt->time_limit > 0 ? opt->time_limit / 5 : 0)) {
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        code = CJ_ERR_NOMEM;
+    }
 
     if (code == CJ_OK) {
         if (cj_prediagnose(r, sel, plan) > 0)

@@ -6,6 +6,12 @@
 
 #include <glpk.h>
 
+typedef struct cj_price cj_price; /* solver/price.c */
+
+/* Integer columns up to which a model counts as small: GLPK's default
+ * branching, and no priced rows (docs/performance.md). */
+#define SMALL_MODEL 150
+
 typedef struct cj_lp {
     glp_prob *P;
     size_t n_pairs;
@@ -41,6 +47,8 @@ typedef struct cj_lp {
      * GLPK error, which jumps out of the solve, leaves nothing behind */
     struct cj_lp *relaxed;
     void *scratch[8];
+    /* the prices of cj_lp_price_caps(), kept for cj_price_reduce() */
+    cj_price *price;
 } cj_lp;
 
 /* Memory for the solve in progress, freed with `lp` or by cj_lp_unscratch();
@@ -71,6 +79,37 @@ bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                        cj_triplets *t);
 /* Sets the caps of a sweep model from the round as it is now. */
 void cj_lp_update_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel);
+
+/*
+ * Adds per school a row that carries the bound of the round's per-school
+ * decomposition into the model (solver/price.c): column generation over
+ * each school's own plans, for at most `seconds` (0: no limit), gives prices
+ * for the rows that join schools; the row says the school's objective less
+ * what it uses of those rows at their prices is at most its best.  Valid for
+ * every plan.  Does nothing for continuous FTE, elastic, sweep and staffed
+ * models.  Runs under the caller's GLPK guard; false when out of memory.
+ */
+bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                      const cj_solve_options *opt, double seconds);
+
+/* The bound of cj_lp_price_caps(): no plan of the round is better; HUGE_VAL
+ * when there is none. */
+double cj_price_bound(const cj_price *x);
+/*
+ * Keeps, of the model's pairs, only what a plan within `delta` of the bound
+ * can use: per pair the steps of FTE (or none) that some plan of its school
+ * within `delta` of the school's best at the prices uses; pairs every such
+ * plan uses are fixed in.  Valid for every plan whose objective is above
+ * cj_price_bound() - delta.  Undone by cj_price_restore().  Returns how
+ * many y stay free.
+ */
+size_t cj_price_reduce(cj_price *x, double delta);
+void cj_price_restore(cj_price *x);
+/* Restores the model and frees its priced rows (after a numerical failure). */
+void cj_price_drop(cj_price *x);
+void cj_price_free(cj_price *x);
+/* After a GLPK error freed every GLPK problem: forgets the master's. */
+void cj_price_forget_glpk(cj_price *x);
 
 /*
  * Adds the staff of a staffed round to a model being built (SPEC §6, S1-S4

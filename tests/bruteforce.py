@@ -70,19 +70,7 @@ def random_round(rng, k):
                 if rng.random() < 0.3:
                     e["interview"] = rng.randint(0, 20) / 2
                 scores.append(e)
-    for s in schools:
-        mine = [e["provider"] for e in scores if e["school"] == s["id"]]
-        if mine and rng.random() < 0.4:
-            s["incumbents"] = [rng.choice(mine)]
-    decisions = []
-    for e in scores:
-        x = rng.random()
-        if x < 0.08:
-            decisions.append({"school": e["school"], "provider": e["provider"],
-                              "decision": "chosen"})
-        elif x < 0.16:
-            decisions.append({"school": e["school"], "provider": e["provider"],
-                              "decision": "excluded"})
+    decisions = plancheck.incumbents_and_decisions(rng, schools, scores, 0.4, 0.08, 0.16)
     pmin = rng.choice([0, 1, 1])
     policy = {"providers_per_school": {"min": pmin, "max": pmin + rng.choice([0, 1, 1, 2])},
               "min_fte_per_assignment": rng.choice([0, 0.1, 0.2]),
@@ -246,10 +234,8 @@ def main(argv):
             expect = best_by_enumeration(r)
             problems = plancheck.check(r, plan)
             problems += plancheck.against(plan, run.returncode, expect, "enumeration")
-            if problems:
+            if not plancheck.report(r, k, keep, problems):
                 failed += 1
-                json.dump(r, open(keep, "w"), indent=1)
-                print(f"round {k} ({keep}): " + "; ".join(problems))
             elif k % 5 == 0 and plan["status"] == "optimal":
                 # the K best plans that differ are the K best provider choices
                 want = sorted(values_by_enumeration(r), reverse=True)[:4]

@@ -196,6 +196,34 @@ def check(r, plan):
     return bad
 
 
+def incumbents_and_decisions(rng, schools, scores, p_incumbent, p_chosen, p_excluded):
+    """Random incumbents (one per school, at probability p_incumbent) and
+    decisions for a random round's scores; returns the decisions."""
+    for s in schools:
+        mine = [e["provider"] for e in scores if e["school"] == s["id"]]
+        if mine and rng.random() < p_incumbent:
+            s["incumbents"] = [rng.choice(mine)]
+    decisions = []
+    for e in scores:
+        x = rng.random()
+        if x < p_chosen:
+            decisions.append({"school": e["school"], "provider": e["provider"],
+                              "decision": "chosen"})
+        elif x < p_excluded:
+            decisions.append({"school": e["school"], "provider": e["provider"],
+                              "decision": "excluded"})
+    return decisions
+
+
+def report(r, k, keep, problems):
+    """Says a round's problems and keeps the round in `keep`; True when none."""
+    if not problems:
+        return True
+    json.dump(r, open(keep, "w"), indent=1)
+    print(f"round {k} ({keep}): " + "; ".join(problems))
+    return False
+
+
 def against(plan, exit_code, expect, who):
     """Problems when cjos's answer differs from `expect`, the optimum another
     method (`who`) found, or None when it found that no plan exists."""

@@ -315,12 +315,10 @@ def main(argv):
                     if best is None or not math.isclose(best, got, abs_tol=1e-6):
                         problems.append(f"the week is worth {got} but HiGHS finds {best}")
                     weeks[0] += 1
-            if problems:
-                failed += 1
-                json.dump(r, open(keep, "w"), indent=1)
-                print(f"round {k} ({keep}): " + "; ".join(problems))
-            else:
+            if plancheck.report(r, k, keep, problems):
                 passed += 1
+            else:
+                failed += 1
     print("plans by status:", ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
     print(f"weeks checked against HiGHS: {weeks[0]}")
     print(f"{passed} passed, {failed} failed")

@@ -1,0 +1,1209 @@
+/*
+ * Priced school caps: per school a valid row that carries the Lagrangian
+ * bound of the round into the model, so that branch and bound starts from
+ * the bound of the round's per-school decomposition instead of the weak
+ * relaxation.
+ *
+ * The relaxation of SPEC §3 spreads each school over many providers at
+ * fractions of y, and fills each school's amount with fractions of FTE
+ * steps.  Per school, the plans it can have on its own (one or two
+ * providers, whole steps, within its amount and FTE range, covering what it
+ * must) are few enough to enumerate; the rules that join schools (cluster
+ * FTE and amounts, provider capacities and school counts, coverage with a
+ * penalty, no-goods) are what makes the round hard.  A column-generation
+ * master (one column per school plan, the joining rows as they are) gives
+ * prices π for the joining rows; with them, school s's objective minus what
+ * its plan uses of the joining rows at price π is at most the best it can
+ * be over the school's own plans:
+ *
+ *     Σ_i (c_i − π·a_i) x_i ≤ best_s(π)
+ *
+ * That row holds for every plan of the round whatever π is (its right-hand
+ * side is a maximum over a superset of the school's plans), so it never
+ * cuts off a plan.  Summed with the joining rows at their prices it bounds
+ * the whole objective by the master's optimum, the Dantzig-Wolfe bound.
+ *
+ * The school's own rules come from the model itself: C1 (how many
+ * providers), C2 (the steps a provider gives), C4 (the school's FTE range),
+ * C5 (its amount), fixed y (chosen, forced, required) and any other row on
+ * the y of that school alone (hard coverage).  Rows that touch more than one
+ * school, or the soft-coverage slacks, are the joining rows; any other rule
+ * the enumeration leaves out only lowers the true best.
+ */
+#include "solver_internal.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Enumeration is skipped past this many candidates at a school (or more
+ * than 12 with three providers, or more than three providers). */
+#define MAX_CANDIDATES 40
+/* Rows on a school's y alone (hard coverage) kept per school. */
+#define MAX_LOCAL 16
+/* A cluster's FTE row is priced with its schools together (a dynamic
+ * programme over its steps) up to this many steps; past it, it joins. */
+#define MAX_STEPS 400
+/* Weight of the best prices so far in the prices that seek new plans. */
+#define SMOOTH 0.8
+
+typedef struct {
+    int row; /* in the master (1-based) */
+    double a;
+} coef;
+
+typedef struct {
+    int ycol, fcol;
+    int lo, hi;      /* steps when present */
+    bool must, none; /* y fixed at 1 / at 0 */
+    double w, cost;  /* per step in C4 and in C5 */
+    double cy, cf;   /* objective of y and of a step */
+    coef *jy, *jf;   /* joining rows */
+    int njy, njf;
+    double vy, vf; /* priced objective */
+} cand;
+
+typedef struct {
+    unsigned long long members[MAX_LOCAL]; /* the candidates in each, as bits */
+    double lo[MAX_LOCAL], hi[MAX_LOCAL];
+    /* a slack that lets the row give way at a price (soft coverage), or 0 */
+    int ucol[MAX_LOCAL];
+    double ucost[MAX_LOCAL], uub[MAX_LOCAL];
+    int n;
+} ylocal;
+
+/* One plan of a school: m candidates (indices within the school), their
+ * steps, what its slacks cost and its priced value. */
+typedef struct {
+    int m, i[3], k[3];
+    double pay, v;
+} plan;
+
+typedef struct {
+    size_t first; /* selection index of candidate 0 */
+    int n, pmin, pmax;
+    double flo, fhi, budget; /* C4 range and C5 amount (with w, cost) */
+    ylocal yl;
+    int block;
+    plan best; /* at the current prices (best.m < 0: none) */
+    /* in a block with an FTE row: per total of steps t, the best plan */
+    double *g;
+    plan *gp;
+    int pick; /* the total the block's best gives this school */
+} school;
+
+/* Schools priced together: a cluster whose FTE row (C3) is kept as its own
+ * (`sum`: its steps within tlo..thi), or one school. */
+typedef struct {
+    size_t *schools;
+    size_t n;
+    bool sum;
+    int tlo, thi;
+    int conv; /* convexity row in the master */
+    double best;
+} block;
+
+struct cj_price {
+    cj_lp *lp;
+    glp_prob *M; /* the master, while prices are sought */
+    size_t n_pairs, n_schools, n_blocks;
+    int n_mrows;                /* master rows */
+    int other_first, other_end; /* master columns of the model's other columns */
+    double *pi, *best_pi;       /* per master row: current prices, the best found */
+    double *pi_out;             /* the master's own, while smoothed ones are tried */
+    bool *is_conv;              /* per master row: a block's convexity row */
+    double bound;               /* the Lagrangian bound at best_pi */
+    bool priced;                /* best_pi and bound are set */
+    double *orig;               /* the model's numbers before cj_price_reduce() */
+    int art_first, art_end;     /* master columns that only make it feasible */
+    int *rows;                  /* the model rows added, per block (0: none) */
+    cand *c;                    /* per selection pair */
+    school *sc;                 /* per school */
+    block *bl;
+    size_t *bl_schools;
+    int *pair_of;  /* model column -> selection pair, or -1 */
+    bool *is_y;    /* model column -> whether it is a y */
+    bool *own_col; /* model column -> a slack of a school's own row */
+    char *kind;    /* model row: 0 not seen, 1 joining, 2 a school's own, 3 a block's */
+    int *map;      /* model row -> master row (0: none) */
+    int *ind, *ind2;
+    double *val, *val2, *acc; /* acc: per master row */
+    int *touched;
+    double *dp, *dp2; /* (MAX_STEPS + 1) each, for the blocks' programmes */
+    int *arg;         /* per school in a block and total: the school's part */
+};
+typedef struct cj_price ctx;
+
+/* What candidates `set` (bits) pay for the school's own rows on y: 0, the
+ * price of the slacks they need (soft coverage), or -INFINITY when a row
+ * cannot be met. */
+static double y_rows(const school *x, unsigned long long set) {
+    double z = 0;
+    for (int k = 0; k < x->yl.n; k++) {
+        /* coefficients are 1 (checked when the row was read) */
+        double v = 0;
+        for (unsigned long long m = x->yl.members[k] & set; m; m &= m - 1)
+            v++;
+        if (v > x->yl.hi[k] + 1e-9)
+            return -INFINITY;
+        if (v < x->yl.lo[k] - 1e-9) {
+            double need = x->yl.lo[k] - v;
+            if (!x->yl.ucol[k] || need > x->yl.uub[k] + 1e-9)
+                return -INFINITY;
+            z += need * x->yl.ucost[k];
+        }
+    }
+    return z;
+}
+
+/* The best steps for candidates idx[at..m) given the FTE `w` and cost
+ * `cost` used so far; writes them to k and returns their priced value, or
+ * -INFINITY when none fit. */
+static double steps(const school *x, const cand *c, const int *idx, int m, int at,
+                    double w, double cost, int *k) {
+    if (at < 0 || at > 2)
+        return -INFINITY; /* never: at most three providers */
+    const cand *d = &c[x->first + (size_t)idx[at]];
+    if (at == m - 1) {
+        /* the last one: an interval of steps, its best end by the sign */
+        double lo = d->lo, hi = d->hi;
+        if (d->w > 0) {
+            double a = (x->flo - w) / d->w, b = (x->fhi - w) / d->w;
+            if (ceil(a - 1e-9) > lo)
+                lo = ceil(a - 1e-9);
+            if (floor(b + 1e-9) < hi)
+                hi = floor(b + 1e-9);
+        } else if (w < x->flo - 1e-9 || w > x->fhi + 1e-9)
+            return -INFINITY;
+        if (d->cost > 0) {
+            double b = (x->budget - cost) / d->cost;
+            if (floor(b + 1e-9) < hi)
+                hi = floor(b + 1e-9);
+        } else if (cost > x->budget + 1e-6)
+            return -INFINITY;
+        if (lo > hi)
+            return -INFINITY;
+        k[at] = (int)(d->vf >= 0 ? hi : lo);
+        return d->vf * k[at];
+    }
+    double z = -INFINITY;
+    int kk[3];
+    for (int s = d->lo; s <= d->hi; s++) {
+        if (cost + s * d->cost > x->budget + 1e-6 || w + s * d->w > x->fhi + 1e-9)
+            break;
+        memcpy(kk, k, sizeof kk);
+        double v = steps(x, c, idx, m, at + 1, w + s * d->w, cost + s * d->cost, kk);
+        if (v > -INFINITY && v + d->vf * s > z) {
+            z = v + d->vf * s;
+            memcpy(k, kk, sizeof kk);
+            k[at] = s;
+        }
+    }
+    return z;
+}
+
+/* Calls `visit` for every subset of school x's candidates that may form a
+ * plan (C1, fixed y, its own rows on y), with what the subset's y and slacks
+ * give; stops early when `visit` returns false. */
+typedef bool (*subset_fn)(void *arg, const int *idx, int m, double fixed);
+static void each_subset(const school *x, const cand *c, subset_fn visit, void *arg) {
+    const cand *cc = &c[x->first];
+    unsigned long long must = 0;
+    for (int i = 0; i < x->n; i++)
+        if (cc[i].must)
+            must |= 1ULL << i;
+    int idx[3] = {0, 0, 0};
+    /* subsets in increasing size, members in increasing order */
+    for (int m = x->pmin; m <= x->pmax && m <= 3 && m <= x->n; m++) {
+        for (int i = 0; i < m; i++)
+            idx[i] = i;
+        for (;;) {
+            unsigned long long set = 0;
+            bool ok = true;
+            double fixed = 0;
+            for (int i = 0; i < m; i++) {
+                set |= 1ULL << idx[i];
+                ok = ok && !cc[idx[i]].none && cc[idx[i]].lo <= cc[idx[i]].hi;
+                fixed += cc[idx[i]].vy;
+            }
+            double pay = ok && (set & must) == must ? y_rows(x, set) : -INFINITY;
+            if (pay > -INFINITY && !visit(arg, idx, m, fixed + pay))
+                return;
+            int i = m - 1;
+            while (i >= 0 && idx[i] == x->n - m + i)
+                i--;
+            if (i < 0)
+                break;
+            idx[i]++;
+            for (int j = i + 1; j < m; j++)
+                idx[j] = idx[j - 1] + 1;
+        }
+    }
+}
+
+typedef struct {
+    school *x;
+    const cand *c;
+} best_arg;
+
+static bool best_visit(void *arg, const int *idx, int m, double fixed) {
+    best_arg *a = arg;
+    school *x = a->x;
+    int k[3] = {0, 0, 0};
+    double v = m ? steps(x, a->c, idx, m, 0, 0, 0, k) : (x->flo <= 1e-9 ? 0 : -INFINITY);
+    if (v > -INFINITY && v + fixed > x->best.v + 1e-12) {
+        x->best = (plan){.m = m, .v = v + fixed};
+        for (int i = 0; i < m; i++) {
+            x->best.i[i] = idx[i];
+            x->best.k[i] = k[i];
+        }
+        x->best.pay = fixed;
+        for (int i = 0; i < m; i++)
+            x->best.pay -= a->c[x->first + (size_t)idx[i]].vy;
+    }
+    return true;
+}
+
+/* School x's best plan at the current prices, in x->best (m -1: none). */
+static void price_school(school *x, const cand *c) {
+    x->best = (plan){.m = -1, .v = -INFINITY};
+    best_arg a = {x, c};
+    each_subset(x, c, best_visit, &a);
+}
+
+/* Calls `visit` for every plan of school x (every subset and every steps
+ * within the school's rules), with its total of steps at most `tmax`. */
+typedef void (*plan_fn)(void *arg, const plan *p, int total);
+typedef struct {
+    const school *x;
+    const cand *c;
+    plan_fn visit;
+    void *arg;
+    int tmax;
+} each_arg;
+
+static void each_steps(each_arg *a, plan *p, int at, int total, double w, double cost) {
+    const school *x = a->x;
+    if (at == p->m) {
+        if (w >= x->flo - 1e-9)
+            a->visit(a->arg, p, total);
+        return;
+    }
+    if (at > 2)
+        return; /* never: at most three providers */
+    const cand *d = &a->c[x->first + (size_t)p->i[at]];
+    double v0 = p->v;
+    for (int s = d->lo; s <= d->hi && total + s <= a->tmax; s++) {
+        if (cost + s * d->cost > x->budget + 1e-6 || w + s * d->w > x->fhi + 1e-9)
+            break;
+        p->k[at] = s;
+        p->v = v0 + d->vf * s;
+        each_steps(a, p, at + 1, total + s, w + s * d->w, cost + s * d->cost);
+    }
+    p->v = v0;
+}
+
+static bool each_visit(void *arg, const int *idx, int m, double fixed) {
+    each_arg *a = arg;
+    plan p = {.m = m, .v = fixed, .pay = fixed};
+    for (int i = 0; i < m; i++) {
+        p.i[i] = idx[i];
+        p.pay -= a->c[a->x->first + (size_t)idx[i]].vy;
+    }
+    each_steps(a, &p, 0, 0, 0, 0);
+    return true;
+}
+
+static void each_plan(const school *x, const cand *c, int tmax, plan_fn visit,
+                      void *arg) {
+    each_arg a = {x, c, visit, arg, tmax};
+    each_subset(x, c, each_visit, &a);
+}
+
+/* Keeps per total of steps the best plan (x->g, x->gp). */
+static void g_visit(void *arg, const plan *p, int total) {
+    school *x = arg;
+    if (p->v > x->g[total] + 1e-12) {
+        x->g[total] = p->v;
+        x->gp[total] = *p;
+    }
+}
+
+/* Max-plus convolution of `a` (0..n) with school x's g, into `out`, keeping
+ * in `arg` (when not NULL) the school's part of each total. */
+static void convolve(const double *a, const school *x, int n, double *out, int *arg) {
+    for (int t = 0; t <= n; t++) {
+        out[t] = -INFINITY;
+        if (arg)
+            arg[t] = -1;
+        for (int u = 0; u <= t; u++) {
+            if (a[t - u] == -INFINITY || x->g[u] == -INFINITY)
+                continue;
+            double v = a[t - u] + x->g[u];
+            if (v > out[t]) {
+                out[t] = v;
+                if (arg)
+                    arg[t] = u;
+            }
+        }
+    }
+}
+
+/* Block b's best at the current prices (b->best; each school's plan in
+ * its best or, in a block with an FTE row, gp[pick]); -INFINITY: none. */
+static void price_block(ctx *x, block *b) {
+    if (!b->sum) {
+        school *sc = &x->sc[b->schools[0]];
+        price_school(sc, x->c);
+        b->best = sc->best.m >= 0 ? sc->best.v : -INFINITY;
+        return;
+    }
+    int T = b->thi;
+    double *d = x->dp, *e = x->dp2;
+    for (int t = 0; t <= T; t++)
+        d[t] = t == 0 ? 0 : -INFINITY;
+    for (size_t j = 0; j < b->n; j++) {
+        school *sc = &x->sc[b->schools[j]];
+        for (int t = 0; t <= T; t++)
+            sc->g[t] = -INFINITY;
+        each_plan(sc, x->c, T, g_visit, sc);
+        convolve(d, sc, T, e, &x->arg[j * (size_t)(MAX_STEPS + 1)]);
+        double *s = d;
+        d = e;
+        e = s;
+    }
+    b->best = -INFINITY;
+    int at = -1;
+    for (int t = b->tlo > 0 ? b->tlo : 0; t <= T; t++)
+        if (d[t] > b->best) {
+            b->best = d[t];
+            at = t;
+        }
+    for (size_t j = b->n; at >= 0 && j-- > 0;) {
+        school *sc = &x->sc[b->schools[j]];
+        sc->pick = x->arg[j * (size_t)(MAX_STEPS + 1) + (size_t)at];
+        at -= sc->pick;
+    }
+}
+
+/* The plan a school has in its block's best. */
+static const plan *chosen(const block *b, const school *sc) {
+    return b->sum ? &sc->gp[sc->pick] : &sc->best;
+}
+
+/* The master's row for model row `r`, made on first use with its bounds. */
+static int joining(ctx *x, int r) {
+    if (!x->map[r]) {
+        int k = glp_add_rows(x->M, 1);
+        glp_set_row_bnds(x->M, k, glp_get_row_type(x->lp->P, r),
+                         glp_get_row_lb(x->lp->P, r), glp_get_row_ub(x->lp->P, r));
+        x->map[r] = k;
+    }
+    return x->map[r];
+}
+
+/* Whether model row r lies on the y of school sc's candidates alone, each
+ * with coefficient 1, and at most one slack of its own (a column on no other
+ * row, coefficient 1, from 0, costing in the objective); sets *members to
+ * the candidates and *slack to the slack's column (0: none). */
+static bool on_own_y(const ctx *x, const school *sc, int r, int *ind, double *val,
+                     unsigned long long *members, int *slack) {
+    glp_prob *P = x->lp->P;
+    int len = glp_get_mat_row(P, r, ind, val);
+    *members = 0;
+    *slack = 0;
+    for (int k = 1; k <= len; k++) {
+        int j = ind[k], i = x->pair_of[j];
+        if (i < 0 && !*slack && val[k] == 1 && glp_get_col_lb(P, j) == 0 &&
+            glp_get_col_type(P, j) == GLP_DB && glp_get_obj_coef(P, j) <= 0 &&
+            glp_get_mat_col(P, j, NULL, NULL) == 1) {
+            *slack = j;
+            continue;
+        }
+        if (i < 0 || !x->is_y[j] || val[k] != 1 || (size_t)i < sc->first ||
+            (size_t)i >= sc->first + (size_t)sc->n)
+            return false;
+        *members |= 1ULL << ((size_t)i - sc->first);
+    }
+    return true;
+}
+
+/* Appends (row, a) to a growing list; false when out of memory. */
+static bool push(coef **l, int *n, int row, double a) {
+    coef *v = realloc(*l, (size_t)(*n + 1) * sizeof *v);
+    if (!v)
+        return false;
+    v[*n] = (coef){row, a};
+    *l = v;
+    (*n)++;
+    return true;
+}
+
+/* Bounds of model row r as a range (+-HUGE_VAL where it has none). */
+static void range(glp_prob *P, int r, double *lo, double *hi) {
+    int t = glp_get_row_type(P, r);
+    *lo = (t == GLP_LO || t == GLP_DB || t == GLP_FX) ? glp_get_row_lb(P, r) : -HUGE_VAL;
+    *hi = (t == GLP_UP || t == GLP_DB || t == GLP_FX) ? glp_get_row_ub(P, r) : HUGE_VAL;
+}
+
+/* Files row r of a candidate's column under its school's own rows or the
+ * joining ones; false when out of memory. */
+static bool file_row(ctx *x, school *sc, cand *c, bool f, int r, double a) {
+    if (x->kind[r] == 0) {
+        unsigned long long mem;
+        int u;
+        if (!f && sc->yl.n < MAX_LOCAL && on_own_y(x, sc, r, x->ind, x->val, &mem, &u)) {
+            glp_prob *P = x->lp->P;
+            int n = sc->yl.n++;
+            sc->yl.members[n] = mem;
+            range(P, r, &sc->yl.lo[n], &sc->yl.hi[n]);
+            sc->yl.ucol[n] = u;
+            sc->yl.ucost[n] = u ? glp_get_obj_coef(P, u) : 0;
+            sc->yl.uub[n] = u ? glp_get_col_ub(P, u) : 0;
+            if (u)
+                x->own_col[u] = true;
+            x->kind[r] = 2;
+        } else
+            x->kind[r] = 1;
+    }
+    if (x->kind[r] >= 2)
+        return true; /* the school's own, or its block's FTE row */
+    return f ? push(&c->jf, &c->njf, joining(x, r), a)
+             : push(&c->jy, &c->njy, joining(x, r), a);
+}
+
+/* Reads school s's candidates and rules from the model; sets sc->n to -1
+ * when it cannot be enumerated.  False when out of memory. */
+static bool read_school(ctx *x, const cj_selection *sel, size_t s) {
+    cj_lp *lp = x->lp;
+    glp_prob *P = lp->P;
+    school *sc = &x->sc[s];
+    int *ind = x->ind2;
+    double *val = x->val2;
+    double lo;
+    sc->flo = -HUGE_VAL;
+    sc->fhi = sc->budget = HUGE_VAL;
+    if (lp->c4[s])
+        range(P, lp->c4[s], &sc->flo, &sc->fhi);
+    if (lp->c5[s])
+        range(P, lp->c5[s], &lo, &sc->budget);
+    for (size_t i = sel->first[s]; i < sel->first[s + 1]; i++) {
+        cand *c = &x->c[i];
+        c->ycol = lp->ycol[i];
+        c->fcol = lp->fcol[i];
+        c->must = glp_get_col_lb(P, c->ycol) > 0.5;
+        c->none = glp_get_col_ub(P, c->ycol) < 0.5;
+        c->lo = 0;
+        c->hi = (int)floor(glp_get_col_ub(P, c->fcol) + 1e-9);
+        c->cy = glp_get_obj_coef(P, c->ycol);
+        c->cf = glp_get_obj_coef(P, c->fcol);
+        c->w = c->cost = 0;
+        for (int f = 0; f < 2; f++) {
+            int len = glp_get_mat_col(P, f ? c->fcol : c->ycol, ind, val);
+            for (int k = 1; k <= len; k++) {
+                int r = ind[k];
+                if (r == lp->c2min[i]) {
+                    if (!f)
+                        c->lo = (int)ceil(-val[k] - 1e-9);
+                } else if (r == lp->c2max[i]) {
+                    if (!f && -val[k] < c->hi)
+                        c->hi = (int)floor(-val[k] + 1e-9);
+                } else if (r == lp->c1[s] || r == lp->cap[s] || r == lp->capfte[s]) {
+                    continue; /* C1 is the subset size; caps hold for every plan */
+                } else if (f && lp->c4[s] && r == lp->c4[s]) {
+                    c->w = val[k];
+                } else if (f && lp->c5[s] && r == lp->c5[s]) {
+                    c->cost = val[k];
+                } else if (!file_row(x, sc, c, f, r, val[k]))
+                    return false;
+            }
+        }
+        if (c->w < 0 || c->cost < 0 || c->lo < 0) {
+            sc->n = -1; /* not the model of SPEC §3 as built */
+            return true;
+        }
+    }
+    return true;
+}
+
+/* A school's size and C1 from the model; n -1 when it cannot be enumerated. */
+static void size_school(ctx *x, const cj_selection *sel, size_t s) {
+    school *sc = &x->sc[s];
+    double lo, hi;
+    sc->first = sel->first[s];
+    sc->n = (int)(sel->first[s + 1] - sel->first[s]);
+    range(x->lp->P, x->lp->c1[s], &lo, &hi);
+    sc->pmin = lo > 0 ? (int)lround(lo) : 0;
+    sc->pmax = hi < sc->n ? (int)lround(hi) : sc->n;
+    if (sc->n > MAX_CANDIDATES || sc->pmax > 3 || (sc->pmax == 3 && sc->n > 12))
+        sc->n = -1;
+}
+
+/* Whether cluster row `r` is on the steps of exactly the given schools'
+ * pairs, all with one coefficient; sets *tlo, *thi to its range in steps. */
+static bool sum_row(ctx *x, int r, const size_t *schools, size_t n, int *tlo, int *thi) {
+    glp_prob *P = x->lp->P;
+    int len = glp_get_mat_row(P, r, x->ind, x->val);
+    size_t want = 0;
+    for (size_t j = 0; j < n; j++)
+        want += (size_t)x->sc[schools[j]].n;
+    if (len <= 0 || (size_t)len != want)
+        return false;
+    double w = x->val[1];
+    for (int k = 1; k <= len; k++) {
+        int i = x->pair_of[x->ind[k]];
+        if (i < 0 || x->is_y[x->ind[k]] || x->val[k] != w || !(w > 0))
+            return false;
+    }
+    double lo, hi;
+    range(P, r, &lo, &hi);
+    if (!(hi / w <= MAX_STEPS))
+        return false;
+    *thi = (int)floor(hi / w + 1e-9);
+    *tlo = lo > 0 ? (int)ceil(lo / w - 1e-9) : 0;
+    return *tlo <= *thi;
+}
+
+/* Groups the schools into blocks: a cluster whose schools all have at most
+ * two providers and whose FTE row fits prices its schools together, any
+ * other school is a block of its own.  False when out of memory. */
+static bool make_blocks(ctx *x, const cj_round *r) {
+    x->bl = calloc(r->n_schools, sizeof *x->bl);
+    x->bl_schools = calloc(r->n_schools, sizeof *x->bl_schools);
+    if (!x->bl || !x->bl_schools)
+        return false;
+    size_t used = 0, largest = 1;
+    bool *done = calloc(r->n_schools, sizeof *done);
+    if (!done)
+        return false;
+    for (size_t s = 0; s < r->n_schools; s++) {
+        if (done[s] || x->sc[s].n <= 0)
+            continue;
+        int cl = r->schools[s].cluster_idx;
+        block *b = &x->bl[x->n_blocks++];
+        b->schools = &x->bl_schools[used];
+        bool pairs_of_two = true;
+        for (size_t t = s; t < r->n_schools; t++)
+            if (!done[t] && x->sc[t].n > 0 && r->schools[t].cluster_idx == cl)
+                pairs_of_two = pairs_of_two && x->sc[t].pmax <= 2;
+        int row = x->lp->c3[cl];
+        size_t n = 0;
+        if (pairs_of_two && row) {
+            for (size_t t = s; t < r->n_schools; t++)
+                if (!done[t] && x->sc[t].n > 0 && r->schools[t].cluster_idx == cl)
+                    b->schools[n++] = t;
+            b->sum = sum_row(x, row, b->schools, n, &b->tlo, &b->thi);
+        }
+        if (b->sum) {
+            x->kind[row] = 3;
+            for (size_t j = 0; j < n; j++)
+                done[b->schools[j]] = true;
+            b->n = n;
+        } else {
+            b->schools[0] = s;
+            b->n = 1;
+            done[s] = true;
+        }
+        for (size_t j = 0; j < b->n; j++)
+            x->sc[b->schools[j]].block = (int)(b - x->bl);
+        used += b->n;
+        if (b->n > largest)
+            largest = b->n;
+    }
+    free(done);
+    x->dp = malloc(2 * (MAX_STEPS + 1) * sizeof *x->dp);
+    x->arg = malloc(largest * (MAX_STEPS + 1) * sizeof *x->arg);
+    if (!x->dp || !x->arg)
+        return false;
+    x->dp2 = x->dp + MAX_STEPS + 1;
+    for (size_t k = 0; k < x->n_blocks; k++) {
+        block *b = &x->bl[k];
+        for (size_t j = 0; b->sum && j < b->n; j++) {
+            school *sc = &x->sc[b->schools[j]];
+            sc->g = malloc(((size_t)b->thi + 1) * sizeof *sc->g);
+            sc->gp = malloc(((size_t)b->thi + 1) * sizeof *sc->gp);
+            if (!sc->g || !sc->gp)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Adds block b's best plan as a master column; false when out of memory. */
+static bool add_plan(ctx *x, const block *b) {
+    int n = 0;
+    double obj = 0;
+    x->touched[++n] = b->conv;
+    x->acc[b->conv] = 1;
+    for (size_t j = 0; j < b->n; j++) {
+        const school *sc = &x->sc[b->schools[j]];
+        const plan *p = chosen(b, sc);
+        obj += p->pay;
+        for (int m = 0; m < p->m; m++) {
+            const cand *c = &x->c[sc->first + (size_t)p->i[m]];
+            double k = p->k[m];
+            obj += c->cy + c->cf * k;
+            for (int pass = 0; pass < 2; pass++) {
+                const coef *l = pass ? c->jf : c->jy;
+                double times = pass ? k : 1;
+                for (int j2 = 0; j2 < (pass ? c->njf : c->njy); j2++) {
+                    if (x->acc[l[j2].row] == 0)
+                        x->touched[++n] = l[j2].row;
+                    x->acc[l[j2].row] += l[j2].a * times;
+                    if (x->acc[l[j2].row] == 0)
+                        x->acc[l[j2].row] = 1e-300; /* keep it listed once */
+                }
+            }
+        }
+    }
+    int col = glp_add_cols(x->M, 1);
+    glp_set_col_bnds(x->M, col, GLP_DB, 0, 1);
+    glp_set_obj_coef(x->M, col, obj);
+    for (int k = 1; k <= n; k++) {
+        x->val[k] = x->acc[x->touched[k]];
+        if (fabs(x->val[k]) < 1e-200)
+            x->val[k] = 0;
+        x->acc[x->touched[k]] = 0;
+    }
+    glp_set_mat_col(x->M, col, n, x->touched, x->val);
+    return true;
+}
+
+/* Reads the master's duals as prices, each given the sign its row's bound
+ * allows (a price on a side with no bound would make the bound invalid). */
+static void read_prices(ctx *x) {
+    for (int k = 1; k <= x->n_mrows; k++) {
+        double pi = glp_get_row_dual(x->M, k);
+        int t = glp_get_row_type(x->M, k);
+        bool lo = t == GLP_LO || t == GLP_DB || t == GLP_FX;
+        bool hi = t == GLP_UP || t == GLP_DB || t == GLP_FX;
+        if ((pi > 0 && !hi) || (pi < 0 && !lo))
+            pi = 0;
+        x->pi[k] = pi;
+    }
+}
+
+/* Prices every candidate at x->pi and every block; returns how many blocks
+ * have a plan better than the master pays for (adding them as columns when
+ * `add`), and sets *bound to the Lagrangian bound at these prices: no plan
+ * of the round is better. */
+static int price_all(ctx *x, bool add, double *bound) {
+    for (size_t i = 0; i < x->n_pairs; i++) {
+        cand *c = &x->c[i];
+        c->vy = c->cy;
+        c->vf = c->cf;
+        for (int j = 0; j < c->njy; j++)
+            c->vy -= x->pi[c->jy[j].row] * c->jy[j].a;
+        for (int j = 0; j < c->njf; j++)
+            c->vf -= x->pi[c->jf[j].row] * c->jf[j].a;
+    }
+    int better = 0;
+    double L = 0;
+    for (size_t k = 0; k < x->n_blocks; k++) {
+        block *b = &x->bl[k];
+        price_block(x, b);
+        L += b->best; /* -INFINITY: a block with no plan, no plan at all */
+        if (b->best == -INFINITY)
+            continue;
+        if (b->best - x->pi[b->conv] > 1e-7 * (1 + fabs(b->best))) {
+            better++;
+            if (add && !add_plan(x, b))
+                return -1;
+        }
+    }
+    for (int k = 1; k <= x->n_mrows; k++) {
+        if (x->pi[k] == 0 || x->is_conv[k])
+            continue;
+        L +=
+            x->pi[k] * (x->pi[k] > 0 ? glp_get_row_ub(x->M, k) : glp_get_row_lb(x->M, k));
+    }
+    /* the model's other columns, each at its best bound for these prices */
+    for (int j = x->other_first; j < x->other_end; j++) {
+        int len = glp_get_mat_col(x->M, j, x->ind2, x->val2);
+        double rc = glp_get_obj_coef(x->M, j);
+        for (int k = 1; k <= len; k++)
+            rc -= x->pi[x->ind2[k]] * x->val2[k];
+        int t = glp_get_col_type(x->M, j);
+        if (rc > 0)
+            L += t == GLP_DB || t == GLP_UP || t == GLP_FX ? rc * glp_get_col_ub(x->M, j)
+                                                           : HUGE_VAL;
+        else if (rc < 0)
+            L += t == GLP_DB || t == GLP_LO || t == GLP_FX ? rc * glp_get_col_lb(x->M, j)
+                                                           : HUGE_VAL;
+    }
+    *bound = L;
+    return better;
+}
+
+void cj_price_free(cj_price *x) {
+    if (!x)
+        return;
+    if (x->M)
+        glp_delete_prob(x->M);
+    for (size_t i = 0; x->c && i < x->n_pairs; i++) {
+        free(x->c[i].jy);
+        free(x->c[i].jf);
+    }
+    for (size_t s = 0; x->sc && s < x->n_schools; s++) {
+        free(x->sc[s].g);
+        free(x->sc[s].gp);
+    }
+    void *all[] = {x->c,       x->sc,   x->bl,      x->bl_schools, x->pair_of, x->is_y,
+                   x->own_col, x->kind, x->map,     x->ind,        x->ind2,    x->val,
+                   x->val2,    x->acc,  x->touched, x->pi,         x->best_pi, x->is_conv,
+                   x->pi_out,  x->orig, x->dp,      x->arg,        x->rows};
+    for (size_t k = 0; k < sizeof all / sizeof *all; k++)
+        free(all[k]);
+    free(x);
+}
+
+/* Objective penalty of the master's artificial columns, far above any plan. */
+static double big_of(const ctx *x) {
+    double z = 1;
+    for (size_t i = 0; i < x->n_pairs; i++)
+        z += fabs(x->c[i].cy) + fabs(x->c[i].cf) * (x->c[i].hi > 0 ? x->c[i].hi : 0);
+    return 1e3 * z;
+}
+
+/* Builds the master: blocks' convexity rows, their first plans (at zero
+ * prices), the joining rows, the model's other columns on them, and
+ * artificial columns so that it always has a solution.  False when out of
+ * memory; sets *usable false when some school cannot be enumerated. */
+static bool master(ctx *x, const cj_round *r, const cj_selection *sel, bool *usable) {
+    cj_lp *lp = x->lp;
+    glp_prob *P = lp->P;
+    int nc = glp_get_num_cols(P);
+    *usable = true;
+    for (int j = 1; j <= nc; j++)
+        x->pair_of[j] = -1;
+    for (size_t i = 0; i < sel->n_pairs; i++) {
+        x->pair_of[lp->ycol[i]] = x->pair_of[lp->fcol[i]] = (int)i;
+        x->is_y[lp->ycol[i]] = true;
+    }
+    for (size_t s = 0; s < r->n_schools; s++) {
+        if (sel->first[s] == sel->first[s + 1])
+            continue;
+        size_school(x, sel, s);
+        if (x->sc[s].n < 0) {
+            *usable = false;
+            return true;
+        }
+    }
+    if (!make_blocks(x, r))
+        return false;
+    for (size_t s = 0; s < r->n_schools; s++) {
+        if (x->sc[s].n <= 0)
+            continue;
+        if (!read_school(x, sel, s))
+            return false;
+        if (x->sc[s].n < 0) {
+            *usable = false;
+            return true;
+        }
+    }
+    for (size_t k = 0; k < x->n_blocks; k++) {
+        x->bl[k].conv = glp_add_rows(x->M, 1);
+        glp_set_row_bnds(x->M, x->bl[k].conv, GLP_FX, 1, 1);
+    }
+    /* the model's other columns (soft-coverage slacks) on the joining rows */
+    x->other_first = glp_get_num_cols(x->M) + 1;
+    for (int j = 1; j <= nc; j++) {
+        if (x->pair_of[j] >= 0 || x->own_col[j])
+            continue;
+        int len = glp_get_mat_col(P, j, x->ind2, x->val2), n = 0;
+        for (int k = 1; k <= len; k++) {
+            x->touched[++n] = joining(x, x->ind2[k]);
+            x->val[n] = x->val2[k];
+        }
+        int col = glp_add_cols(x->M, 1);
+        glp_set_col_bnds(x->M, col, glp_get_col_type(P, j), glp_get_col_lb(P, j),
+                         glp_get_col_ub(P, j));
+        glp_set_obj_coef(x->M, col, glp_get_obj_coef(P, j));
+        glp_set_mat_col(x->M, col, n, x->touched, x->val);
+    }
+    x->other_end = x->art_first = glp_get_num_cols(x->M) + 1;
+    double big = big_of(x);
+    int one[2] = {0, 0};
+    double v[2] = {0, 1};
+    int mr = glp_get_num_rows(x->M);
+    for (int k = 1; k <= mr; k++) {
+        int t = glp_get_row_type(x->M, k);
+        double lo = (t == GLP_LO || t == GLP_DB || t == GLP_FX) ? glp_get_row_lb(x->M, k)
+                                                                : -HUGE_VAL;
+        double hi = (t == GLP_UP || t == GLP_DB || t == GLP_FX) ? glp_get_row_ub(x->M, k)
+                                                                : HUGE_VAL;
+        for (int sign = -1; sign <= 1; sign += 2) {
+            if ((sign > 0 && lo > 0) || (sign < 0 && hi < 0)) {
+                int col = glp_add_cols(x->M, 1);
+                glp_set_col_bnds(x->M, col, GLP_LO, 0, 0);
+                glp_set_obj_coef(x->M, col, -big);
+                one[1] = k;
+                v[1] = sign;
+                glp_set_mat_col(x->M, col, 1, one, v);
+            }
+        }
+    }
+    x->art_end = glp_get_num_cols(x->M) + 1;
+    x->n_mrows = mr;
+    x->pi = calloc((size_t)mr + 1, sizeof *x->pi);
+    x->best_pi = calloc((size_t)mr + 1, sizeof *x->best_pi);
+    x->is_conv = calloc((size_t)mr + 1, sizeof *x->is_conv);
+    x->pi_out = calloc((size_t)mr + 1, sizeof *x->pi_out);
+    if (!x->pi || !x->best_pi || !x->is_conv || !x->pi_out)
+        return false;
+    for (size_t k = 0; k < x->n_blocks; k++)
+        x->is_conv[x->bl[k].conv] = true;
+    /* every block's best plan at zero prices */
+    double L;
+    return price_all(x, true, &L) >= 0;
+}
+
+/* Adds per block the row Σ (c − π a) x ≤ best(π) at the prices of the
+ * candidates (vy, vf) and blocks (best). */
+static void add_rows(ctx *x) {
+    char name[64];
+    for (size_t k = 0; k < x->n_blocks; k++) {
+        const block *b = &x->bl[k];
+        if (b->best == -INFINITY)
+            continue;
+        int n = 0;
+        for (size_t j = 0; j < b->n; j++) {
+            const school *sc = &x->sc[b->schools[j]];
+            for (int i = 0; i < sc->n; i++) {
+                const cand *c = &x->c[sc->first + (size_t)i];
+                if (fabs(c->vy) > 1e-12) {
+                    x->ind[++n] = c->ycol;
+                    x->val[n] = c->vy;
+                }
+                if (fabs(c->vf) > 1e-12) {
+                    x->ind[++n] = c->fcol;
+                    x->val[n] = c->vf;
+                }
+            }
+            for (int l = 0; l < sc->yl.n; l++)
+                if (sc->yl.ucol[l]) {
+                    x->ind[++n] = sc->yl.ucol[l];
+                    x->val[n] = sc->yl.ucost[l];
+                }
+        }
+        if (n == 0)
+            continue;
+        snprintf(name, sizeof name, "price_b%zu", k + 1);
+        int row =
+            cj_lp_row(x->lp->P, name, -HUGE_VAL, b->best + 1e-7 * (1 + fabs(b->best)));
+        glp_set_mat_row(x->lp->P, row, n, x->ind, x->val);
+        x->rows[k] = row;
+    }
+}
+
+bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                      const cj_solve_options *opt, double seconds) {
+    if (lp->q <= 0 || lp->elastic || lp->sweep || lp->n_sk > 0 || sel->n_pairs == 0)
+        return true; /* see cuts.c: only stepped FTE; staff rows are not priced */
+    glp_prob *P = lp->P;
+    size_t nr = (size_t)glp_get_num_rows(P), nc = (size_t)glp_get_num_cols(P);
+    size_t big = (nr > nc ? nr : nc) + 2;
+    /* owned by the model from here on, so that a GLPK error frees it too */
+    ctx *x = lp->price = calloc(1, sizeof *x);
+    if (!x)
+        return false;
+    x->lp = lp;
+    x->n_pairs = sel->n_pairs;
+    x->n_schools = r->n_schools;
+    x->c = calloc(sel->n_pairs, sizeof *x->c);
+    x->sc = calloc(r->n_schools, sizeof *x->sc);
+    x->pair_of = calloc(nc + 1, sizeof *x->pair_of);
+    x->is_y = calloc(nc + 1, sizeof *x->is_y);
+    x->own_col = calloc(nc + 1, sizeof *x->own_col);
+    x->kind = calloc(nr + 1, 1);
+    x->map = calloc(nr + 1, sizeof *x->map);
+    x->ind = calloc(big, sizeof *x->ind);
+    x->ind2 = calloc(big, sizeof *x->ind2);
+    x->val = calloc(big, sizeof *x->val);
+    x->val2 = calloc(big, sizeof *x->val2);
+    x->acc = calloc(nr + r->n_schools + 2, sizeof *x->acc);
+    x->touched = calloc(nr + r->n_schools + 2, sizeof *x->touched);
+    if (!x->c || !x->sc || !x->pair_of || !x->is_y || !x->own_col || !x->kind ||
+        !x->map || !x->ind || !x->ind2 || !x->val || !x->val2 || !x->acc || !x->touched)
+        return false;
+    x->M = glp_create_prob();
+    glp_set_obj_dir(x->M, GLP_MAX);
+    bool usable;
+    if (!master(x, r, sel, &usable))
+        return false;
+    if (usable) {
+        glp_smcp sm;
+        glp_init_smcp(&sm);
+        sm.msg_lev = GLP_MSG_OFF;
+        double t0 = glp_time(), lower = -HUGE_VAL, L;
+        x->bound = HUGE_VAL;
+        int iters = 0, better = 1;
+        while (better > 0 && iters < 2000) {
+            iters++;
+            if (glp_simplex(x->M, &sm) != 0 || glp_get_status(x->M) != GLP_OPT)
+                break;
+            lower = glp_get_obj_val(x->M); /* the master: a plan of the DW bound */
+            read_prices(x);
+            bool late = seconds > 0 && glp_difftime(glp_time(), t0) > seconds;
+            /* prices smoothed towards the best found so far (Wentges): far
+             * fewer rounds than the master's own prices, which jump; when
+             * they find nothing, the master's own prices decide */
+            for (int pass = x->priced ? 0 : 1; pass < 2; pass++) {
+                if (pass == 0) {
+                    memcpy(x->pi_out, x->pi, ((size_t)x->n_mrows + 1) * sizeof *x->pi);
+                    for (int k = 1; k <= x->n_mrows; k++)
+                        x->pi[k] = SMOOTH * x->best_pi[k] + (1 - SMOOTH) * x->pi[k];
+                } else if (x->priced)
+                    memcpy(x->pi, x->pi_out, ((size_t)x->n_mrows + 1) * sizeof *x->pi);
+                better = price_all(x, !late, &L);
+                if (better < 0)
+                    return false;
+                if (L < x->bound) {
+                    x->bound = L;
+                    x->priced = true;
+                    memcpy(x->best_pi, x->pi, ((size_t)x->n_mrows + 1) * sizeof *x->pi);
+                }
+                if (better > 0)
+                    break;
+            }
+            /* within 1e-6 of the master the rest is tailing off */
+            if (late || x->bound - lower <= 1e-6 * (1 + fabs(x->bound)))
+                break;
+        }
+        if (opt->verbose)
+            fprintf(stderr,
+                    "priced school caps: %zu blocks, %d rounds, %d plans, master %.6f, "
+                    "bound %.6f, %.3f s\n",
+                    x->n_blocks, iters, glp_get_num_cols(x->M), lower, x->bound,
+                    glp_difftime(glp_time(), t0));
+        /* prices of a master that still needs its artificial columns are
+         * of the order of their penalty: no use, and bad for the numbers */
+        bool artificial = false;
+        for (int j = x->art_first; j < x->art_end; j++)
+            artificial = artificial || glp_get_col_prim(x->M, j) > 1e-9;
+        x->rows = calloc(x->n_blocks + 1, sizeof *x->rows);
+        if (!x->rows)
+            return false;
+        if (x->priced && isfinite(x->bound) && !artificial) {
+            /* the rows, and everything later, at the best prices found */
+            memcpy(x->pi, x->best_pi, ((size_t)x->n_mrows + 1) * sizeof *x->pi);
+            price_all(x, false, &L);
+            add_rows(x);
+        } else
+            x->priced = false;
+    }
+    glp_delete_prob(x->M);
+    x->M = NULL;
+    return true;
+}
+
+double cj_price_bound(const cj_price *x) {
+    return x && x->priced ? x->bound : HUGE_VAL;
+}
+
+void cj_price_drop(cj_price *x) {
+    if (!x || !x->priced)
+        return;
+    cj_price_restore(x);
+    for (size_t k = 0; k < x->n_blocks; k++)
+        if (x->rows[k])
+            glp_set_row_bnds(x->lp->P, x->rows[k], GLP_FR, 0, 0);
+    x->priced = false;
+}
+
+void cj_price_forget_glpk(cj_price *x) {
+    if (x)
+        x->M = NULL;
+}
+
+/* The model's numbers that cj_price_reduce() changes, per pair: y's bounds,
+ * f's bounds, and the steps of C2min and C2max (the coefficients of y). */
+enum { O_YLO, O_YHI, O_FLO, O_FHI, O_MIN, O_MAX, O_N };
+
+static void set_pair(glp_prob *P, const cj_lp *lp, size_t i, const double *o) {
+    int y = lp->ycol[i], f = lp->fcol[i];
+    glp_set_col_bnds(P, y, o[O_YLO] == o[O_YHI] ? GLP_FX : GLP_DB, o[O_YLO], o[O_YHI]);
+    glp_set_col_bnds(P, f, o[O_FLO] == o[O_FHI] ? GLP_FX : GLP_DB, o[O_FLO], o[O_FHI]);
+    int ind[3] = {0, f, y};
+    double val[3] = {0, 1, 0};
+    if (lp->c2min[i]) {
+        val[2] = -o[O_MIN];
+        glp_set_mat_row(P, lp->c2min[i], 2, ind, val);
+    }
+    val[2] = -o[O_MAX];
+    glp_set_mat_row(P, lp->c2max[i], 2, ind, val);
+}
+
+void cj_price_restore(cj_price *x) {
+    if (!x || !x->orig)
+        return;
+    for (size_t i = 0; i < x->n_pairs; i++)
+        set_pair(x->lp->P, x->lp, i, &x->orig[i * O_N]);
+}
+
+/* For cj_price_reduce(): per candidate of one school and steps, the best
+ * its block can do with that school's plan using it (with), and the best
+ * with a plan not using it (without). */
+typedef struct {
+    const school *sc;
+    const double *rest; /* per total of the school: the best of the others */
+    double *with;       /* n x width */
+    double *without;    /* n */
+    int width;
+} near_arg;
+
+static void near_visit(void *arg, const plan *p, int total) {
+    near_arg *a = arg;
+    double v = p->v + a->rest[total];
+    if (v == -INFINITY)
+        return;
+    unsigned long long in = 0;
+    for (int m = 0; m < p->m; m++) {
+        double *w = &a->with[(size_t)p->i[m] * (size_t)a->width + (size_t)p->k[m]];
+        if (v > *w)
+            *w = v;
+        in |= 1ULL << p->i[m];
+    }
+    for (int i = 0; i < a->sc->n; i++)
+        if (!(in & (1ULL << i)) && v > a->without[i])
+            a->without[i] = v;
+}
+
+/* Fills with/without for school j of sum block b; false when out of memory. */
+static bool near_sum(ctx *x, const block *b, size_t j, double *with, double *without,
+                     int width) {
+    int T = b->thi;
+    double *d = x->dp, *e = x->dp2;
+    for (int t = 0; t <= T; t++)
+        d[t] = t == 0 ? 0 : -INFINITY;
+    for (size_t o = 0; o < b->n; o++) {
+        if (o == j)
+            continue;
+        convolve(d, &x->sc[b->schools[o]], T, e, NULL);
+        double *s = d;
+        d = e;
+        e = s;
+    }
+    /* rest[t]: the others' best when this school has t steps */
+    double *rest = malloc(((size_t)T + 1) * sizeof *rest);
+    if (!rest)
+        return false;
+    for (int t = 0; t <= T; t++) {
+        rest[t] = -INFINITY;
+        for (int u = b->tlo - t > 0 ? b->tlo - t : 0; u + t <= T; u++)
+            if (d[u] > rest[t])
+                rest[t] = d[u];
+    }
+    const school *sc = &x->sc[b->schools[j]];
+    near_arg a = {sc, rest, with, without, width};
+    each_plan(sc, x->c, T, near_visit, &a);
+    free(rest);
+    return true;
+}
+
+/* The same for a block of one school, by pricing it with each choice fixed. */
+static void near_one(ctx *x, school *sc, double *with, double *without, int width) {
+    plan keep = sc->best;
+    for (int j = 0; j < sc->n; j++) {
+        cand *c = &x->c[sc->first + (size_t)j];
+        cand cj = *c;
+        for (int k = cj.lo; !cj.none && k <= cj.hi; k++) {
+            c->lo = c->hi = k;
+            c->must = true;
+            price_school(sc, x->c);
+            if (sc->best.m >= 0)
+                with[(size_t)j * (size_t)width + (size_t)k] = sc->best.v;
+        }
+        *c = cj;
+        if (!c->must) {
+            c->none = true;
+            price_school(sc, x->c);
+            if (sc->best.m >= 0)
+                without[j] = sc->best.v;
+            *c = cj;
+        }
+    }
+    sc->best = keep;
+}
+
+size_t cj_price_reduce(cj_price *x, double delta) {
+    cj_lp *lp = x->lp;
+    glp_prob *P = lp->P;
+    if (!x->orig) {
+        x->orig = malloc(x->n_pairs * O_N * sizeof *x->orig);
+        if (!x->orig)
+            return x->n_pairs; /* nothing reduced */
+        for (size_t i = 0; i < x->n_pairs; i++) {
+            double *o = &x->orig[i * O_N];
+            o[O_YLO] = glp_get_col_lb(P, lp->ycol[i]);
+            o[O_YHI] = glp_get_col_ub(P, lp->ycol[i]);
+            o[O_FLO] = glp_get_col_lb(P, lp->fcol[i]);
+            o[O_FHI] = glp_get_col_ub(P, lp->fcol[i]);
+            o[O_MIN] = x->c[i].lo;
+            o[O_MAX] = glp_get_col_ub(P, lp->fcol[i]);
+            int len = glp_get_mat_row(P, lp->c2max[i], x->ind, x->val);
+            for (int k = 1; k <= len; k++)
+                if (x->ind[k] == lp->ycol[i])
+                    o[O_MAX] = -x->val[k];
+        }
+    }
+    size_t free_y = 0;
+    for (size_t k = 0; k < x->n_blocks; k++) {
+        const block *b = &x->bl[k];
+        double floor_v = b->best - delta - 1e-9 * (1 + fabs(b->best));
+        for (size_t j = 0; j < b->n; j++) {
+            school *sc = &x->sc[b->schools[j]];
+            int width = 1;
+            for (int i = 0; i < sc->n; i++)
+                if (x->c[sc->first + (size_t)i].hi + 1 > width)
+                    width = x->c[sc->first + (size_t)i].hi + 1;
+            size_t cells = (size_t)sc->n * (size_t)width;
+            double *with = malloc((cells + (size_t)sc->n) * sizeof *with);
+            if (!with)
+                return x->n_pairs; /* this school and the rest: unreduced */
+            double *without = with + cells;
+            for (size_t c = 0; c < cells + (size_t)sc->n; c++)
+                with[c] = -INFINITY;
+            if (b->sum) {
+                if (!near_sum(x, b, j, with, without, width)) {
+                    free(with);
+                    return x->n_pairs;
+                }
+            } else
+                near_one(x, sc, with, without, width);
+            for (int i = 0; i < sc->n; i++) {
+                size_t at = sc->first + (size_t)i;
+                double o[O_N];
+                memcpy(o, &x->orig[at * O_N], sizeof o);
+                int lo = INT_MAX, hi = -1;
+                for (int s = 0; s < width; s++)
+                    if (with[(size_t)i * (size_t)width + (size_t)s] >= floor_v) {
+                        if (s < lo)
+                            lo = s;
+                        hi = s;
+                    }
+                if (hi < 0) {
+                    o[O_YLO] = o[O_YHI] = 0; /* no plan near the best uses it */
+                    o[O_FLO] = o[O_FHI] = 0;
+                } else {
+                    if (without[i] < floor_v)
+                        o[O_YLO] = 1; /* every plan near the best uses it */
+                    o[O_MIN] = lo;
+                    o[O_MAX] = hi;
+                    if (hi < o[O_FHI])
+                        o[O_FHI] = hi;
+                    if (o[O_YLO] > 0.5)
+                        o[O_FLO] = lo;
+                    free_y += o[O_YLO] != o[O_YHI];
+                }
+                if (!lp->c2min[at] && o[O_MIN] > 0 && o[O_YLO] < 0.5)
+                    o[O_MIN] = 0; /* no row to carry it (the bound stays valid) */
+                set_pair(P, lp, at, o);
+            }
+            free(with);
+        }
+    }
+    return free_y;
+}

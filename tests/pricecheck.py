@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""The priced path against another solver: seeded random rounds large enough
+(over 150 integer columns, with FTE in steps) that cjos solves them through
+its priced rows and neighbourhoods (docs/model.md), compared with HiGHS
+(through SciPy) on the model of SPEC section 3 written here from the text.
+Checks the optimum, the plan (tests/plancheck.py) and that the bound a plan
+reports is never below the optimum: at a 20 s limit (a few random rounds are
+hard for GLPK, with or without the priced rows; HiGHS takes seconds there),
+and again at 0.05 s.
+
+    tests/pricecheck.py CJOS [ROUNDS] [SEED]
+"""
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plancheck  # noqa: E402
+
+
+def random_round(rng, k):
+    ex = ["e1", "e2", "e3"]
+    nc = rng.randint(2, 4)
+    clusters = []
+    for c in range(nc):
+        lo = rng.choice([0, 0.5, 1.0])
+        clusters.append({"id": f"c{c}", "name": f"Cluster {c}",
+                         "fte": {"min": lo, "max": lo + rng.choice([2.0, 3.0, 4.0, 8.0])},
+                         "required_expertise": rng.sample(ex, rng.randint(0, 2))})
+        if rng.random() < 0.3:
+            clusters[-1]["annual_amount"] = rng.choice([200000, 300000, 500000])
+    schools = []
+    for s in range(rng.randint(14, 22)):
+        d = {"id": f"s{s}", "name": f"School {s}", "cluster": f"c{rng.randrange(nc)}"}
+        if rng.random() < 0.7:
+            d["annual_amount"] = rng.choice([40000, 80000, 95000, 150000])
+        if rng.random() < 0.2:
+            lo = rng.choice([0, 0.2])
+            d["fte"] = {"min": lo, "max": lo + rng.choice([0.6, 1.0])}
+        if rng.random() < 0.2:
+            d["providers"] = {"min": rng.randint(0, 1), "max": rng.randint(2, 3)}
+        schools.append(d)
+    providers = []
+    for p in range(rng.randint(10, 14)):
+        d = {"id": f"p{p}", "name": f"Provider {p} (illustrative)",
+             "admitted": sorted(rng.sample([c["id"] for c in clusters], rng.randint(1, nc))),
+             "expertise": rng.sample(ex, rng.randint(1, 3)),
+             "fte_capacity": rng.choice([0.8, 1.5, 2.5, 4.0]),
+             "cost_per_fte": rng.choice([85000, 90000, 95000, 100000, 105000])}
+        if rng.random() < 0.3:
+            d["max_schools"] = rng.randint(1, 4)
+        providers.append(d)
+    topics = [{"id": "t1", "name": "Topic 1"}, {"id": "t2", "name": "Topic 2", "weight": 2}]
+    scores = []
+    for s in schools:
+        for p in providers:
+            if s["cluster"] in p["admitted"] and rng.random() < 0.85:
+                scores.append({"provider": p["id"], "school": s["id"],
+                               "topics": {"t1": rng.randint(0, 20) / 2,
+                                          "t2": rng.randint(0, 20) / 2}})
+    decisions = plancheck.incumbents_and_decisions(rng, schools, scores, 0.3, 0.01, 0.06)
+    policy = {"providers_per_school": {"min": rng.choice([0, 1, 1]), "max": 2},
+              "min_fte_per_assignment": rng.choice([0, 0.1, 0.2]),
+              "fte_step": rng.choice([0.1, 0.2, 0.25]),
+              "continuity": rng.choice(["none", "prefer", "prefer", "require"]),
+              "expertise_coverage": rng.choice(["hard", "soft", "soft", "soft", "off"]),
+              "coverage_penalty": rng.choice([1, 3, 10])}
+    return {"format": "cjos-round/1", "round": {"id": f"priced-{k}"}, "policy": policy,
+            "topics": topics, "expertise": [{"id": e, "name": e} for e in ex],
+            "clusters": clusters, "schools": schools, "providers": providers,
+            "scores": scores, "decisions": decisions}
+
+
+def optimum(r):
+    """The SPEC section 3 optimum by HiGHS, or None when there is no plan."""
+    pol = plancheck.policy(r)
+    el = plancheck.eligible(r)
+    prov = {p["id"]: p for p in r["providers"]}
+    clusters = {c["id"]: c for c in r["clusters"]}
+    school = {s["id"]: s for s in r["schools"]}
+    inc = {s["id"]: set(s.get("incumbents", [])) for s in r["schools"]}
+    chosen = {(d["provider"], d["school"]) for d in r.get("decisions", [])
+              if d["decision"] == "chosen"}
+    q = pol["fte_step"]
+    pairs = sorted(el)
+    n = len(pairs)
+    # columns: y per pair, n (steps) per pair, then u per (school, expertise)
+    soft = pol["expertise_coverage"] == "soft"
+    us = [(s["id"], e) for s in r["schools"]
+          for e in clusters[s["cluster"]].get("required_expertise", [])] if soft else []
+    N = 2 * n + len(us)
+    c, lb, ub, integ = np.zeros(N), np.zeros(N), np.zeros(N), np.zeros(N)
+    rows, lo, hi = [], [], []
+
+    def row(coef, a, b):
+        v = np.zeros(N)
+        for j, x in coef:
+            v[j] += x
+        rows.append(v)
+        lo.append(a)
+        hi.append(b)
+    for i, (p, s) in enumerate(pairs):
+        fmax = school[s]["fte"]["max"] if "fte" in school[s] else \
+            clusters[school[s]["cluster"]]["fte"]["max"]
+        U = min(prov[p]["fte_capacity"], fmax)
+        ub[i], integ[i] = 1, 1
+        if (p, s) in chosen or (pol["continuity"] == "require" and p in inc[s]):
+            lb[i] = 1
+        ub[n + i], integ[n + i] = math.floor(U / q + 1e-9), 1
+        w = plancheck.total(r, el[(p, s)])
+        if pol["continuity"] != "none" and p in inc[s]:
+            w += pol["continuity_bonus"]
+        c[n + i] = w * q
+        m = pol["min_fte_per_assignment"]
+        row([(n + i, q), (i, -m)], 0, np.inf)                 # C2
+        row([(n + i, q), (i, -U)], -np.inf, 0)
+    for j, (s, e) in enumerate(us):
+        ub[2 * n + j] = 1
+        c[2 * n + j] = -pol["coverage_penalty"]
+    for s in r["schools"]:
+        idx = [i for i, (_, x) in enumerate(pairs) if x == s["id"]]
+        pr = s.get("providers", pol["providers_per_school"])
+        if idx:
+            row([(i, 1) for i in idx], pr["min"], pr["max"])      # C1
+        elif pr["min"] > 0:
+            return None
+        if "fte" in s:
+            row([(n + i, q) for i in idx], s["fte"]["min"], s["fte"]["max"])  # C4
+        if "annual_amount" in s:
+            row([(n + i, q * prov[pairs[i][0]]["cost_per_fte"]) for i in idx],
+                -np.inf, s["annual_amount"])                      # C5
+        if pol["expertise_coverage"] != "off":
+            for e in clusters[s["cluster"]].get("required_expertise", []):
+                cover = [(i, 1) for i in idx if e in prov[pairs[i][0]].get("expertise", [])]
+                if soft:
+                    cover.append((2 * n + us.index((s["id"], e)), 1))
+                row(cover, 1, np.inf)                             # C8
+    for cl in clusters.values():
+        idx = [i for i, (_, x) in enumerate(pairs) if school[x]["cluster"] == cl["id"]]
+        if not any(s["cluster"] == cl["id"] for s in r["schools"]):
+            continue
+        row([(n + i, q) for i in idx], cl["fte"]["min"], cl["fte"]["max"])   # C3
+        if "annual_amount" in cl:
+            row([(n + i, q * prov[pairs[i][0]]["cost_per_fte"]) for i in idx],
+                -np.inf, cl["annual_amount"])                      # C6
+    for p in prov.values():
+        idx = [i for i, (x, _) in enumerate(pairs) if x == p["id"]]
+        if idx:
+            row([(n + i, q) for i in idx], -np.inf, p["fte_capacity"])       # C7
+            if "max_schools" in p:
+                row([(i, 1) for i in idx], -np.inf, p["max_schools"])
+    res = milp(-c, bounds=Bounds(lb, ub), integrality=integ,
+               constraints=[LinearConstraint(np.array(rows), lo, hi)],
+               options={"mip_rel_gap": 0, "presolve": False, "time_limit": 300})
+    if res.status == 2:
+        return None
+    if res.status != 0:
+        raise RuntimeError(f"HiGHS: {res.message}")
+    return -res.fun
+
+
+def honest(plan, expect, how):
+    """Problems when a plan claims more than the optimum allows."""
+    z, bound = plan["objective"]["value"], plan["objective"]["bound"]
+    out = []
+    if bound < expect - 1e-6 * (1 + abs(expect)):
+        out.append(f"bound {bound} below the optimum {expect} at {how}")
+    if z > expect + 1e-6 * (1 + abs(expect)):
+        out.append(f"plan {z} above the optimum {expect} at {how}")
+    return out
+
+
+def main(argv):
+    cjos = argv[1]
+    rounds = int(argv[2]) if len(argv) > 2 else 20
+    seed = int(argv[3]) if len(argv) > 3 else 1
+    rng = random.Random(seed)
+    passed = failed = priced = limited = unproven = 0
+    stats = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(rounds):
+            r = random_round(rng, k)
+            rf, pf = os.path.join(tmp, "r.json"), os.path.join(tmp, "p.json")
+            json.dump(r, open(rf, "w"))
+            keep = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"cjos-pc-{seed}-{k}.json")
+            run = subprocess.run([cjos, "solve", rf, "-o", pf, "-v", "-t", "20"],
+                                 capture_output=True, text=True)
+            priced += "priced school caps" in run.stderr
+            if run.returncode not in (0, 1):
+                json.dump(r, open(keep, "w"), indent=1)
+                print(f"round {k} ({keep}): exit {run.returncode}")
+                failed += 1
+                continue
+            plan = json.load(open(pf))
+            stats[plan["status"]] = stats.get(plan["status"], 0) + 1
+            expect = optimum(r)
+            problems = plancheck.check(r, plan)
+            if plan["status"] == "feasible" and expect is not None:
+                unproven += 1
+                problems += honest(plan, expect, "-t 20")
+            else:
+                problems += plancheck.against(plan, run.returncode, expect, "HiGHS")
+            # a short time limit: whatever the plan, its bound holds
+            run = subprocess.run([cjos, "solve", rf, "-o", pf, "-t", "0.05"],
+                                 capture_output=True, text=True)
+            if run.returncode == 0 and expect is not None:
+                short = json.load(open(pf))
+                limited += short["status"] != "optimal"
+                problems += plancheck.check(r, short) + honest(short, expect, "-t 0.05")
+            if plancheck.report(r, k, keep, problems):
+                passed += 1
+            else:
+                failed += 1
+    print("plans by status:", ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
+    print(f"rounds solved through priced rows: {priced} of {rounds}; "
+          f"stopped by the short limit: {limited}; not proven in 20 s: {unproven}")
+    print(f"{passed} passed, {failed} failed")
+    if priced < rounds // 2:
+        print("too few rounds took the priced path: the generator no longer tests it")
+        return 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
