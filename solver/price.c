@@ -116,6 +116,7 @@ struct cj_price {
     bool *is_conv;              /* per master row: a block's convexity row */
     double bound;               /* the Lagrangian bound at best_pi */
     bool priced;                /* best_pi and bound are set */
+    double seconds;             /* spent finding the prices */
     double *orig;               /* the model's numbers before cj_price_reduce() */
     int art_first, art_end;     /* master columns that only make it feasible */
     int *rows;                  /* the model rows added, per block (0: none) */
@@ -860,6 +861,20 @@ static bool master(ctx *x, const cj_round *r, const cj_selection *sel, bool *usa
     return price_all(x, true, &L) >= 0;
 }
 
+/* Appends coefficient v of column j, rounded to a multiple of 1e-9 (noise
+ * from the duals makes GLPK's simplex unstable); the rounding, at most
+ * `most` times for a column that is at most `most`, goes into *slack so the
+ * row stays valid.  Returns the new count. */
+static int snap(ctx *x, int n, int j, double v, double most, double *slack) {
+    double r = round(v * 1e9) / 1e9;
+    *slack += fabs(r - v) * most;
+    if (r == 0)
+        return n;
+    x->ind[++n] = j;
+    x->val[n] = r;
+    return n;
+}
+
 /* Adds per block the row Σ (c − π a) x ≤ best(π) at the prices of the
  * candidates (vy, vf) and blocks (best). */
 static void add_rows(ctx *x) {
@@ -869,30 +884,23 @@ static void add_rows(ctx *x) {
         if (b->best == -INFINITY)
             continue;
         int n = 0;
+        double slack = 1e-7 * (1 + fabs(b->best));
         for (size_t j = 0; j < b->n; j++) {
             const school *sc = &x->sc[b->schools[j]];
             for (int i = 0; i < sc->n; i++) {
                 const cand *c = &x->c[sc->first + (size_t)i];
-                if (fabs(c->vy) > 1e-12) {
-                    x->ind[++n] = c->ycol;
-                    x->val[n] = c->vy;
-                }
-                if (fabs(c->vf) > 1e-12) {
-                    x->ind[++n] = c->fcol;
-                    x->val[n] = c->vf;
-                }
+                n = snap(x, n, c->ycol, c->vy, 1, &slack);
+                n = snap(x, n, c->fcol, c->vf, c->hi > 0 ? c->hi : 0, &slack);
             }
             for (int l = 0; l < sc->yl.n; l++)
-                if (sc->yl.ucol[l]) {
-                    x->ind[++n] = sc->yl.ucol[l];
-                    x->val[n] = sc->yl.ucost[l];
-                }
+                if (sc->yl.ucol[l])
+                    n = snap(x, n, sc->yl.ucol[l], sc->yl.ucost[l], sc->yl.uub[l],
+                             &slack);
         }
         if (n == 0)
             continue;
         snprintf(name, sizeof name, "price_b%zu", k + 1);
-        int row =
-            cj_lp_row(x->lp->P, name, -HUGE_VAL, b->best + 1e-7 * (1 + fabs(b->best)));
+        int row = cj_lp_row(x->lp->P, name, -HUGE_VAL, b->best + slack);
         glp_set_mat_row(x->lp->P, row, n, x->ind, x->val);
         x->rows[k] = row;
     }
@@ -972,6 +980,7 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             if (late || x->bound - lower <= 1e-6 * (1 + fabs(x->bound)))
                 break;
         }
+        x->seconds = glp_difftime(glp_time(), t0);
         if (opt->verbose)
             fprintf(stderr,
                     "priced school caps: %zu blocks, %d rounds, %d plans, master %.6f, "
@@ -997,6 +1006,10 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     glp_delete_prob(x->M);
     x->M = NULL;
     return true;
+}
+
+double cj_price_seconds(const cj_price *x) {
+    return x ? x->seconds : 0;
 }
 
 double cj_price_bound(const cj_price *x) {

@@ -242,6 +242,7 @@ static cj_code intopt_from(cj_lp *lp, const cj_solve_options *opt, bool careful,
         glp_init_smcp(&sm);
         sm.msg_lev = io.msg_lev;
         io.presolve = GLP_OFF;
+        glp_scale_prob(lp->P, GLP_SF_AUTO); /* what presolve would have done */
         ret = glp_simplex(lp->P, &sm);
         if (ret == 0 && glp_get_status(lp->P) != GLP_OPT)
             ret = GLP_ENOPFS;
@@ -295,11 +296,12 @@ static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
  * the bound is close.
  */
 /* A relative distance from the bound past which neighbourhoods do not pay. */
-#define FAR_FROM_BOUND 0.01
+#define FAR_FROM_BOUND 0.1
 
 static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool careful,
                               outcome *o, cj_errors *errs) {
-    double ub = cj_price_bound(lp->price), used = 0;
+    /* the time limit counts from the start: the prices took some of it */
+    double ub = cj_price_bound(lp->price), used = cj_price_seconds(lp->price);
     double delta = 1e-5 * (1 + fabs(ub)), tol = 1e-9 * (1 + fabs(ub));
     double *best = NULL;
     size_t n = (size_t)glp_get_num_cols(lp->P) + 1;
@@ -417,7 +419,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     outcome first;
     cj_solve_options within = *opt;
     within.time_limit = opt->time_limit * 0.7;
-    if (glp_get_num_int(relaxed->P) > SMALL_MODEL &&
+    if (!careful && glp_get_num_int(relaxed->P) > SMALL_MODEL &&
         !cj_lp_price_caps(relaxed, r, sel, &within, within.time_limit / 5)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         code = CJ_ERR_NOMEM;
@@ -630,7 +632,9 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     /* small models prove at once with the school caps alone; the priced
      * rows there only cost branch-and-bound nodes (the bundled round: 135
      * instead of 1) */
-    if (code == CJ_OK && !keep && lp->P && glp_get_num_int(lp->P) > SMALL_MODEL &&
+    /* (and not in the careful attempt, which follows a GLPK failure) */
+    if (code == CJ_OK && !keep && !careful && lp->P &&
+        glp_get_num_int(lp->P) > SMALL_MODEL &&
         !cj_lp_price_caps(lp, r, sel, opt,
                           opt->time_limit > 0 ? opt->time_limit / 5 : 0)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");

@@ -95,6 +95,8 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
 /* The bound of cj_lp_price_caps(): no plan of the round is better; HUGE_VAL
  * when there is none. */
 double cj_price_bound(const cj_price *x);
+/* The seconds cj_lp_price_caps() spent (0 for NULL). */
+double cj_price_seconds(const cj_price *x);
 /*
  * Keeps, of the model's pairs, only what a plan within `delta` of the bound
  * can use: per pair the steps of FTE (or none) that some plan of its school
