@@ -343,7 +343,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
         if (t.status == CJ_PLAN_INFEASIBLE || t.status == CJ_PLAN_UNKNOWN) {
             if (t.status == CJ_PLAN_UNKNOWN)
                 break;  /* out of time */
-            delta *= 8; /* no plan this close to the bound */
+            delta *= 2; /* no plan this close to the bound */
             continue;
         }
         if (t.status == CJ_PLAN_FEASIBLE) {
