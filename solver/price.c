@@ -1,34 +1,35 @@
 /*
- * Priced school caps: per school a valid row that carries the Lagrangian
- * bound of the round into the model, so that branch and bound starts from
- * the bound of the round's per-school decomposition instead of the weak
- * relaxation.
+ * Priced rows and neighbourhoods: how large rounds are solved (docs/model.md).
  *
  * The relaxation of SPEC §3 spreads each school over many providers at
  * fractions of y, and fills each school's amount with fractions of FTE
- * steps.  Per school, the plans it can have on its own (one or two
+ * steps.  Per school, the plans it can have on its own (one to three
  * providers, whole steps, within its amount and FTE range, covering what it
- * must) are few enough to enumerate; the rules that join schools (cluster
- * FTE and amounts, provider capacities and school counts, coverage with a
- * penalty, no-goods) are what makes the round hard.  A column-generation
- * master (one column per school plan, the joining rows as they are) gives
- * prices π for the joining rows; with them, school s's objective minus what
- * its plan uses of the joining rows at price π is at most the best it can
- * be over the school's own plans:
+ * must or paying for it) are few enough to enumerate, and a cluster whose
+ * FTE row sums its schools' steps can be priced as one *block* by a dynamic
+ * programme over those sums.  The rules that join blocks (provider
+ * capacities and school counts, cluster amounts, no-goods, the rest) are
+ * what makes the round hard.  A column-generation master (one column per
+ * block plan, the joining rows as they are) gives prices π for the joining
+ * rows; with them, a block's objective minus what its plan uses of the
+ * joining rows at price π is at most its best over its own plans:
  *
- *     Σ_i (c_i − π·a_i) x_i ≤ best_s(π)
+ *     Σ_i (c_i − π·a_i) x_i ≤ best_b(π)
  *
  * That row holds for every plan of the round whatever π is (its right-hand
- * side is a maximum over a superset of the school's plans), so it never
- * cuts off a plan.  Summed with the joining rows at their prices it bounds
- * the whole objective by the master's optimum, the Dantzig-Wolfe bound.
+ * side is a maximum over a superset of the block's plans), so it never cuts
+ * off a plan.  Summed with the joining rows at their prices it bounds the
+ * whole objective: the Lagrangian bound, at the best prices the
+ * Dantzig-Wolfe bound.  The same prices say how far each block's plan in a
+ * better plan of the round can be from the block's best, which is what
+ * cj_price_reduce() uses to fix pairs out of a neighbourhood.
  *
- * The school's own rules come from the model itself: C1 (how many
+ * The blocks' own rules come from the model itself: C1 (how many
  * providers), C2 (the steps a provider gives), C4 (the school's FTE range),
- * C5 (its amount), fixed y (chosen, forced, required) and any other row on
- * the y of that school alone (hard coverage).  Rows that touch more than one
- * school, or the soft-coverage slacks, are the joining rows; any other rule
- * the enumeration leaves out only lowers the true best.
+ * C5 (its amount), fixed y (chosen, forced, required), rows on the y of one
+ * school alone with at most one slack of their own (coverage, hard or
+ * soft), and a cluster's C3.  Any other row is a joining row; any rule the
+ * enumeration leaves out only raises a block's best, so the rows stay valid.
  */
 #include "solver_internal.h"
 
@@ -983,7 +984,7 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         x->seconds = glp_difftime(glp_time(), t0);
         if (opt->verbose)
             fprintf(stderr,
-                    "priced school caps: %zu blocks, %d rounds, %d plans, master %.6f, "
+                    "priced rows: %zu blocks, %d rounds, %d plans, master %.6f, "
                     "bound %.6f, %.3f s\n",
                     x->n_blocks, iters, glp_get_num_cols(x->M), lower, x->bound,
                     glp_difftime(glp_time(), t0));

@@ -192,7 +192,7 @@ def main(argv):
             keep = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"cjos-pc-{seed}-{k}.json")
             run = subprocess.run([cjos, "solve", rf, "-o", pf, "-v", "-t", "20"],
                                  capture_output=True, text=True)
-            priced += "priced school caps" in run.stderr
+            priced += "priced rows:" in run.stderr
             if run.returncode not in (0, 1):
                 json.dump(r, open(keep, "w"), indent=1)
                 print(f"round {k} ({keep}): exit {run.returncode}")
