@@ -166,31 +166,26 @@ static bool keep_values(cj_lp *lp) {
     return true;
 }
 
-typedef struct {
-    const double *x;
-    bool given;
-} start;
-
-static void give_start(glp_tree *T, void *info) {
-    start *s = info;
-    if (glp_ios_reason(T) == GLP_IHEUR && !s->given) {
-        s->given = true;
-        glp_ios_heur_sol(T, s->x);
-    }
+/* Solves the relaxation of P, as glp_intopt without presolve needs: 0 or
+ * glp_simplex's code (GLP_ENOPFS when it has no solution). */
+static int relaxation(glp_prob *P, int msg_lev) {
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = msg_lev;
+    int ret = glp_simplex(P, &sm);
+    return ret ? ret : glp_get_status(P) != GLP_OPT ? GLP_ENOPFS : 0;
 }
 
 int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
                    double seconds) {
-    glp_smcp sm;
-    glp_init_smcp(&sm);
-    sm.msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
-    int ret = glp_simplex(P, &sm);
-    if (ret != 0 || glp_get_status(P) != GLP_OPT)
-        return ret ? ret : GLP_ENOPFS;
-    start st = {x, false};
+    int msg = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    int ret = relaxation(P, msg);
+    if (ret)
+        return ret;
+    progress pr = {.start = x};
     glp_iocp io;
     glp_init_iocp(&io);
-    io.msg_lev = sm.msg_lev;
+    io.msg_lev = msg;
     io.presolve = GLP_OFF; /* the start is in the model's own columns */
     /* measured on the bundled round's week (docs/performance.md): clique
      * cuts and GLPK's default branching 70 ms; every cut and pseudo-cost
@@ -198,8 +193,8 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
     io.clq_cuts = GLP_ON;
     io.br_tech = GLP_BR_DTH;
     io.mip_gap = 0;
-    io.cb_func = give_start;
-    io.cb_info = &st;
+    io.cb_func = on_tree;
+    io.cb_info = &pr;
     if (seconds > 0)
         io.tm_lim = seconds * 1000 > 2e9 ? 2000000000 : (int)(seconds * 1000);
     return glp_intopt(P, &io);
@@ -238,14 +233,9 @@ static cj_code intopt_from(cj_lp *lp, const cj_solve_options *opt, bool careful,
     if (start) {
         /* the start is in the model's own columns: no presolve, so the
          * relaxation first */
-        glp_smcp sm;
-        glp_init_smcp(&sm);
-        sm.msg_lev = io.msg_lev;
         io.presolve = GLP_OFF;
         glp_scale_prob(lp->P, GLP_SF_AUTO); /* what presolve would have done */
-        ret = glp_simplex(lp->P, &sm);
-        if (ret == 0 && glp_get_status(lp->P) != GLP_OPT)
-            ret = GLP_ENOPFS;
+        ret = relaxation(lp->P, io.msg_lev);
     }
     if (ret == 0)
         ret = glp_intopt(lp->P, &io);
@@ -291,12 +281,22 @@ static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
  * its bound: first only what plans within `delta` of the bound can use; when
  * the best plan there, z, is further than `delta` below the bound, a better
  * one could only be within bound - z, so again with that as `delta` and z as
- * the first incumbent.  A neighbourhood with no plan at all widens eightfold.
+ * the first incumbent.  A neighbourhood with no plan at all widens twofold.
  * Proves the same optimum as one solve of the whole model; much sooner when
  * the bound is close.
  */
 /* A relative distance from the bound past which neighbourhoods do not pay. */
 #define FAR_FROM_BOUND 0.1
+
+/* The model as built, without its priced rows, in the time left after
+ * `used` seconds; its outcome in *o (seconds counted from the start). */
+static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, double used,
+                        outcome *o, cj_errors *errs) {
+    cj_price_drop(lp->price);
+    cj_code code = intopt(lp, opt, careful, left(opt, used), o, errs);
+    o->seconds += used;
+    return code;
+}
 
 static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool careful,
                               outcome *o, cj_errors *errs) {
@@ -323,12 +323,8 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood (a singular basis after
              * the bounds changed): the whole model as built, from scratch */
-            cj_price_drop(lp->price);
             glp_std_basis(lp->P);
-            code = intopt(lp, opt, careful, left(opt, used), &t, errs);
-            used += t.seconds;
-            *o = t;
-            o->seconds = used;
+            code = as_built(lp, opt, careful, used, o, errs);
             break;
         }
         if (opt->verbose)
@@ -363,11 +359,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
              * can share at fractions of a provider): the neighbourhoods
              * would be the whole model, and the priced rows only slow
              * GLPK down; solve the model as built */
-            cj_price_drop(lp->price);
-            code = intopt(lp, opt, careful, left(opt, used), &t, errs);
-            used += t.seconds;
-            *o = t;
-            o->seconds = used;
+            code = as_built(lp, opt, careful, used, o, errs);
             break;
         }
         /* the best plan may lie just outside: widen, at most fourfold, since

@@ -226,8 +226,7 @@ def main(argv):
             run = subprocess.run([cjos, "solve", rf, "-o", pf], capture_output=True, text=True)
             keep = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"cjos-bf-{seed}-{k}.json")
             if run.returncode not in (0, 1):
-                json.dump(r, open(keep, "w"), indent=1)
-                print(f"round {k} ({keep}): exit {run.returncode}: {run.stderr.strip()}")
+                plancheck.report(r, k, keep, [f"exit {run.returncode}: {run.stderr.strip()}"])
                 failed += 1
                 continue
             plan = json.load(open(pf))
@@ -246,18 +245,16 @@ def main(argv):
                                                                  abs_tol=1e-6)
                                                  for a, b in zip(got, want)):
                     failed += 1
-                    json.dump(r, open(keep, "w"), indent=1)
-                    print(f"round {k} ({keep}): alternatives {got}, enumeration {want}")
+                    plancheck.report(r, k, keep, [f"alternatives {got}, enumeration {want}"])
                 else:
                     passed += 1
                     alternatives += 1
             else:
                 passed += 1
             stats[plan["status"]] = stats.get(plan["status"], 0) + 1
-    print("plans by status:", ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
-    print(f"alternatives checked against the enumeration: {alternatives} rounds")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return plancheck.summary(stats, passed, failed,
+                             f"alternatives checked against the enumeration: "
+                             f"{alternatives} rounds")
 
 
 if __name__ == "__main__":

@@ -224,6 +224,15 @@ def report(r, k, keep, problems):
     return False
 
 
+def summary(stats, passed, failed, *lines):
+    """Prints a random check's tally; its exit code."""
+    print("plans by status:", ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
+    for line in lines:
+        print(line)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def against(plan, exit_code, expect, who):
     """Problems when cjos's answer differs from `expect`, the optimum another
     method (`who`) found, or None when it found that no plan exists."""

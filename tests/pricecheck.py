@@ -194,8 +194,7 @@ def main(argv):
                                  capture_output=True, text=True)
             priced += "priced rows:" in run.stderr
             if run.returncode not in (0, 1):
-                json.dump(r, open(keep, "w"), indent=1)
-                print(f"round {k} ({keep}): exit {run.returncode}")
+                plancheck.report(r, k, keep, [f"exit {run.returncode}: {run.stderr.strip()}"])
                 failed += 1
                 continue
             plan = json.load(open(pf))
@@ -218,14 +217,14 @@ def main(argv):
                 passed += 1
             else:
                 failed += 1
-    print("plans by status:", ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
-    print(f"rounds solved through priced rows: {priced} of {rounds}; "
-          f"stopped by the short limit: {limited}; not proven in 20 s: {unproven}")
-    print(f"{passed} passed, {failed} failed")
+    code = plancheck.summary(stats, passed, failed,
+                             f"rounds solved through priced rows: {priced} of {rounds}; "
+                             f"stopped by the short limit: {limited}; "
+                             f"not proven in 20 s: {unproven}")
     if priced < rounds // 2:
         print("too few rounds took the priced path: the generator no longer tests it")
         return 1
-    return 1 if failed else 0
+    return code
 
 
 if __name__ == "__main__":

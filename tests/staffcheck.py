@@ -319,10 +319,8 @@ def main(argv):
                 passed += 1
             else:
                 failed += 1
-    print("plans by status:", ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
-    print(f"weeks checked against HiGHS: {weeks[0]}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return plancheck.summary(stats, passed, failed,
+                             f"weeks checked against HiGHS: {weeks[0]}")
 
 
 if __name__ == "__main__":
