@@ -119,6 +119,8 @@ struct cj_price {
     bool priced;                /* best_pi and bound are set */
     double seconds;             /* spent finding the prices */
     double *orig;               /* the model's numbers before cj_price_reduce() */
+    double *cur;                /* the numbers the last cj_price_reduce() set */
+    bool have_cur;              /* cur is in the model */
     int art_first, art_end;     /* master columns that only make it feasible */
     int *rows;                  /* the model rows added, per block (0: none) */
     cand *c;                    /* per selection pair */
@@ -661,7 +663,10 @@ static bool add_plan(ctx *x, const block *b) {
         }
     }
     int col = glp_add_cols(x->M, 1);
-    glp_set_col_bnds(x->M, col, GLP_DB, 0, 1);
+    /* no upper bound of 1 (the convexity row gives it): a column resting on
+     * its own bound would leave the convexity row a price that is not the
+     * block's, and the same plan would be found again and again */
+    glp_set_col_bnds(x->M, col, GLP_LO, 0, 0);
     glp_set_obj_coef(x->M, col, obj);
     for (int k = 1; k <= n; k++) {
         x->val[k] = x->acc[x->touched[k]];
@@ -755,7 +760,7 @@ void cj_price_free(cj_price *x) {
     void *all[] = {x->c,       x->sc,   x->bl,      x->bl_schools, x->pair_of, x->is_y,
                    x->own_col, x->kind, x->map,     x->ind,        x->ind2,    x->val,
                    x->val2,    x->acc,  x->touched, x->pi,         x->best_pi, x->is_conv,
-                   x->pi_out,  x->orig, x->dp,      x->arg,        x->rows};
+                   x->pi_out,  x->orig, x->cur,     x->dp,         x->arg,     x->rows};
     for (size_t k = 0; k < sizeof all / sizeof *all; k++)
         free(all[k]);
     free(x);
@@ -907,9 +912,19 @@ static void add_rows(ctx *x) {
     }
 }
 
+/* Whether the master's solution still uses an artificial column: its
+ * prices are then of the order of their penalty, no use for a bound and bad
+ * for the numbers. */
+static bool artificial(const ctx *x) {
+    for (int j = x->art_first; j < x->art_end; j++)
+        if (glp_get_col_prim(x->M, j) > 1e-9)
+            return true;
+    return false;
+}
+
 bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                       const cj_solve_options *opt, double seconds) {
-    if (lp->q <= 0 || lp->elastic || lp->sweep || lp->n_sk > 0 || sel->n_pairs == 0)
+    if (lp->q <= 0 || lp->elastic || lp->n_sk > 0 || sel->n_pairs == 0)
         return true; /* see cuts.c: only stepped FTE; staff rows are not priced */
     glp_prob *P = lp->P;
     size_t nr = (size_t)glp_get_num_rows(P), nc = (size_t)glp_get_num_cols(P);
@@ -946,7 +961,7 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         glp_smcp sm;
         glp_init_smcp(&sm);
         sm.msg_lev = GLP_MSG_OFF;
-        double t0 = glp_time(), lower = -HUGE_VAL, L;
+        double t0 = glp_time(), lower = -HUGE_VAL, last = -HUGE_VAL, L;
         x->bound = HUGE_VAL;
         int iters = 0, better = 1;
         while (better > 0 && iters < 2000) {
@@ -956,20 +971,31 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             lower = glp_get_obj_val(x->M); /* the master: a plan of the DW bound */
             read_prices(x);
             bool late = seconds > 0 && glp_difftime(glp_time(), t0) > seconds;
+            /* while the master needs artificial columns its prices only
+             * seek plans: a bound there, or smoothing towards it, would
+             * start from prices of the order of the penalty (the bundled
+             * round: 82 rounds instead of 20) */
+            bool art = artificial(x);
             /* prices smoothed towards the best found so far (Wentges): far
              * fewer rounds than the master's own prices, which jump; when
              * they find nothing, the master's own prices decide */
-            for (int pass = x->priced ? 0 : 1; pass < 2; pass++) {
+            /* when the master stood still the smoothed prices are only
+             * closing in on its own, which say at once whether it is the
+             * best (the bundled round: 38 rounds instead of 10) */
+            bool stalled = lower <= last + 1e-9 * (1 + fabs(lower));
+            last = lower;
+            int first = x->priced && !stalled ? 0 : 1;
+            for (int pass = first; pass < 2; pass++) {
                 if (pass == 0) {
                     memcpy(x->pi_out, x->pi, ((size_t)x->n_mrows + 1) * sizeof *x->pi);
                     for (int k = 1; k <= x->n_mrows; k++)
                         x->pi[k] = SMOOTH * x->best_pi[k] + (1 - SMOOTH) * x->pi[k];
-                } else if (x->priced)
+                } else if (first == 0)
                     memcpy(x->pi, x->pi_out, ((size_t)x->n_mrows + 1) * sizeof *x->pi);
                 better = price_all(x, !late, &L);
                 if (better < 0)
                     return false;
-                if (L < x->bound) {
+                if (!art && L < x->bound) {
                     x->bound = L;
                     x->priced = true;
                     memcpy(x->best_pi, x->pi, ((size_t)x->n_mrows + 1) * sizeof *x->pi);
@@ -978,7 +1004,7 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                     break;
             }
             /* within 1e-6 of the master the rest is tailing off */
-            if (late || x->bound - lower <= 1e-6 * (1 + fabs(x->bound)))
+            if (late || (x->priced && x->bound - lower <= 1e-6 * (1 + fabs(x->bound))))
                 break;
         }
         x->seconds = glp_difftime(glp_time(), t0);
@@ -988,15 +1014,11 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                     "bound %.6f, %.3f s\n",
                     x->n_blocks, iters, glp_get_num_cols(x->M), lower, x->bound,
                     glp_difftime(glp_time(), t0));
-        /* prices of a master that still needs its artificial columns are
-         * of the order of their penalty: no use, and bad for the numbers */
-        bool artificial = false;
-        for (int j = x->art_first; j < x->art_end; j++)
-            artificial = artificial || glp_get_col_prim(x->M, j) > 1e-9;
+        bool art = artificial(x);
         x->rows = calloc(x->n_blocks + 1, sizeof *x->rows);
         if (!x->rows)
             return false;
-        if (x->priced && isfinite(x->bound) && !artificial) {
+        if (x->priced && isfinite(x->bound) && !art) {
             /* the rows, and everything later, at the best prices found */
             memcpy(x->pi, x->best_pi, ((size_t)x->n_mrows + 1) * sizeof *x->pi);
             price_all(x, false, &L);
@@ -1027,6 +1049,27 @@ void cj_price_drop(cj_price *x) {
     x->priced = false;
 }
 
+void cj_lp_unprice(cj_lp *lp) {
+    cj_price *x = lp->price;
+    if (!x)
+        return;
+    cj_price_restore(x);
+    int del[1 + 64], n = 0; /* GLPK counts from 1 */
+    for (size_t k = 0; x->rows && k < x->n_blocks; k++) {
+        if (!x->rows[k])
+            continue;
+        del[++n] = x->rows[k];
+        if (n == 64) {
+            glp_del_rows(lp->P, n, del);
+            n = 0;
+        }
+    }
+    if (n)
+        glp_del_rows(lp->P, n, del);
+    cj_price_free(x);
+    lp->price = NULL;
+}
+
 void cj_price_forget_glpk(cj_price *x) {
     if (x)
         x->M = NULL;
@@ -1053,6 +1096,7 @@ static void set_pair(glp_prob *P, const cj_lp *lp, size_t i, const double *o) {
 void cj_price_restore(cj_price *x) {
     if (!x || !x->orig)
         return;
+    x->have_cur = false;
     for (size_t i = 0; i < x->n_pairs; i++)
         set_pair(x->lp->P, x->lp, i, &x->orig[i * O_N]);
 }
@@ -1142,13 +1186,19 @@ static void near_one(ctx *x, school *sc, double *with, double *without, int widt
     sc->best = keep;
 }
 
-size_t cj_price_reduce(cj_price *x, double delta) {
+size_t cj_price_reduce(cj_price *x, double delta, bool *same) {
     cj_lp *lp = x->lp;
     glp_prob *P = lp->P;
+    *same = false;
     if (!x->orig) {
         x->orig = malloc(x->n_pairs * O_N * sizeof *x->orig);
-        if (!x->orig)
+        x->cur = malloc(x->n_pairs * O_N * sizeof *x->cur);
+        if (!x->orig || !x->cur) {
+            free(x->orig);
+            free(x->cur);
+            x->orig = x->cur = NULL;
             return x->n_pairs; /* nothing reduced */
+        }
         for (size_t i = 0; i < x->n_pairs; i++) {
             double *o = &x->orig[i * O_N];
             o[O_YLO] = glp_get_col_lb(P, lp->ycol[i]);
@@ -1164,6 +1214,8 @@ size_t cj_price_reduce(cj_price *x, double delta) {
         }
     }
     size_t free_y = 0;
+    bool was = x->have_cur, differ = false;
+    x->have_cur = false; /* until every pair is set below */
     for (size_t k = 0; k < x->n_blocks; k++) {
         const block *b = &x->bl[k];
         double floor_v = b->best - delta - 1e-9 * (1 + fabs(b->best));
@@ -1214,10 +1266,14 @@ size_t cj_price_reduce(cj_price *x, double delta) {
                 }
                 if (!lp->c2min[at] && o[O_MIN] > 0 && o[O_YLO] < 0.5)
                     o[O_MIN] = 0; /* no row to carry it (the bound stays valid) */
+                differ = differ || memcmp(o, &x->cur[at * O_N], sizeof o) != 0;
+                memcpy(&x->cur[at * O_N], o, sizeof o);
                 set_pair(P, lp, at, o);
             }
             free(with);
         }
     }
+    x->have_cur = true;
+    *same = was && !differ;
     return free_y;
 }

@@ -173,6 +173,11 @@ static int relaxation(glp_prob *P, int msg_lev) {
     glp_init_smcp(&sm);
     sm.msg_lev = msg_lev;
     int ret = glp_simplex(P, &sm);
+    if (ret == GLP_EBADB) {
+        /* rows taken out (a sweep's priced rows) leave a basis one short */
+        glp_std_basis(P);
+        ret = glp_simplex(P, &sm);
+    }
     return ret ? ret : glp_get_status(P) != GLP_OPT ? GLP_ENOPFS : 0;
 }
 
@@ -306,11 +311,12 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
     double *best = NULL;
     size_t n = (size_t)glp_get_num_cols(lp->P) + 1;
     cj_code code = CJ_OK;
+    outcome t = {0};
     for (int round = 0;; round++) {
-        bool all = delta > 2 * (1 + fabs(ub)) || round >= 12;
+        bool all = delta > 2 * (1 + fabs(ub)) || round >= 12, same = false;
         size_t free_y = 0;
         if (!all) {
-            free_y = cj_price_reduce(lp->price, delta);
+            free_y = cj_price_reduce(lp->price, delta, &same);
             /* even a wide neighbourhood keeps its step bounds, which GLPK
              * needs (100 x 60: 423 of 559 pairs free, proven in 46 s; the
              * model as built not in 120 s) */
@@ -318,8 +324,10 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
         }
         if (all)
             cj_price_restore(lp->price);
-        outcome t;
-        code = intopt_from(lp, opt, careful, left(opt, used), best, &t, NULL);
+        if (same && (t.status == CJ_PLAN_OPTIMAL || t.status == CJ_PLAN_INFEASIBLE))
+            t.seconds = 0; /* the last neighbourhood again: its answer stands */
+        else
+            code = intopt_from(lp, opt, careful, left(opt, used), best, &t, NULL);
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood (a singular basis after
              * the bounds changed): the whole model as built, from scratch */
@@ -330,8 +338,9 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
         if (opt->verbose)
             fprintf(
                 stderr,
-                "neighbourhood %.6g of bound %.6f: %zu free, status %d, %.6f, %.3f s\n",
-                all ? HUGE_VAL : delta, ub, free_y, (int)t.status, t.value, t.seconds);
+                "neighbourhood %.6g of bound %.6f: %zu free%s, status %d, %.6f, %.3f s\n",
+                all ? HUGE_VAL : delta, ub, free_y, same ? " (as before)" : "",
+                (int)t.status, t.value, t.seconds);
         used += t.seconds;
         if (code != CJ_OK)
             break;
@@ -378,7 +387,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
 /* The first level of SPEC §3 on a model without staff. */
 static cj_code level_one(cj_lp *lp, const cj_solve_options *opt, bool careful, outcome *o,
                          cj_errors *errs) {
-    if (cj_price_bound(lp->price) < HUGE_VAL && glp_get_num_int(lp->P) > SMALL_MODEL)
+    if (cj_price_bound(lp->price) < HUGE_VAL)
         return neighbourhoods(lp, opt, careful, o, errs);
     return intopt(lp, opt, careful, opt->time_limit, o, errs);
 }
@@ -414,8 +423,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     outcome first;
     cj_solve_options within = *opt;
     within.time_limit = opt->time_limit * 0.7;
-    if (!careful && glp_get_num_int(relaxed->P) > SMALL_MODEL &&
-        !cj_lp_price_caps(relaxed, r, sel, &within, within.time_limit / 5)) {
+    if (!careful && !cj_lp_price_caps(relaxed, r, sel, &within, within.time_limit / 5)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         code = CJ_ERR_NOMEM;
         goto done;
@@ -608,6 +616,7 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     glp_error_hook(on_error, &g);
 
     if (keep && keep->P) {
+        cj_lp_unprice(lp);
         cj_lp_update(lp, r, sel, opt); /* the model is built: change its numbers */
     } else if (!cj_lp_build(lp, r, sel, opt)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
@@ -624,12 +633,8 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
         code = CJ_ERR_WRITE;
     /* after the export: the priced rows are found by solving, like GLPK's
      * cuts, and the exported model is the one cjos starts from */
-    /* small models prove at once with the school caps alone; the priced
-     * rows there only cost branch-and-bound nodes (the bundled round: 135
-     * instead of 1) */
-    /* (and not in the careful attempt, which follows a GLPK failure) */
-    if (code == CJ_OK && !keep && !careful && lp->P &&
-        glp_get_num_int(lp->P) > SMALL_MODEL &&
+    /* not in the careful attempt, which follows a GLPK failure */
+    if (code == CJ_OK && !careful && lp->P &&
         !cj_lp_price_caps(lp, r, sel, opt,
                           opt->time_limit > 0 ? opt->time_limit / 5 : 0)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");

@@ -9,7 +9,7 @@
 typedef struct cj_price cj_price; /* solver/price.c */
 
 /* Integer columns up to which a model counts as small: GLPK's default
- * branching, and no priced rows (docs/performance.md). */
+ * branching rather than pseudo-costs (docs/performance.md). */
 #define SMALL_MODEL 150
 
 typedef struct cj_lp {
@@ -81,13 +81,14 @@ bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
 void cj_lp_update_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel);
 
 /*
- * Adds per school a row that carries the bound of the round's per-school
- * decomposition into the model (solver/price.c): column generation over
- * each school's own plans, for at most `seconds` (0: no limit), gives prices
- * for the rows that join schools; the row says the school's objective less
- * what it uses of those rows at their prices is at most its best.  Valid for
- * every plan.  Does nothing for continuous FTE, elastic, sweep and staffed
- * models.  Runs under the caller's GLPK guard; false when out of memory.
+ * Adds per block (a cluster priced as one, or a school) a row that carries
+ * the bound of the round's decomposition into the model (solver/price.c):
+ * column generation over each block's own plans, for at most `seconds` (0:
+ * no limit), gives prices for the rows that join blocks; the row says the
+ * block's objective less what it uses of those rows at their prices is at
+ * most its best.  Valid for every plan.  Does nothing for continuous FTE,
+ * elastic and staffed models (a staffed round's model without its staff is
+ * priced).  Runs under the caller's GLPK guard; false when out of memory.
  */
 bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                       const cj_solve_options *opt, double seconds);
@@ -103,13 +104,18 @@ double cj_price_seconds(const cj_price *x);
  * within `delta` of the school's best at the prices uses; pairs every such
  * plan uses are fixed in.  Valid for every plan whose objective is above
  * cj_price_bound() - delta.  Undone by cj_price_restore().  Returns how
- * many y stay free.
+ * many y stay free; *same says whether the model is as the last call left
+ * it (no cj_price_restore() between), so that its answer there still holds.
  */
-size_t cj_price_reduce(cj_price *x, double delta);
+size_t cj_price_reduce(cj_price *x, double delta, bool *same);
 void cj_price_restore(cj_price *x);
 /* Restores the model and frees its priced rows (after a numerical failure). */
 void cj_price_drop(cj_price *x);
 void cj_price_free(cj_price *x);
+/* Takes the priced rows out of the model and frees its prices (lp->price
+ * NULL after): a sweep's next scenario changes the numbers they were
+ * priced at. */
+void cj_lp_unprice(cj_lp *lp);
 /* After a GLPK error freed every GLPK problem: forgets the master's. */
 void cj_price_forget_glpk(cj_price *x);
 
@@ -120,6 +126,19 @@ void cj_price_forget_glpk(cj_price *x);
  * day-parts placeable in a week (see docs/rota.md).  False when out of memory.
  */
 bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_triplets *t);
+
+/*
+ * A staffing of the plan without staff (`relaxed`, solved) found by hand: per
+ * pair its day-parts go first to people who know the school, then to those
+ * already coming, then SKJ staff, then MBO staff, each at free day-parts of
+ * their own week, so that the counts fit a week by construction.  Returns
+ * true, with lp->val the plan and its staffing, only when every row and
+ * bound of the staffed model holds and no staffing could give more
+ * day-parts to people who know the school (what cj_lp_prefer_known() asks
+ * for); false leaves lp->val as it was (also when out of memory).
+ */
+bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
+                         const cj_selection *sel);
 
 /* Sets an objective coefficient of 1 on every day-part count of a person at
  * a school they know (the other coefficients are the caller's). */
