@@ -508,10 +508,61 @@ static double *as_solution(const improve *m, const rota *ro) {
     return v;
 }
 
+/* A bound on value() that needs no model: per pair, its known staff give at
+ * most the pair's day-parts and each at most what they can; per school, a
+ * weekday counts only where someone of the plan can come and at most once a
+ * day-part; changes cost at least nothing.  Whole weights, so a week that
+ * reaches it is the best there is. */
+static double quick_bound(const rota *ro, const cj_round *r) {
+    size_t ns = r->n_schools;
+    double W, K = weights(ro, ns, &W), known = 0;
+    for (size_t a = 0; a < ro->n; a++) {
+        bool first = true;
+        for (size_t i = 0; i < a; i++)
+            first &= ro->e[i].pair != ro->e[a].pair;
+        if (!first)
+            continue;
+        int want = 0, can = 0;
+        for (size_t i = a; i < ro->n; i++) {
+            const entry *e = &ro->e[i];
+            if (e->pair != ro->e[a].pair)
+                continue;
+            want += e->want;
+            if (!e->known)
+                continue;
+            const cj_staff *st = &r->providers[e->provider].staff[e->staff];
+            int most = cj_day_count(e->can);
+            int week = (int)floor(st->fte / r->policy.day_part_fte + 1e-9);
+            most = e->most < most ? e->most : most;
+            can += week < most ? week : most;
+        }
+        known += can < want ? can : want;
+    }
+    double days = 0;
+    for (size_t s = 0; s < ns; s++) {
+        unsigned can = 0;
+        int parts = 0;
+        for (size_t i = 0; i < ro->n; i++)
+            if (ro->e[i].school == (int)s) {
+                can |= ro->e[i].can;
+                parts += ro->e[i].want;
+            }
+        int d = 0;
+        for (int k = 0; k < DAYS; k++)
+            d += (can >> (2 * k) & 3u) != 0;
+        days += d < parts ? d : parts;
+    }
+    return K * known + W * days;
+}
+
 /* Improves the matching within `seconds` (0: no limit).  Leaves the parts of
  * the best rota found in the entries; *proven when it is the best there is. */
 static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
                          const cj_solve_options *opt, double seconds, bool *proven) {
+    if (value(ro, r->n_schools) >= quick_bound(ro, r) - 1e-6) {
+        *proven = true; /* the first week is as good as any */
+        return true;
+    }
     improve m = {0};
     bool ok = build(&m, ro, r, sel);
     double *st = ok ? as_solution(&m, ro) : NULL;

@@ -443,17 +443,26 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         double v = round(relaxed->val[jr]);
         glp_set_col_bnds(lp->P, j, GLP_FX, v, v);
     }
-    /* with the plan fixed its objective is too: let the staffing prefer
-     * people who know the school (level 2 of SPEC §6) meanwhile */
-    for (int j = 1; j <= ncols; j++) {
-        obj[j] = glp_get_obj_coef(lp->P, j);
-        glp_set_obj_coef(lp->P, j, 0);
+    outcome check = {.status = CJ_PLAN_OPTIMAL, .value = first.value};
+    double t0 = glp_time();
+    bool by_hand = cj_lp_staff_by_hand(lp, relaxed, r, sel);
+    if (opt->verbose)
+        fprintf(stderr, "staffing of the plan without staff: %s\n",
+                by_hand ? "by hand (the most day-parts with people who know the school)"
+                        : "by the model");
+    if (!by_hand) {
+        /* with the plan fixed its objective is too: let the staffing prefer
+         * people who know the school (level 2 of SPEC §6) meanwhile */
+        for (int j = 1; j <= ncols; j++) {
+            obj[j] = glp_get_obj_coef(lp->P, j);
+            glp_set_obj_coef(lp->P, j, 0);
+        }
+        cj_lp_prefer_known(lp, r, sel);
+        code = intopt(lp, opt, careful, left(opt, first.seconds), &check, errs);
+        for (int j = 1; j <= ncols; j++)
+            glp_set_obj_coef(lp->P, j, obj[j]);
     }
-    cj_lp_prefer_known(lp, r, sel);
-    outcome check;
-    code = intopt(lp, opt, careful, left(opt, first.seconds), &check, errs);
-    for (int j = 1; j <= ncols; j++)
-        glp_set_obj_coef(lp->P, j, obj[j]);
+    check.seconds = glp_difftime(glp_time(), t0);
     double used = first.seconds + check.seconds;
     bool carried = check.status == CJ_PLAN_OPTIMAL || check.status == CJ_PLAN_FEASIBLE;
     for (size_t i = 0; i < 2 * n; i++) {

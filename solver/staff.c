@@ -231,3 +231,184 @@ bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
     free(mask);
     return ok;
 }
+
+/* ------------------------------------------------------- staffing by hand */
+
+/* Whether the values `v` (1-based columns) meet every row and column bound
+ * of P, within `tol`. */
+static bool meets_rows(glp_prob *P, const double *v, int *ind, double *val, double tol) {
+    int nr = glp_get_num_rows(P), nc = glp_get_num_cols(P);
+    for (int j = 1; j <= nc; j++) {
+        int t = glp_get_col_type(P, j);
+        if ((t == GLP_LO || t == GLP_DB || t == GLP_FX) &&
+            v[j] < glp_get_col_lb(P, j) - tol)
+            return false;
+        if ((t == GLP_UP || t == GLP_DB || t == GLP_FX) &&
+            v[j] > glp_get_col_ub(P, j) + tol)
+            return false;
+    }
+    for (int i = 1; i <= nr; i++) {
+        int t = glp_get_row_type(P, i);
+        if (t == GLP_FR)
+            continue;
+        int len = glp_get_mat_row(P, i, ind, val);
+        double a = 0;
+        for (int k = 1; k <= len; k++)
+            a += val[k] * v[ind[k]];
+        if ((t == GLP_LO || t == GLP_DB || t == GLP_FX) && a < glp_get_row_lb(P, i) - tol)
+            return false;
+        if ((t == GLP_UP || t == GLP_DB || t == GLP_FX) && a > glp_get_row_ub(P, i) + tol)
+            return false;
+    }
+    return true;
+}
+
+/* One entry of the staffing by hand. */
+typedef struct {
+    size_t person; /* round-wide number */
+    unsigned can;  /* day-parts they could work at the school */
+    int cap;       /* the column's bound */
+    int most;      /* of these, at most: the bound, the day-parts, their week */
+    int n;         /* day-parts given so far */
+    bool known, skj;
+} hand;
+
+typedef struct {
+    hand *h;
+    unsigned *used; /* per person: day-parts placed anywhere */
+    int *left;      /* per person: day-parts of their week not yet placed */
+    int need, come; /* of the pair at hand: day-parts still to place, people */
+    int staff_min, staff_max;
+} by_hand;
+
+/* Gives entry e of the pair at hand as many day-parts as it can, leaving
+ * enough for the people the pair still needs to reach its minimum. */
+static void give(by_hand *b, hand *e) {
+    bool new = e->n == 0;
+    if (new && b->come >= b->staff_max)
+        return;
+    int others = b->staff_min - b->come - (new ? 1 : 0);
+    int most = b->need - (others > 0 ? others : 0);
+    while (most > 0 && e->n < e->cap && b->left[e->person] > 0) {
+        unsigned free = e->can & ~b->used[e->person];
+        if (!free)
+            break;
+        b->used[e->person] |= free & -free;
+        b->left[e->person]--;
+        e->n++;
+        b->need--;
+        most--;
+    }
+    if (new && e->n > 0)
+        b->come++;
+}
+
+bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
+                         const cj_selection *sel) {
+    glp_prob *P = lp->P;
+    int nc = glp_get_num_cols(P), nrel = glp_get_num_cols(relaxed->P);
+    int nr = glp_get_num_rows(P);
+    size_t people = 0;
+    for (size_t p = 0; p < r->n_providers; p++)
+        people += r->providers[p].n_staff;
+    size_t *off = calloc(r->n_providers + 1, sizeof *off);
+    double *v = calloc((size_t)nc + 1, sizeof *v);
+    hand *h = calloc(lp->n_sk + 1, sizeof *h);
+    unsigned *used = calloc(people + 1, sizeof *used);
+    int *left = calloc(people + 1, sizeof *left);
+    int big = (nr > nc ? nr : nc) + 1;
+    int *ind = malloc((size_t)big * sizeof *ind);
+    double *val = malloc((size_t)big * sizeof *val);
+    bool ok = off && v && h && used && left && ind && val && nrel <= nc && relaxed->val;
+    for (size_t p = 0; ok && p < r->n_providers; p++) {
+        off[p + 1] = off[p] + r->providers[p].n_staff;
+        for (size_t k = 0; k < r->providers[p].n_staff; k++)
+            left[off[p] + k] = cj_staff_day_parts(
+                &r->providers[p].staff[k], CJ_ALL_DAY_PARTS, r->policy.day_part_fte);
+    }
+    /* the plan without staff, whose columns come first in the same order */
+    for (int j = 1; ok && j <= nrel; j++)
+        v[j] =
+            glp_get_col_kind(P, j) == GLP_CV ? relaxed->val[j] : round(relaxed->val[j]);
+    double bound = 0, known = 0;
+    by_hand b = {h, used, left, 0, 0, r->policy.staff_min, r->policy.staff_max};
+    for (size_t e = 0; ok && e < lp->n_sk; e++) {
+        const cj_pair *pa = &sel->pairs[lp->sk_pair[e]];
+        const cj_staff *st = &r->providers[pa->provider].staff[lp->sk_staff[e]];
+        ok = lp->sk_n[e] > nrel && lp->sk_z[e] > nrel;
+        h[e].person = off[pa->provider] + (size_t)lp->sk_staff[e];
+        h[e].can = st->available & r->schools[pa->school].open;
+        h[e].cap = (int)glp_get_col_ub(P, lp->sk_n[e]);
+        h[e].most = cj_day_count(h[e].can);
+        h[e].most = h[e].cap < h[e].most ? h[e].cap : h[e].most;
+        if (left[h[e].person] < h[e].most)
+            h[e].most = left[h[e].person];
+        h[e].skj = st->skj;
+        for (size_t j = 0; j < st->known_at.n; j++)
+            h[e].known |= st->known_at.idx[j] == pa->school;
+    }
+    /* entries come pair by pair (cj_lp_staff); first those who know the
+     * school, then the ones already coming, then SKJ staff, then MBO staff,
+     * each first among people not yet placed anywhere (someone at two
+     * schools may have to change school within a day) */
+    for (int pass = 0; ok && pass < 6; pass++) {
+        for (size_t a = 0; a < lp->n_sk;) {
+            size_t z = a;
+            int i = lp->sk_pair[a], placed = 0;
+            b.come = 0;
+            while (z < lp->n_sk && lp->sk_pair[z] == i) {
+                placed += h[z].n;
+                b.come += h[z].n > 0;
+                z++;
+            }
+            b.need = v[lp->ycol[i]] > 0.5 ? (int)lround(v[lp->fcol[i]]) - placed : 0;
+            for (size_t e = a; b.need > 0 && e < z; e++) {
+                bool fresh = used[h[e].person] == 0;
+                bool pick = pass == 0   ? h[e].known
+                            : pass == 1 ? h[e].n > 0
+                            : pass == 2 ? h[e].skj && fresh
+                            : pass == 3 ? h[e].skj
+                            : pass == 4 ? fresh
+                                        : true;
+                if (pick)
+                    give(&b, &h[e]);
+            }
+            if (pass == 0) {
+                /* no staffing gives more day-parts to people who know it */
+                int could = 0, knowing = 0;
+                for (size_t e = a; e < z; e++)
+                    if (h[e].known) {
+                        could += h[e].most;
+                        knowing++;
+                    }
+                /* and the pair's others each give a day-part at least */
+                int want = v[lp->ycol[i]] > 0.5 ? (int)lround(v[lp->fcol[i]]) : 0;
+                if (want > 0 && b.staff_min > knowing)
+                    want =
+                        want > b.staff_min - knowing ? want - (b.staff_min - knowing) : 0;
+                bound += could < want ? could : want;
+            }
+            a = z;
+        }
+    }
+    for (size_t e = 0; ok && e < lp->n_sk; e++) {
+        v[lp->sk_n[e]] = h[e].n;
+        v[lp->sk_z[e]] = h[e].n > 0;
+        if (h[e].known)
+            known += h[e].n;
+    }
+    ok = ok && known >= bound - 1e-9 && meets_rows(P, v, ind, val, 1e-6);
+    if (ok) {
+        free(lp->val);
+        lp->val = v;
+        v = NULL;
+    }
+    free(off);
+    free(v);
+    free(h);
+    free(used);
+    free(left);
+    free(ind);
+    free(val);
+    return ok;
+}

@@ -329,6 +329,24 @@ def only_a_joint_solve_finds_these_rotas():
 
 
 @test
+def staffing_by_hand_or_by_the_model():
+    # the plan without staff is staffed by hand when that provably gives the
+    # most day-parts to people who know the school (the rota checker and
+    # tests/staffcheck.py check the result); otherwise by the model
+    for name, how in [("staff-known.json", "by hand"), ("staffed.json", "by hand"),
+                      ("staff-mbo-only.json", "by the model"),
+                      ("staff-joint-s3.json", "by the model")]:
+        f = os.path.join(DATA, name)
+        p, plan = solve(f, "--verbose")
+        assert p.returncode == 0, (name, p.stderr)
+        assert "staffing of the plan without staff: " + how in p.stderr, (name, p.stderr)
+        checked(f, plan)
+    p, plan = solve(EXAMPLE, "--verbose")
+    assert "staffing of the plan without staff: by hand" in p.stderr, p.stderr
+    assert plan["rota"]["status"] == "optimal", plan["rota"]
+
+
+@test
 def staff_who_know_the_school_come_first():
     f = os.path.join(DATA, "staff-known.json")
     _, plan = solve(f)
@@ -800,6 +818,14 @@ def verbose_shows_glpk_and_default_is_silent():
     quiet = run("solve", EXAMPLE, "-o", os.path.join(TMP, "q.json"))
     assert quiet.stdout == "" and (quiet.stderr == "" or WRAP)
     loud = run("solve", EXAMPLE, "-o", os.path.join(TMP, "q.json"), "--verbose")
+    # the bundled round is proven by the priced rows before GLPK branches:
+    # the bound of its three clusters' prices is its optimum
+    m = re.search(r"priced rows: 3 blocks, .* bound ([-0-9.]+)", loud.stderr)
+    assert m and "neighbourhood" in loud.stderr, loud.stderr
+    z = json.load(open(os.path.join(TMP, "q.json")))["objective"]["value"]
+    assert z - 1e-6 <= float(m.group(1)) <= z + 1e-5, (z, m.group(1))
+    loud = run("solve", os.path.join(DATA, "tiny.json"), "-o", os.path.join(TMP, "q.json"),
+               "--verbose")
     assert "mip =" in loud.stderr, loud.stderr
 
 
