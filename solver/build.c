@@ -386,6 +386,41 @@ void cj_lp_free(cj_lp *lp) {
     lp->sweep = sweep;
 }
 
+int cj_lp_meets(glp_prob *P, const double *v, double tol) {
+    int nr = glp_get_num_rows(P), nc = glp_get_num_cols(P);
+    int *ind = malloc(((size_t)nc + 1) * sizeof *ind);
+    double *val = malloc(((size_t)nc + 1) * sizeof *val);
+    int ok = ind && val ? 1 : -1;
+    for (int j = 1; ok == 1 && j <= nc; j++) {
+        int t = glp_get_col_type(P, j);
+        double lo = glp_get_col_lb(P, j), hi = glp_get_col_ub(P, j);
+        if ((t == GLP_LO || t == GLP_DB || t == GLP_FX) &&
+            v[j] < lo - tol * (1 + fabs(lo)))
+            ok = 0;
+        if ((t == GLP_UP || t == GLP_DB || t == GLP_FX) &&
+            v[j] > hi + tol * (1 + fabs(hi)))
+            ok = 0;
+        if (glp_get_col_kind(P, j) != GLP_CV && fabs(v[j] - round(v[j])) > tol)
+            ok = 0;
+    }
+    for (int i = 1; ok == 1 && i <= nr; i++) {
+        int t = glp_get_row_type(P, i);
+        if (t == GLP_FR)
+            continue;
+        int len = glp_get_mat_row(P, i, ind, val);
+        double a = 0, lo = glp_get_row_lb(P, i), hi = glp_get_row_ub(P, i);
+        for (int k = 1; k <= len; k++)
+            a += val[k] * v[ind[k]];
+        if ((t == GLP_LO || t == GLP_DB || t == GLP_FX) && a < lo - tol * (1 + fabs(lo)))
+            ok = 0;
+        if ((t == GLP_UP || t == GLP_DB || t == GLP_FX) && a > hi + tol * (1 + fabs(hi)))
+            ok = 0;
+    }
+    free(ind);
+    free(val);
+    return ok;
+}
+
 void *cj_lp_scratch(cj_lp *lp, size_t bytes) {
     for (size_t i = 0; i < sizeof lp->scratch / sizeof *lp->scratch; i++)
         if (!lp->scratch[i])

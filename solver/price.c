@@ -1186,7 +1186,9 @@ static void near_one(ctx *x, school *sc, double *with, double *without, int widt
     sc->best = keep;
 }
 
-size_t cj_price_reduce(cj_price *x, double delta, bool *same) {
+/* cj_price_reduce(), or only counting the y it would leave free when not
+ * `apply` (the model and x->cur untouched). */
+static size_t reduce(cj_price *x, double delta, bool apply, bool *same) {
     cj_lp *lp = x->lp;
     glp_prob *P = lp->P;
     *same = false;
@@ -1215,7 +1217,8 @@ size_t cj_price_reduce(cj_price *x, double delta, bool *same) {
     }
     size_t free_y = 0;
     bool was = x->have_cur, differ = false;
-    x->have_cur = false; /* until every pair is set below */
+    if (apply)
+        x->have_cur = false; /* until every pair is set below */
     for (size_t k = 0; k < x->n_blocks; k++) {
         const block *b = &x->bl[k];
         double floor_v = b->best - delta - 1e-9 * (1 + fabs(b->best));
@@ -1266,6 +1269,8 @@ size_t cj_price_reduce(cj_price *x, double delta, bool *same) {
                 }
                 if (!lp->c2min[at] && o[O_MIN] > 0 && o[O_YLO] < 0.5)
                     o[O_MIN] = 0; /* no row to carry it (the bound stays valid) */
+                if (!apply)
+                    continue;
                 differ = differ || memcmp(o, &x->cur[at * O_N], sizeof o) != 0;
                 memcpy(&x->cur[at * O_N], o, sizeof o);
                 set_pair(P, lp, at, o);
@@ -1273,7 +1278,18 @@ size_t cj_price_reduce(cj_price *x, double delta, bool *same) {
             free(with);
         }
     }
-    x->have_cur = true;
-    *same = was && !differ;
+    if (apply) {
+        x->have_cur = true;
+        *same = was && !differ;
+    }
     return free_y;
+}
+
+size_t cj_price_reduce(cj_price *x, double delta, bool *same) {
+    return reduce(x, delta, true, same);
+}
+
+size_t cj_price_free_at(cj_price *x, double delta) {
+    bool same;
+    return reduce(x, delta, false, &same);
 }

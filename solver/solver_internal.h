@@ -51,6 +51,11 @@ typedef struct cj_lp {
     cj_price *price;
 } cj_lp;
 
+/* Whether the column values `v` (1-based) meet every bound, row and
+ * integrality of P within `tol` (relative to each bound): 1 yes, 0 no, -1
+ * out of memory. */
+int cj_lp_meets(glp_prob *P, const double *v, double tol);
+
 /* Memory for the solve in progress, freed with `lp` or by cj_lp_unscratch();
  * NULL when out of memory (or out of places). */
 void *cj_lp_scratch(cj_lp *lp, size_t bytes);
@@ -108,6 +113,9 @@ double cj_price_seconds(const cj_price *x);
  * it (no cj_price_restore() between), so that its answer there still holds.
  */
 size_t cj_price_reduce(cj_price *x, double delta, bool *same);
+/* How many y cj_price_reduce() would leave free at `delta`, changing
+ * nothing. */
+size_t cj_price_free_at(cj_price *x, double delta);
 void cj_price_restore(cj_price *x);
 /* Restores the model and frees its priced rows (after a numerical failure). */
 void cj_price_drop(cj_price *x);

@@ -234,35 +234,6 @@ bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
 
 /* ------------------------------------------------------- staffing by hand */
 
-/* Whether the values `v` (1-based columns) meet every row and column bound
- * of P, within `tol`. */
-static bool meets_rows(glp_prob *P, const double *v, int *ind, double *val, double tol) {
-    int nr = glp_get_num_rows(P), nc = glp_get_num_cols(P);
-    for (int j = 1; j <= nc; j++) {
-        int t = glp_get_col_type(P, j);
-        if ((t == GLP_LO || t == GLP_DB || t == GLP_FX) &&
-            v[j] < glp_get_col_lb(P, j) - tol)
-            return false;
-        if ((t == GLP_UP || t == GLP_DB || t == GLP_FX) &&
-            v[j] > glp_get_col_ub(P, j) + tol)
-            return false;
-    }
-    for (int i = 1; i <= nr; i++) {
-        int t = glp_get_row_type(P, i);
-        if (t == GLP_FR)
-            continue;
-        int len = glp_get_mat_row(P, i, ind, val);
-        double a = 0;
-        for (int k = 1; k <= len; k++)
-            a += val[k] * v[ind[k]];
-        if ((t == GLP_LO || t == GLP_DB || t == GLP_FX) && a < glp_get_row_lb(P, i) - tol)
-            return false;
-        if ((t == GLP_UP || t == GLP_DB || t == GLP_FX) && a > glp_get_row_ub(P, i) + tol)
-            return false;
-    }
-    return true;
-}
-
 /* One entry of the staffing by hand. */
 typedef struct {
     size_t person; /* round-wide number */
@@ -307,7 +278,6 @@ bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
                          const cj_selection *sel) {
     glp_prob *P = lp->P;
     int nc = glp_get_num_cols(P), nrel = glp_get_num_cols(relaxed->P);
-    int nr = glp_get_num_rows(P);
     size_t people = 0;
     for (size_t p = 0; p < r->n_providers; p++)
         people += r->providers[p].n_staff;
@@ -316,10 +286,7 @@ bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
     hand *h = calloc(lp->n_sk + 1, sizeof *h);
     unsigned *used = calloc(people + 1, sizeof *used);
     int *left = calloc(people + 1, sizeof *left);
-    int big = (nr > nc ? nr : nc) + 1;
-    int *ind = malloc((size_t)big * sizeof *ind);
-    double *val = malloc((size_t)big * sizeof *val);
-    bool ok = off && v && h && used && left && ind && val && nrel <= nc && relaxed->val;
+    bool ok = off && v && h && used && left && nrel <= nc && relaxed->val;
     for (size_t p = 0; ok && p < r->n_providers; p++) {
         off[p + 1] = off[p] + r->providers[p].n_staff;
         for (size_t k = 0; k < r->providers[p].n_staff; k++)
@@ -397,7 +364,7 @@ bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
         if (h[e].known)
             known += h[e].n;
     }
-    ok = ok && known >= bound - 1e-9 && meets_rows(P, v, ind, val, 1e-6);
+    ok = ok && known >= bound - 1e-9 && cj_lp_meets(P, v, 1e-6) == 1;
     if (ok) {
         free(lp->val);
         lp->val = v;
@@ -408,7 +375,5 @@ bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
     free(h);
     free(used);
     free(left);
-    free(ind);
-    free(val);
     return ok;
 }
