@@ -1,0 +1,131 @@
+/*
+ * Private to solver/price.c, solver/blocks.c and solver/reduce.c: the
+ * decomposition of a priced model into blocks (docs/model.md, "The priced
+ * rows and neighbourhoods").  price.c reads the blocks from the model and
+ * finds the prices, blocks.c enumerates a block's own plans at those prices,
+ * reduce.c narrows the model to the plans near the blocks' best.
+ */
+#ifndef CJOS_PRICE_INTERNAL_H
+#define CJOS_PRICE_INTERNAL_H
+
+#include "solver_internal.h"
+
+/* Enumeration is skipped past this many candidates at a school (or more
+ * than 12 with three providers, or more than three providers). */
+#define MAX_CANDIDATES 40
+/* Rows on a school's y alone (hard coverage) kept per school. */
+#define MAX_LOCAL 16
+/* A cluster's FTE row is priced with its schools together (a dynamic
+ * programme over its steps) up to this many steps; past it, it joins. */
+#define MAX_STEPS 400
+
+typedef struct {
+    int row; /* in the master (1-based) */
+    double a;
+} coef;
+
+typedef struct {
+    int ycol, fcol;
+    int lo, hi;      /* steps when present */
+    bool must, none; /* y fixed at 1 / at 0 */
+    double w, cost;  /* per step in C4 and in C5 */
+    double cy, cf;   /* objective of y and of a step */
+    coef *jy, *jf;   /* joining rows */
+    int njy, njf;
+    double vy, vf; /* priced objective */
+} cand;
+
+typedef struct {
+    unsigned long long members[MAX_LOCAL]; /* the candidates in each, as bits */
+    double lo[MAX_LOCAL], hi[MAX_LOCAL];
+    /* a slack that lets the row give way at a price (soft coverage), or 0 */
+    int ucol[MAX_LOCAL];
+    double ucost[MAX_LOCAL], uub[MAX_LOCAL];
+    int n;
+} ylocal;
+
+/* One plan of a school: m candidates (indices within the school), their
+ * steps, what its slacks cost and its priced value. */
+typedef struct {
+    int m, i[3], k[3];
+    double pay, v;
+} plan;
+
+typedef struct {
+    size_t first; /* selection index of candidate 0 */
+    int n, pmin, pmax;
+    double flo, fhi, budget; /* C4 range and C5 amount (with w, cost) */
+    ylocal yl;
+    int block;
+    plan best; /* at the current prices (best.m < 0: none) */
+    /* in a block with an FTE row: per total of steps t, the best plan */
+    double *g;
+    plan *gp;
+    int pick; /* the total the block's best gives this school */
+} school;
+
+/* Schools priced together: a cluster whose FTE row (C3) is kept as its own
+ * (`sum`: its steps within tlo..thi), or one school. */
+typedef struct {
+    size_t *schools;
+    size_t n;
+    bool sum;
+    int tlo, thi;
+    int conv; /* convexity row in the master */
+    double best;
+} block;
+
+struct cj_price {
+    cj_lp *lp;
+    glp_prob *M; /* the master, while prices are sought */
+    size_t n_pairs, n_schools, n_blocks;
+    int n_mrows;                /* master rows */
+    int other_first, other_end; /* master columns of the model's other columns */
+    double *pi, *best_pi;       /* per master row: current prices, the best found */
+    double *pi_out;             /* the master's own, while smoothed ones are tried */
+    bool *is_conv;              /* per master row: a block's convexity row */
+    double bound;               /* the Lagrangian bound at best_pi */
+    bool priced;                /* best_pi and bound are set */
+    double seconds;             /* spent finding the prices */
+    double *orig;               /* the model's numbers before cj_price_reduce() */
+    double *cur;                /* the numbers the last cj_price_reduce() set */
+    bool have_cur;              /* cur is in the model */
+    int art_first, art_end;     /* master columns that only make it feasible */
+    int *rows;                  /* the model rows added, per block (0: none) */
+    cand *c;                    /* per selection pair */
+    school *sc;                 /* per school */
+    block *bl;
+    size_t *bl_schools;
+    int *pair_of;  /* model column -> selection pair, or -1 */
+    bool *is_y;    /* model column -> whether it is a y */
+    bool *own_col; /* model column -> a slack of a school's own row */
+    char *kind;    /* model row: 0 not seen, 1 joining, 2 a school's own, 3 a block's */
+    int *map;      /* model row -> master row (0: none) */
+    int *ind, *ind2;
+    double *val, *val2, *acc; /* acc: per master row */
+    int *touched;
+    double *dp, *dp2; /* (MAX_STEPS + 1) each, for the blocks' programmes */
+    int *arg;         /* per school in a block and total: the school's part */
+};
+typedef struct cj_price ctx;
+
+/* Calls `visit` with every plan of a school and its total of steps. */
+typedef void (*plan_fn)(void *arg, const plan *p, int total);
+
+/* School x's best plan at the current prices (x->best; m -1: none). */
+void cj_block_price_school(school *x, const cand *c);
+/* Calls `visit` for every plan of school x (every subset of its candidates
+ * and every steps within the school's rules) with at most `tmax` steps. */
+void cj_block_each_plan(const school *x, const cand *c, int tmax, plan_fn visit,
+                        void *arg);
+/* Max-plus convolution of `a` (0..n) with school x's best per total of steps
+ * (x->g), into `out`, keeping in `arg` (when not NULL) the school's part of
+ * each total. */
+void cj_block_convolve(const double *a, const school *x, int n, double *out, int *arg);
+/* Block b's best at the current prices (b->best, -INFINITY: none; each
+ * school's plan in its best or, in a block with an FTE row, gp[pick]). */
+void cj_block_price(ctx *x, block *b);
+/* The plan a school has in its block's best. */
+const plan *cj_block_chosen(const block *b, const school *sc);
+
+#endif
