@@ -42,6 +42,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Rounds without the gap between the bound and the master closing after
+ * which the prices are as good as they get. */
+#define IDLE_ROUNDS 20
 /* Weight of the best prices so far in the prices that seek new plans. */
 #define SMOOTH 0.8
 
@@ -611,7 +614,8 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         sm.msg_lev = GLP_MSG_OFF;
         double t0 = glp_time(), lower = -HUGE_VAL, last = -HUGE_VAL, L;
         x->bound = HUGE_VAL;
-        int iters = 0, better = 1;
+        int iters = 0, better = 1, idle = 0;
+        double last_gap = HUGE_VAL;
         while (better > 0 && iters < 2000) {
             iters++;
             if (glp_simplex(x->M, &sm) != 0 || glp_get_status(x->M) != GLP_OPT)
@@ -651,8 +655,16 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                 if (better > 0)
                     break;
             }
-            /* within 1e-6 of the master the rest is tailing off */
-            if (late || (x->priced && x->bound - lower <= 1e-6 * (1 + fabs(x->bound))))
+            /* within 1e-6 of the master the rest is tailing off; so it is
+             * when the gap did not close for a while (a degenerate master:
+             * 1000 x 1000 took plans for 1,400 rounds without either
+             * moving) */
+            double gap = x->bound - lower;
+            idle = gap < last_gap - 1e-9 * (1 + fabs(x->bound)) ? 0 : idle + 1;
+            if (idle == 0)
+                last_gap = gap;
+            if (late || idle >= IDLE_ROUNDS ||
+                (x->priced && gap <= 1e-6 * (1 + fabs(x->bound))))
                 break;
         }
         x->seconds = glp_difftime(glp_time(), t0);
