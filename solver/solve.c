@@ -328,6 +328,14 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
             z += glp_get_obj_coef(lp->P, (int)j) * lp->val[j];
         outcome start = {.status = CJ_PLAN_FEASIBLE, .value = z, .bound = ub};
         keep_better(lp, &start, o, best, n, &have);
+        if (ub - z <= tol) {
+            /* as good as the bound: nothing to search */
+            *o = (outcome){
+                .status = CJ_PLAN_OPTIMAL, .value = z, .bound = z, .seconds = used};
+            cj_price_restore(lp->price);
+            cj_lp_unscratch(lp, best);
+            return CJ_OK;
+        }
     }
     for (int round = 0;; round++) {
         bool all = delta > 2 * (1 + fabs(ub)) || round >= 12, same = false;
