@@ -206,11 +206,25 @@ static void g_visit(void *arg, const plan *p, int total) {
 /* Max-plus convolution of `a` (0..n) with school x's g, into `out`, keeping
  * in `arg` (when not NULL) the school's part of each total. */
 void cj_block_convolve(const double *a, const school *x, int n, double *out, int *arg) {
+    /* only where both are finite: most totals are out of a school's reach
+     * (the same order of u as over all of them, so the same ties) */
+    int glo = n + 1, ghi = -1, alo = n + 1, ahi = -1;
+    for (int u = 0; u <= n; u++) {
+        if (x->g[u] != -INFINITY) {
+            glo = glo > n ? u : glo;
+            ghi = u;
+        }
+        if (a[u] != -INFINITY) {
+            alo = alo > n ? u : alo;
+            ahi = u;
+        }
+    }
     for (int t = 0; t <= n; t++) {
         out[t] = -INFINITY;
         if (arg)
             arg[t] = -1;
-        for (int u = 0; u <= t; u++) {
+        int from = t - ahi > glo ? t - ahi : glo, to = t - alo < ghi ? t - alo : ghi;
+        for (int u = from; u <= to; u++) {
             if (a[t - u] == -INFINITY || x->g[u] == -INFINITY)
                 continue;
             double v = a[t - u] + x->g[u];
