@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The priced path against another solver: seeded random rounds large enough
-(over 150 integer columns, with FTE in steps) that cjos solves them through
-its priced rows and neighbourhoods (docs/model.md), compared with HiGHS
+"""The priced path against another solver: seeded random rounds of 14 to 22
+schools with FTE in steps, which cjos solves through its priced rows and
+neighbourhoods (docs/model.md) with more blocks and joining rows than the
+small rounds of tests/bruteforce.py, compared with HiGHS
 (through SciPy) on the model of SPEC section 3 written here from the text.
 Checks the optimum, the plan (tests/plancheck.py) and that the bound a plan
 reports is never below the optimum: at a 20 s limit (a few random rounds are
