@@ -130,7 +130,7 @@ static size_t reduce(cj_price *x, double delta, bool apply, bool *same) {
     *same = false;
     if (!x->orig) {
         x->orig = malloc(x->n_pairs * O_N * sizeof *x->orig);
-        x->cur = malloc(x->n_pairs * O_N * sizeof *x->cur);
+        x->cur = calloc(x->n_pairs * O_N, sizeof *x->cur);
         if (!x->orig || !x->cur) {
             free(x->orig);
             free(x->cur);
