@@ -446,8 +446,11 @@ static cj_code level_one(cj_lp *lp, const cj_solve_options *opt, bool careful, o
 static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                        const cj_solve_options *opt, bool careful, outcome *o,
                        cj_errors *errs) {
-    /* owned by `lp` while it lives, so that a GLPK error frees it too */
-    cj_lp *relaxed = lp->relaxed = calloc(1, sizeof *relaxed);
+    /* owned by `lp` while it lives, so that a GLPK error frees it too; a
+     * sweep's is kept between scenarios and only has its numbers changed */
+    cj_lp *relaxed = lp->kept_relaxed;
+    if (!relaxed)
+        relaxed = lp->relaxed = calloc(1, sizeof *relaxed);
     size_t n = lp->n_pairs;
     int ncols = glp_get_num_cols(lp->P);
     int *type = cj_lp_scratch(lp, (2 * n + 1) * sizeof *type);
@@ -455,9 +458,17 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     double *ub = cj_lp_scratch(lp, (2 * n + 1) * sizeof *ub);
     double *obj = cj_lp_scratch(lp, ((size_t)ncols + 1) * sizeof *obj);
     cj_code code = CJ_OK;
-    if (relaxed)
+    bool built = false;
+    if (relaxed) {
         relaxed->no_staff = true;
-    if (!relaxed || !type || !lb || !ub || !obj || !cj_lp_build(relaxed, r, sel, opt)) {
+        if (relaxed->P) {
+            cj_lp_unprice(relaxed);
+            cj_lp_update(relaxed, r, sel, opt);
+            built = true;
+        } else
+            built = cj_lp_build(relaxed, r, sel, opt);
+    }
+    if (!relaxed || !type || !lb || !ub || !obj || !built) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         code = CJ_ERR_NOMEM;
         goto done;
@@ -628,7 +639,8 @@ static const char *glpk_reason(char *last) {
  */
 static cj_code attempt(const cj_round *r, const cj_selection *sel,
                        const cj_solve_options *opt, bool careful, cj_plan **out,
-                       cj_errors *errs, bool *glpk_failed, cj_lp *keep) {
+                       cj_errors *errs, bool *glpk_failed, cj_lp *keep,
+                       cj_lp *keep_relaxed) {
     *out = NULL;
     cj_plan *plan = cj_plan_new(r->n_schools, r->n_expertise);
     if (!plan) {
@@ -649,13 +661,20 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
     }
+    lp->kept_relaxed = keep_relaxed;
     glp_term_hook(on_term, &g);
     glp_mem_limit(CJ_GLPK_MEMORY_MB);
     if (setjmp(g.jb)) {
         lp->P = NULL; /* glp_free_env() below takes the problem with it */
-        if (lp->relaxed)
-            lp->relaxed->P = NULL;       /* and this one */
         cj_price_forget_glpk(lp->price); /* and the master of the prices */
+        cj_lp *relaxed[2] = {lp->relaxed, lp->kept_relaxed};
+        for (int k = 0; k < 2; k++)
+            if (relaxed[k]) {
+                relaxed[k]->P = NULL; /* these too */
+                cj_price_forget_glpk(relaxed[k]->price);
+            }
+        if (lp->kept_relaxed)
+            cj_lp_free(lp->kept_relaxed); /* the sweep's next scenario builds it */
         cj_lp_free(lp);
         if (!keep)
             free(lp);
@@ -734,14 +753,14 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
                  cj_plan **out, cj_errors *errs) {
     cj_errors first = {0};
     bool failed = false;
-    cj_code code = attempt(r, sel, opt, false, out, &first, &failed, NULL);
+    cj_code code = attempt(r, sel, opt, false, out, &first, &failed, NULL, NULL);
     if (failed) {
         /* GLPK 5.0's cover-cut generator can fail inside glp_intopt
          * ("glp_add_cols: ncs = 0"): solve once more without it before
          * reporting an error */
         cj_errors_clear(&first);
         failed = false;
-        code = attempt(r, sel, opt, true, out, errs, &failed, NULL);
+        code = attempt(r, sel, opt, true, out, errs, &failed, NULL, NULL);
         if (code == CJ_OK)
             (*out)->careful = true;
     } else {
@@ -752,12 +771,16 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
 
 struct cj_sweep {
     cj_lp lp; /* built at the first scenario, changed for every next one */
+    /* of a staffed round, the model without staff likewise; the model with
+     * them is built per scenario (its rows depend on the pairs the staff
+     * can serve) */
+    cj_lp relaxed;
 };
 
 cj_sweep *cj_sweep_new(void) {
     cj_sweep *sw = calloc(1, sizeof *sw);
     if (sw)
-        sw->lp.sweep = true;
+        sw->lp.sweep = sw->relaxed.sweep = true;
     return sw;
 }
 
@@ -765,16 +788,17 @@ void cj_sweep_free(cj_sweep *sw) {
     if (!sw)
         return;
     cj_lp_free(&sw->lp);
+    cj_lp_free(&sw->relaxed);
     free(sw);
 }
 
 cj_code cj_sweep_solve(cj_sweep *sw, const cj_round *r, const cj_selection *sel,
                        const cj_solve_options *opt, cj_plan **out, cj_errors *errs) {
-    if (r->staffed)
-        return cj_solve(r, sel, opt, out, errs); /* the rota is built per plan */
     cj_errors first = {0};
     bool failed = false;
-    cj_code code = attempt(r, sel, opt, false, out, &first, &failed, &sw->lp);
+    cj_code code =
+        r->staffed ? attempt(r, sel, opt, false, out, &first, &failed, NULL, &sw->relaxed)
+                   : attempt(r, sel, opt, false, out, &first, &failed, &sw->lp, NULL);
     if (!failed) {
         cj_errors_move(errs, &first);
         return code;
@@ -782,6 +806,6 @@ cj_code cj_sweep_solve(cj_sweep *sw, const cj_round *r, const cj_selection *sel,
     /* GLPK failed and took the model with it: this scenario the careful way,
      * and the next one builds the model again */
     cj_errors_clear(&first);
-    sw->lp.sweep = true;
+    sw->lp.sweep = sw->relaxed.sweep = true;
     return cj_solve(r, sel, opt, out, errs);
 }

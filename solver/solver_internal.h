@@ -46,6 +46,9 @@ typedef struct cj_lp {
      * solve in progress: owned by this model and freed with it, so that a
      * GLPK error, which jumps out of the solve, leaves nothing behind */
     struct cj_lp *relaxed;
+    /* a sweep's model without staff, kept between the scenarios of a
+     * staffed round and used instead of `relaxed`; not owned */
+    struct cj_lp *kept_relaxed;
     void *scratch[8];
     /* the prices of cj_lp_price_caps(), kept for cj_price_reduce() */
     cj_price *price;

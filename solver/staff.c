@@ -277,7 +277,7 @@ static void give(by_hand *b, hand *e) {
 bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
                          const cj_selection *sel) {
     glp_prob *P = lp->P;
-    int nc = glp_get_num_cols(P), nrel = glp_get_num_cols(relaxed->P);
+    int nc = glp_get_num_cols(P);
     size_t people = 0;
     for (size_t p = 0; p < r->n_providers; p++)
         people += r->providers[p].n_staff;
@@ -286,23 +286,30 @@ bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
     hand *h = calloc(lp->n_sk + 1, sizeof *h);
     unsigned *used = calloc(people + 1, sizeof *used);
     int *left = calloc(people + 1, sizeof *left);
-    bool ok = off && v && h && used && left && nrel <= nc && relaxed->val;
+    bool ok = off && v && h && used && left && relaxed->val &&
+              relaxed->n_pairs == lp->n_pairs && relaxed->n_u == lp->n_u;
     for (size_t p = 0; ok && p < r->n_providers; p++) {
         off[p + 1] = off[p] + r->providers[p].n_staff;
         for (size_t k = 0; k < r->providers[p].n_staff; k++)
             left[off[p] + k] = cj_staff_day_parts(
                 &r->providers[p].staff[k], CJ_ALL_DAY_PARTS, r->policy.day_part_fte);
     }
-    /* the plan without staff, whose columns come first in the same order */
-    for (int j = 1; ok && j <= nrel; j++)
-        v[j] =
-            glp_get_col_kind(P, j) == GLP_CV ? relaxed->val[j] : round(relaxed->val[j]);
+    /* the plan without staff, column by column (any other column of the
+     * staffed model stays 0, and the rows below say whether that holds) */
+    for (size_t i = 0; ok && i < lp->n_pairs; i++) {
+        v[lp->ycol[i]] = round(relaxed->val[relaxed->ycol[i]]);
+        double f = relaxed->val[relaxed->fcol[i]];
+        v[lp->fcol[i]] = glp_get_col_kind(P, lp->fcol[i]) == GLP_CV ? f : round(f);
+    }
+    for (size_t k = 0; ok && k < lp->n_u; k++) {
+        ok = relaxed->u_school[k] == lp->u_school[k] && relaxed->u_exp[k] == lp->u_exp[k];
+        v[lp->ucol[k]] = relaxed->val[relaxed->ucol[k]];
+    }
     double bound = 0, known = 0;
     by_hand b = {h, used, left, 0, 0, r->policy.staff_min, r->policy.staff_max};
     for (size_t e = 0; ok && e < lp->n_sk; e++) {
         const cj_pair *pa = &sel->pairs[lp->sk_pair[e]];
         const cj_staff *st = &r->providers[pa->provider].staff[lp->sk_staff[e]];
-        ok = lp->sk_n[e] > nrel && lp->sk_z[e] > nrel;
         h[e].person = off[pa->provider] + (size_t)lp->sk_staff[e];
         h[e].can = st->available & r->schools[pa->school].open;
         h[e].cap = (int)glp_get_col_ub(P, lp->sk_n[e]);

@@ -1158,6 +1158,43 @@ def comparison_lists_changes():
 
 # -- what-if sweeps -----------------------------------------------------------
 
+def sweep_of(path, amounts, capacities):
+    """The sweep of the round at `path` over horizon's amount and duin's
+    capacity (FROM:TO:STEP each), and the round itself."""
+    p = run("whatif", path, "--vary", "schools.horizon.annual_amount=" + amounts,
+            "--vary", "providers.duin.fte_capacity=" + capacities)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout), json.load(open(path))
+
+
+def scenario_solved_alone(base, sc):
+    """Solves the round `base` with the horizon amount and duin capacity of
+    the sweep's scenario `sc`; checks status and objective against the
+    sweep's and returns the plan."""
+    r = json.loads(json.dumps(base))
+    r["schools"][0]["annual_amount"] = sc["values"]["schools.horizon.annual_amount"]
+    r["providers"][0]["fte_capacity"] = sc["values"]["providers.duin.fte_capacity"]
+    f = os.path.join(TMP, "scenario.json")
+    json.dump(r, open(f, "w"))
+    _, plan = solve(f)
+    assert plan["status"] == sc["status"], (sc, plan["status"])
+    if plan["objective"]:
+        assert math.isclose(plan["objective"]["value"], sc["objective"], abs_tol=1e-9)
+    return plan
+
+
+@test
+def staffed_sweep_matches_separate_solves():
+    # a staffed round's sweep keeps its model without staff between scenarios
+    # (priced again each time, starting from the last plan) and builds the
+    # model with staff per scenario: every scenario as a fresh solve says
+    sweep, base = sweep_of(os.path.join(DATA, "staffed.json"), "40000:160000:20000",
+                           "0.4:1.2:0.4")
+    assert len(sweep["scenarios"]) == 7 * 3
+    seen = {scenario_solved_alone(base, sc)["status"] for sc in sweep["scenarios"]}
+    assert seen == {"optimal", "infeasible"}, seen
+
+
 @test
 def whatif_sweep_matches_separate_solves():
     tiny = os.path.join(DATA, "tiny.json")
@@ -1165,22 +1202,11 @@ def whatif_sweep_matches_separate_solves():
     p = run("whatif", tiny, "--vary", "schools.horizon.annual_amount=100000:200000:25000",
             "--vary", "providers.duin.fte_capacity=0.6:1.2:0.6", "--chart", svg)
     assert p.returncode == 64 and "--chart draws one --vary" in p.stderr
-    p = run("whatif", tiny, "--vary", "schools.horizon.annual_amount=100000:200000:25000",
-            "--vary", "providers.duin.fte_capacity=0.6:1.2:0.6")
-    assert p.returncode == 0, p.stderr
-    sweep = json.loads(p.stdout)
+    sweep, base = sweep_of(tiny, "100000:200000:25000", "0.6:1.2:0.6")
     assert len(sweep["scenarios"]) == 5 * 2
-    base = json.load(open(tiny))
     for sc in sweep["scenarios"]:
-        r = json.loads(json.dumps(base))
-        r["schools"][0]["annual_amount"] = sc["values"]["schools.horizon.annual_amount"]
-        r["providers"][0]["fte_capacity"] = sc["values"]["providers.duin.fte_capacity"]
-        f = os.path.join(TMP, "scenario.json")
-        json.dump(r, open(f, "w"))
-        _, plan = solve(f)
-        assert plan["status"] == sc["status"], (sc, plan["status"])
+        plan = scenario_solved_alone(base, sc)
         if plan["objective"]:
-            assert math.isclose(plan["objective"]["value"], sc["objective"], abs_tol=1e-9)
             assert math.isclose(plan["totals"]["fte"], sc["fte"], abs_tol=1e-9)
             base_plan = solve(tiny)[1]
             changed = [s["id"] for s, b in zip(plan["schools"], base_plan["schools"])
