@@ -407,6 +407,7 @@ void cj_price_free(cj_price *x) {
     for (size_t s = 0; x->sc && s < x->n_schools; s++) {
         free(x->sc[s].g);
         free(x->sc[s].gp);
+        free(x->sc[s].near);
     }
     void *all[] = {x->c,       x->sc,   x->bl,      x->bl_schools, x->pair_of, x->is_y,
                    x->own_col, x->kind, x->map,     x->ind,        x->ind2,    x->val,

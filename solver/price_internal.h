@@ -62,6 +62,11 @@ typedef struct {
     double *g;
     plan *gp;
     int pick; /* the total the block's best gives this school */
+    /* per candidate and steps, the best its block can do with the school's
+     * plan using them, then per candidate without it (n x near_width, then
+     * n): found once at the final prices by solver/reduce.c, NULL before */
+    double *near;
+    int near_width;
 } school;
 
 /* Schools priced together: a cluster whose FTE row (C3) is kept as its own

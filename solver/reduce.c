@@ -122,6 +122,33 @@ static void near_one(ctx *x, school *sc, double *with, double *without, int widt
     sc->best = keep;
 }
 
+/* Finds sc->near for school j of block b (the same at every delta, so once
+ * per model); false when out of memory. */
+static bool near_of(ctx *x, const block *b, size_t j) {
+    school *sc = &x->sc[b->schools[j]];
+    int width = 1;
+    for (int i = 0; i < sc->n; i++)
+        if (x->c[sc->first + (size_t)i].hi + 1 > width)
+            width = x->c[sc->first + (size_t)i].hi + 1;
+    size_t cells = (size_t)sc->n * (size_t)width;
+    double *with = malloc((cells + (size_t)sc->n) * sizeof *with);
+    if (!with)
+        return false;
+    double *without = with + cells;
+    for (size_t c = 0; c < cells + (size_t)sc->n; c++)
+        with[c] = -INFINITY;
+    if (b->sum) {
+        if (!near_sum(x, b, j, with, without, width)) {
+            free(with);
+            return false;
+        }
+    } else
+        near_one(x, sc, with, without, width);
+    sc->near = with;
+    sc->near_width = width;
+    return true;
+}
+
 /* cj_price_reduce(), or only counting the y it would leave free when not
  * `apply` (the model and x->cur untouched). */
 static size_t reduce(cj_price *x, double delta, bool apply, bool *same) {
@@ -160,24 +187,11 @@ static size_t reduce(cj_price *x, double delta, bool apply, bool *same) {
         double floor_v = b->best - delta - 1e-9 * (1 + fabs(b->best));
         for (size_t j = 0; j < b->n; j++) {
             school *sc = &x->sc[b->schools[j]];
-            int width = 1;
-            for (int i = 0; i < sc->n; i++)
-                if (x->c[sc->first + (size_t)i].hi + 1 > width)
-                    width = x->c[sc->first + (size_t)i].hi + 1;
-            size_t cells = (size_t)sc->n * (size_t)width;
-            double *with = malloc((cells + (size_t)sc->n) * sizeof *with);
-            if (!with)
+            if (!sc->near && !near_of(x, b, j))
                 return x->n_pairs; /* this school and the rest: unreduced */
-            double *without = with + cells;
-            for (size_t c = 0; c < cells + (size_t)sc->n; c++)
-                with[c] = -INFINITY;
-            if (b->sum) {
-                if (!near_sum(x, b, j, with, without, width)) {
-                    free(with);
-                    return x->n_pairs;
-                }
-            } else
-                near_one(x, sc, with, without, width);
+            int width = sc->near_width;
+            const double *with = sc->near,
+                         *without = with + (size_t)sc->n * (size_t)width;
             for (int i = 0; i < sc->n; i++) {
                 size_t at = sc->first + (size_t)i;
                 double o[O_N];
@@ -211,7 +225,6 @@ static size_t reduce(cj_price *x, double delta, bool apply, bool *same) {
                 memcpy(&x->cur[at * O_N], o, sizeof o);
                 set_pair(P, lp, at, o);
             }
-            free(with);
         }
     }
     if (apply) {
