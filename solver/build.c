@@ -7,6 +7,7 @@
 #include "solver_internal.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -120,10 +121,10 @@ static bool columns(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         int y = glp_add_cols(P, 1), f = glp_add_cols(P, 1);
         lp->ycol[i] = y;
         lp->fcol[i] = f;
-        snprintf(name, sizeof name, "y_s%d_p%d", pa->school + 1, pa->provider + 1);
+        cj_lp_name(lp, name, sizeof name, "y_s%d_p%d", pa->school + 1, pa->provider + 1);
         glp_set_col_name(P, y, name);
-        snprintf(name, sizeof name, "%s_s%d_p%d", lp->q > 0 ? "n" : "f", pa->school + 1,
-                 pa->provider + 1);
+        cj_lp_name(lp, name, sizeof name, "%s_s%d_p%d", lp->q > 0 ? "n" : "f",
+                   pa->school + 1, pa->provider + 1);
         glp_set_col_name(P, f, name);
         glp_set_col_kind(P, y, GLP_BV);
         bool fixed = pa->chosen || forced(opt, pa) ||
@@ -161,13 +162,14 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
         if (lp->q > 0)
             m = ceil(m / lp->q - 1e-9);
         if (m > 0 || lp->sweep) {
-            snprintf(name, sizeof name, "C2min_s%d_p%d", pa->school + 1,
-                     pa->provider + 1);
+            cj_lp_name(lp, name, sizeof name, "C2min_s%d_p%d", pa->school + 1,
+                       pa->provider + 1);
             int k = cj_lp_row(P, name, 0, HUGE_VAL);
             lp->c2min[i] = k;
             ok = cj_trip_add(t, k, lp->fcol[i], 1) && cj_trip_add(t, k, lp->ycol[i], -m);
         }
-        snprintf(name, sizeof name, "C2max_s%d_p%d", pa->school + 1, pa->provider + 1);
+        cj_lp_name(lp, name, sizeof name, "C2max_s%d_p%d", pa->school + 1,
+                   pa->provider + 1);
         int k = cj_lp_row(P, name, -HUGE_VAL, 0);
         lp->c2max[i] = k;
         ok = ok && cj_trip_add(t, k, lp->fcol[i], 1) &&
@@ -185,14 +187,14 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
         if (a < b) {
             int pmin = sc->providers.set ? sc->providers.min : pol->pps_min;
             int pmax = sc->providers.set ? sc->providers.max : pol->pps_max;
-            snprintf(name, sizeof name, "C1_s%zu", s + 1);
+            cj_lp_name(lp, name, sizeof name, "C1_s%zu", s + 1);
             k = cj_lp_row(P, name, pmin, pmax);
             lp->c1[s] = k;
             for (size_t i = a; ok && i < b; i++)
                 ok = cj_trip_add(t, k, lp->ycol[i], 1);
         }
         if (a < b && (sc->fte.set || lp->sweep)) {
-            snprintf(name, sizeof name, "C4_s%zu", s + 1);
+            cj_lp_name(lp, name, sizeof name, "C4_s%zu", s + 1);
             k = sc->fte.set ? cj_lp_row(P, name, sc->fte.min, sc->fte.max)
                             : cj_lp_row(P, name, -HUGE_VAL, NO_LIMIT);
             lp->c4[s] = k;
@@ -200,7 +202,7 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
                 ok = cj_trip_add(t, k, lp->fcol[i], q);
         }
         if (a < b && (sc->has_amount || lp->sweep)) {
-            snprintf(name, sizeof name, "C5_s%zu", s + 1);
+            cj_lp_name(lp, name, sizeof name, "C5_s%zu", s + 1);
             k = cj_lp_row(P, name, -HUGE_VAL,
                           sc->has_amount ? sc->annual_amount : NO_LIMIT);
             lp->c5[s] = k;
@@ -213,7 +215,7 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
             pol->coverage == CJ_COVER_SOFT || (pol->coverage == CJ_COVER_HARD && a < b);
         for (size_t e = 0; cover && ok && e < c->required.n; e++) {
             int ex = c->required.idx[e];
-            snprintf(name, sizeof name, "C8_s%zu_e%d", s + 1, ex + 1);
+            cj_lp_name(lp, name, sizeof name, "C8_s%zu_e%d", s + 1, ex + 1);
             k = cj_lp_row(P, name, 1, HUGE_VAL);
             for (size_t i = a; ok && i < b; i++)
                 if (r->provider_has[(size_t)sel->pairs[i].provider * r->n_expertise +
@@ -221,7 +223,7 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
                     ok = cj_trip_add(t, k, lp->ycol[i], 1);
             if (pol->coverage == CJ_COVER_SOFT) {
                 int col = glp_add_cols(P, 1);
-                snprintf(name, sizeof name, "u_s%zu_e%d", s + 1, ex + 1);
+                cj_lp_name(lp, name, sizeof name, "u_s%zu_e%d", s + 1, ex + 1);
                 glp_set_col_name(P, col, name);
                 glp_set_col_bnds(P, col, GLP_DB, 0, 1);
                 glp_set_obj_coef(P, col, -pol->coverage_penalty);
@@ -244,11 +246,11 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
             if (r->schools[pa->school].cluster_idx != (int)c)
                 continue;
             if (!kf) {
-                snprintf(name, sizeof name, "C3_c%zu", c + 1);
+                cj_lp_name(lp, name, sizeof name, "C3_c%zu", c + 1);
                 kf = cj_lp_row(P, name, cl->fte.min, cl->fte.max);
                 lp->c3[c] = kf;
                 if (cl->has_amount || lp->sweep) {
-                    snprintf(name, sizeof name, "C6_c%zu", c + 1);
+                    cj_lp_name(lp, name, sizeof name, "C6_c%zu", c + 1);
                     ka = cj_lp_row(P, name, -HUGE_VAL,
                                    cl->has_amount ? cl->annual_amount : NO_LIMIT);
                     lp->c6[c] = ka;
@@ -267,10 +269,10 @@ static bool rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
         int p = sel->pairs[i].provider;
         const cj_provider *pr = &r->providers[p];
         if (!cap_row[p]) {
-            snprintf(name, sizeof name, "C7cap_p%d", p + 1);
+            cj_lp_name(lp, name, sizeof name, "C7cap_p%d", p + 1);
             cap_row[p] = cj_lp_row(P, name, -HUGE_VAL, cj_provider_capacity(r, p));
             if (pr->has_max_schools || lp->sweep) {
-                snprintf(name, sizeof name, "C7max_p%d", p + 1);
+                cj_lp_name(lp, name, sizeof name, "C7max_p%d", p + 1);
                 cnt_row[p] = cj_lp_row(P, name, -HUGE_VAL,
                                        pr->has_max_schools ? pr->max_schools : NO_LIMIT);
             }
@@ -291,7 +293,7 @@ static bool nogoods(cj_lp *lp, const cj_selection *sel, const cj_solve_options *
     for (size_t g = 0; opt && g < opt->n_nogood; g++) {
         const int *pairs = opt->nogood[g];
         size_t in = 0;
-        snprintf(name, sizeof name, "alt_%zu", g + 1);
+        cj_lp_name(lp, name, sizeof name, "alt_%zu", g + 1);
         int k = glp_add_rows(lp->P, 1);
         glp_set_row_name(lp->P, k, name);
         for (size_t i = 0; i < sel->n_pairs; i++) {
@@ -384,6 +386,16 @@ void cj_lp_free(cj_lp *lp) {
     *lp = (cj_lp){0};
     lp->elastic = elastic;
     lp->sweep = sweep;
+}
+
+void cj_lp_name(const cj_lp *lp, char *buf, size_t n, const char *fmt, ...) {
+    buf[0] = '\0';
+    if (lp->nameless)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, n, fmt, ap);
+    va_end(ap);
 }
 
 int cj_lp_meets(glp_prob *P, const double *v, double tol) {

@@ -123,9 +123,9 @@ bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         caps_of(lp, r, sel, s, x, &z, &steps);
         if (a == b || (z >= NO_CAP && !lp->sweep))
             continue; /* a sweep keeps the rows: the next scenario may cap */
-        snprintf(name, sizeof name, "cap_s%zu", s + 1);
+        cj_lp_name(lp, name, sizeof name, "cap_s%zu", s + 1);
         int row = cj_lp_row(lp->P, name, -HUGE_VAL, z);
-        snprintf(name, sizeof name, "capfte_s%zu", s + 1);
+        cj_lp_name(lp, name, sizeof name, "capfte_s%zu", s + 1);
         int fte = cj_lp_row(lp->P, name, -HUGE_VAL, steps);
         lp->cap[s] = row;
         lp->capfte[s] = fte;

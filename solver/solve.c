@@ -662,6 +662,9 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
         return CJ_ERR_NOMEM;
     }
     lp->kept_relaxed = keep_relaxed;
+    /* a staffed sweep builds this model for every scenario and never
+     * exports it */
+    lp->nameless = keep_relaxed && !opt->write_lp && !opt->write_mps;
     glp_term_hook(on_term, &g);
     glp_mem_limit(CJ_GLPK_MEMORY_MB);
     if (setjmp(g.jb)) {

@@ -28,6 +28,9 @@ typedef struct cj_lp {
     bool sweep;
     /* a staffed round's model without its staff (a relaxation) */
     bool no_staff;
+    /* rows and columns without names: a sweep's model with staff, built for
+     * every scenario and never exported (naming was two fifths of it) */
+    bool nameless;
     /* rows by what they constrain (0: none), for cj_lp_update() */
     int *c2min, *c2max; /* per pair */
     int *c1, *c4, *c5;  /* per school */
@@ -58,6 +61,11 @@ typedef struct cj_lp {
  * integrality of P within `tol` (relative to each bound): 1 yes, 0 no, -1
  * out of memory. */
 int cj_lp_meets(glp_prob *P, const double *v, double tol);
+
+/* Writes a row's or column's name into buf (at most n bytes, printf's
+ * `fmt`), or an empty one for a nameless model, which GLPK takes as none. */
+void cj_lp_name(const cj_lp *lp, char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Memory for the solve in progress, freed with `lp` or by cj_lp_unscratch();
  * NULL when out of memory (or out of places). */

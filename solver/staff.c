@@ -41,12 +41,12 @@ static bool pair_rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, siz
     int s = pa->school + 1, p = pa->provider + 1;
     bool ok = true;
 
-    snprintf(name, sizeof name, "S1link_s%d_p%d", s, p);
+    cj_lp_name(lp, name, sizeof name, "S1link_s%d_p%d", s, p);
     int link = cj_lp_row(P, name, 0, 0);
     ok = cj_trip_add(t, link, lp->fcol[i], 1);
-    snprintf(name, sizeof name, "S1min_s%d_p%d", s, p);
+    cj_lp_name(lp, name, sizeof name, "S1min_s%d_p%d", s, p);
     int lo = cj_lp_row(P, name, 0, HUGE_VAL);
-    snprintf(name, sizeof name, "S1max_s%d_p%d", s, p);
+    cj_lp_name(lp, name, sizeof name, "S1max_s%d_p%d", s, p);
     int hi = cj_lp_row(P, name, -HUGE_VAL, 0);
     ok = ok && cj_trip_add(t, lo, lp->ycol[i], -r->policy.staff_min) &&
          cj_trip_add(t, hi, lp->ycol[i], -r->policy.staff_max);
@@ -56,19 +56,19 @@ static bool pair_rows(cj_lp *lp, const cj_round *r, const cj_selection *sel, siz
         ok = cj_trip_add(t, link, n, -1) && cj_trip_add(t, lo, z, 1) &&
              cj_trip_add(t, hi, z, 1);
         /* z is 1 exactly when the person gives at least one day-part */
-        snprintf(name, sizeof name, "S1come_s%d_p%d_k%d", s, p, k + 1);
+        cj_lp_name(lp, name, sizeof name, "S1come_s%d_p%d_k%d", s, p, k + 1);
         int row = cj_lp_row(P, name, -HUGE_VAL, 0);
         ok = ok && cj_trip_add(t, row, n, 1) && cj_trip_add(t, row, z, -cap);
-        snprintf(name, sizeof name, "S1some_s%d_p%d_k%d", s, p, k + 1);
+        cj_lp_name(lp, name, sizeof name, "S1some_s%d_p%d_k%d", s, p, k + 1);
         row = cj_lp_row(P, name, 0, HUGE_VAL);
         ok = ok && cj_trip_add(t, row, n, 1) && cj_trip_add(t, row, z, -1);
-        snprintf(name, sizeof name, "S1pair_s%d_p%d_k%d", s, p, k + 1);
+        cj_lp_name(lp, name, sizeof name, "S1pair_s%d_p%d_k%d", s, p, k + 1);
         row = cj_lp_row(P, name, -HUGE_VAL, 0);
         ok = ok && cj_trip_add(t, row, z, 1) && cj_trip_add(t, row, lp->ycol[i], -1);
         if (staff[k].skj)
             continue;
         /* S3: MBO staff only where an SKJ colleague of theirs works too */
-        snprintf(name, sizeof name, "S3_s%d_p%d_k%d", s, p, k + 1);
+        cj_lp_name(lp, name, sizeof name, "S3_s%d_p%d_k%d", s, p, k + 1);
         row = cj_lp_row(P, name, -HUGE_VAL, 0);
         ok = ok && cj_trip_add(t, row, z, 1);
         for (size_t o = a; ok && o < b; o++)
@@ -86,7 +86,7 @@ static bool person_rows(cj_lp *lp, const cj_staff *st, double dpf, const size_t 
     glp_prob *P = lp->P;
     char name[80];
     int most = cj_staff_day_parts(st, CJ_ALL_DAY_PARTS, dpf);
-    snprintf(name, sizeof name, "S2week_k%d", gid);
+    cj_lp_name(lp, name, sizeof name, "S2week_k%d", gid);
     int row = cj_lp_row(P, name, -HUGE_VAL, most);
     for (size_t j = 0; j < ne; j++)
         if (!cj_trip_add(t, row, lp->sk_n[e[j]], 1))
@@ -123,7 +123,7 @@ static bool person_rows(cj_lp *lp, const cj_staff *st, double dpf, const size_t 
             }
         if (inside < 2 || could <= room)
             continue; /* one school's own bound, or cannot bind */
-        snprintf(name, sizeof name, "S2hall_k%d_%03x", gid, list[u]);
+        cj_lp_name(lp, name, sizeof name, "S2hall_k%d_%03x", gid, list[u]);
         row = cj_lp_row(P, name, -HUGE_VAL, room);
         for (size_t j = 0; j < ne; j++)
             if ((mask[j] & ~list[u]) == 0 && !cj_trip_add(t, row, lp->sk_n[e[j]], 1))
@@ -179,13 +179,13 @@ bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
             }
             size_t e = lp->n_sk++;
             int n = glp_add_cols(P, 1), z = glp_add_cols(P, 1);
-            snprintf(name, sizeof name, "d_s%d_p%d_k%zu", pa->school + 1,
-                     pa->provider + 1, k + 1);
+            cj_lp_name(lp, name, sizeof name, "d_s%d_p%d_k%zu", pa->school + 1,
+                       pa->provider + 1, k + 1);
             glp_set_col_name(P, n, name);
             glp_set_col_kind(P, n, GLP_IV);
             glp_set_col_bnds(P, n, GLP_DB, 0, most);
-            snprintf(name, sizeof name, "z_s%d_p%d_k%zu", pa->school + 1,
-                     pa->provider + 1, k + 1);
+            cj_lp_name(lp, name, sizeof name, "z_s%d_p%d_k%zu", pa->school + 1,
+                       pa->provider + 1, k + 1);
             glp_set_col_name(P, z, name);
             glp_set_col_kind(P, z, GLP_BV);
             lp->sk_pair[e] = (int)i;
