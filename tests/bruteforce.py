@@ -61,15 +61,7 @@ def random_round(rng, k):
         providers.append(d)
     topics = [{"id": "t1", "name": "Topic 1"}, {"id": "t2", "name": "Topic 2",
                                                 "weight": rng.choice([1, 2])}]
-    scores = []
-    for s in schools:
-        for p in providers:
-            if s["cluster"] in p["admitted"] and rng.random() < 0.8:
-                e = {"provider": p["id"], "school": s["id"],
-                     "topics": {"t1": rng.randint(0, 20) / 2, "t2": rng.randint(0, 20) / 2}}
-                if rng.random() < 0.3:
-                    e["interview"] = rng.randint(0, 20) / 2
-                scores.append(e)
+    scores = plancheck.random_scores(rng, schools, providers, 0.8, 0.3)
     decisions = plancheck.incumbents_and_decisions(rng, schools, scores, 0.4, 0.08, 0.16)
     pmin = rng.choice([0, 1, 1])
     policy = {"providers_per_school": {"min": pmin, "max": pmin + rng.choice([0, 1, 1, 2])},
@@ -82,10 +74,8 @@ def random_round(rng, k):
               "continuity_bonus": rng.choice([0, 0.5, 2]),
               "expertise_coverage": rng.choice(["hard", "soft", "off"]),
               "coverage_penalty": rng.choice([0, 3, 10])}
-    return {"format": "cjos-round/1", "round": {"id": f"random-{k}"}, "policy": policy,
-            "topics": topics, "expertise": [{"id": e, "name": e} for e in ex],
-            "clusters": clusters, "schools": schools, "providers": providers,
-            "scores": scores, "decisions": decisions}
+    return plancheck.round_of(f"random-{k}", policy, topics, ex, clusters, schools,
+                              providers, scores, decisions)
 
 
 def best_by_enumeration(r):

@@ -196,6 +196,30 @@ def check(r, plan):
     return bad
 
 
+def random_scores(rng, schools, providers, p_score, p_interview=0.0):
+    """Random scores on topics t1 and t2 for each admitted pair at probability
+    p_score, and an interview score at p_interview."""
+    scores = []
+    for s in schools:
+        for p in providers:
+            if s["cluster"] in p["admitted"] and rng.random() < p_score:
+                e = {"provider": p["id"], "school": s["id"],
+                     "topics": {"t1": rng.randint(0, 20) / 2, "t2": rng.randint(0, 20) / 2}}
+                if p_interview and rng.random() < p_interview:
+                    e["interview"] = rng.randint(0, 20) / 2
+                scores.append(e)
+    return scores
+
+
+def round_of(name, policy, topics, expertise, clusters, schools, providers, scores,
+             decisions):
+    """A round file's contents from a random round's parts."""
+    return {"format": "cjos-round/1", "round": {"id": name}, "policy": policy,
+            "topics": topics, "expertise": [{"id": e, "name": e} for e in expertise],
+            "clusters": clusters, "schools": schools, "providers": providers,
+            "scores": scores, "decisions": decisions}
+
+
 def incumbents_and_decisions(rng, schools, scores, p_incumbent, p_chosen, p_excluded):
     """Random incumbents (one per school, at probability p_incumbent) and
     decisions for a random round's scores; returns the decisions."""

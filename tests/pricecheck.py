@@ -59,13 +59,7 @@ def random_round(rng, k):
             d["max_schools"] = rng.randint(1, 4)
         providers.append(d)
     topics = [{"id": "t1", "name": "Topic 1"}, {"id": "t2", "name": "Topic 2", "weight": 2}]
-    scores = []
-    for s in schools:
-        for p in providers:
-            if s["cluster"] in p["admitted"] and rng.random() < 0.85:
-                scores.append({"provider": p["id"], "school": s["id"],
-                               "topics": {"t1": rng.randint(0, 20) / 2,
-                                          "t2": rng.randint(0, 20) / 2}})
+    scores = plancheck.random_scores(rng, schools, providers, 0.85)
     decisions = plancheck.incumbents_and_decisions(rng, schools, scores, 0.3, 0.01, 0.06)
     policy = {"providers_per_school": {"min": rng.choice([0, 1, 1]), "max": 2},
               "min_fte_per_assignment": rng.choice([0, 0.1, 0.2]),
@@ -73,10 +67,8 @@ def random_round(rng, k):
               "continuity": rng.choice(["none", "prefer", "prefer", "require"]),
               "expertise_coverage": rng.choice(["hard", "soft", "soft", "soft", "off"]),
               "coverage_penalty": rng.choice([1, 3, 10])}
-    return {"format": "cjos-round/1", "round": {"id": f"priced-{k}"}, "policy": policy,
-            "topics": topics, "expertise": [{"id": e, "name": e} for e in ex],
-            "clusters": clusters, "schools": schools, "providers": providers,
-            "scores": scores, "decisions": decisions}
+    return plancheck.round_of(f"priced-{k}", policy, topics, ex, clusters, schools,
+                              providers, scores, decisions)
 
 
 def optimum(r):

@@ -82,10 +82,8 @@ def random_round(rng, k):
               "expertise_coverage": rng.choice(["hard", "off"]),
               "staff_per_assignment": {"min": mn, "max": mn + rng.choice([0, 1, 2])},
               "day_part_fte": 0.1}
-    return {"format": "cjos-round/1", "round": {"id": f"staffed-{k}"}, "policy": policy,
-            "topics": [{"id": "t1", "name": "Topic 1"}],
-            "expertise": [{"id": "e1", "name": "e1"}], "clusters": clusters,
-            "schools": schools, "providers": providers, "scores": scores, "decisions": []}
+    return plancheck.round_of(f"staffed-{k}", policy, [{"id": "t1", "name": "Topic 1"}],
+                              ["e1"], clusters, schools, providers, scores, [])
 
 
 class Model:
