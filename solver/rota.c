@@ -509,10 +509,10 @@ static double *as_solution(const improve *m, const rota *ro) {
 }
 
 /* A bound on value() that needs no model: per pair, its known staff give at
- * most the pair's day-parts and each at most what they can; per school, a
- * weekday counts only where someone of the plan can come and at most once a
- * day-part; changes cost at least nothing.  Whole weights, so a week that
- * reaches it is the best there is. */
+ * most what cj_staff_known_most() allows (the staffing by hand's bound: the
+ * week keeps S1 too); per school, a weekday counts only where someone of the
+ * plan can come and at most once a day-part; changes cost at least nothing.
+ * Whole weights, so a week that reaches it is the best there is. */
 static double quick_bound(const rota *ro, const cj_round *r) {
     size_t ns = r->n_schools;
     double W, K = weights(ro, ns, &W), known = 0;
@@ -522,7 +522,7 @@ static double quick_bound(const rota *ro, const cj_round *r) {
             first &= ro->e[i].pair != ro->e[a].pair;
         if (!first)
             continue;
-        int want = 0, can = 0;
+        int want = 0, could = 0, knowing = 0;
         for (size_t i = a; i < ro->n; i++) {
             const entry *e = &ro->e[i];
             if (e->pair != ro->e[a].pair)
@@ -531,12 +531,10 @@ static double quick_bound(const rota *ro, const cj_round *r) {
             if (!e->known)
                 continue;
             const cj_staff *st = &r->providers[e->provider].staff[e->staff];
-            int most = cj_day_count(e->can);
-            int week = (int)floor(st->fte / r->policy.day_part_fte + 1e-9);
-            most = e->most < most ? e->most : most;
-            can += week < most ? week : most;
+            could += cj_staff_most_at(st, e->can, e->most, r->policy.day_part_fte);
+            knowing++;
         }
-        known += can < want ? can : want;
+        known += cj_staff_known_most(want, could, knowing, r->policy.staff_min);
     }
     double days = 0;
     for (size_t s = 0; s < ns; s++) {

@@ -159,6 +159,14 @@ bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
 bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
                          const cj_selection *sel);
 
+/* At most how many day-parts a person can give at a school: what the column
+ * allows (`cap`), the day-parts they can work there (`can`), their week. */
+int cj_staff_most_at(const cj_staff *st, unsigned can, int cap, double day_part_fte);
+/* At most how many of a pair's `want` day-parts people who know the school
+ * can give (level 2 of SPEC §6): `could` in all (cj_staff_most_at() summed
+ * over the `knowing` of them), less one for each further person S1 needs. */
+int cj_staff_known_most(int want, int could, int knowing, int staff_min);
+
 /* Sets an objective coefficient of 1 on every day-part count of a person at
  * a school they know (the other coefficients are the caller's). */
 void cj_lp_prefer_known(cj_lp *lp, const cj_round *r, const cj_selection *sel);

@@ -234,12 +234,25 @@ bool cj_lp_staff(cj_lp *lp, const cj_round *r, const cj_selection *sel, cj_tripl
 
 /* ------------------------------------------------------- staffing by hand */
 
+int cj_staff_most_at(const cj_staff *st, unsigned can, int cap, double day_part_fte) {
+    int most = cj_day_count(can);
+    int week = cj_staff_day_parts(st, CJ_ALL_DAY_PARTS, day_part_fte);
+    most = cap < most ? cap : most;
+    return week < most ? week : most;
+}
+
+int cj_staff_known_most(int want, int could, int knowing, int staff_min) {
+    if (want > 0 && staff_min > knowing)
+        want = want > staff_min - knowing ? want - (staff_min - knowing) : 0;
+    return could < want ? could : want;
+}
+
 /* One entry of the staffing by hand. */
 typedef struct {
     size_t person; /* round-wide number */
     unsigned can;  /* day-parts they could work at the school */
     int cap;       /* the column's bound */
-    int most;      /* of these, at most: the bound, the day-parts, their week */
+    int most;      /* at most (cj_staff_most_at) */
     int n;         /* day-parts given so far */
     bool known, skj;
 } hand;
@@ -313,10 +326,7 @@ bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
         h[e].person = off[pa->provider] + (size_t)lp->sk_staff[e];
         h[e].can = st->available & r->schools[pa->school].open;
         h[e].cap = (int)glp_get_col_ub(P, lp->sk_n[e]);
-        h[e].most = cj_day_count(h[e].can);
-        h[e].most = h[e].cap < h[e].most ? h[e].cap : h[e].most;
-        if (left[h[e].person] < h[e].most)
-            h[e].most = left[h[e].person];
+        h[e].most = cj_staff_most_at(st, h[e].can, h[e].cap, r->policy.day_part_fte);
         h[e].skj = st->skj;
         for (size_t j = 0; j < st->known_at.n; j++)
             h[e].known |= st->known_at.idx[j] == pa->school;
@@ -355,12 +365,8 @@ bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
                         could += h[e].most;
                         knowing++;
                     }
-                /* and the pair's others each give a day-part at least */
                 int want = v[lp->ycol[i]] > 0.5 ? (int)lround(v[lp->fcol[i]]) : 0;
-                if (want > 0 && b.staff_min > knowing)
-                    want =
-                        want > b.staff_min - knowing ? want - (b.staff_min - knowing) : 0;
-                bound += could < want ? could : want;
+                bound += cj_staff_known_most(want, could, knowing, b.staff_min);
             }
             a = z;
         }
