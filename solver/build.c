@@ -450,6 +450,7 @@ void cj_lp_unscratch(cj_lp *lp, void *p) {
 
 void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                   const cj_solve_options *opt) {
+    cj_lp_unprice(lp); /* priced at the numbers about to change */
     glp_prob *P = lp->P;
     const cj_policy *pol = &r->policy;
     double q = fte_coef(lp);

@@ -700,23 +700,15 @@ double cj_price_bound(const cj_price *x) {
     return x && x->priced ? x->bound : HUGE_VAL;
 }
 
-void cj_price_drop(cj_price *x) {
-    if (!x || !x->priced)
-        return;
-    cj_price_restore(x);
-    for (size_t k = 0; k < x->n_blocks; k++)
-        if (x->rows[k])
-            glp_set_row_bnds(x->lp->P, x->rows[k], GLP_FR, 0, 0);
-    x->priced = false;
-}
-
 void cj_lp_unprice(cj_lp *lp) {
     cj_price *x = lp->price;
     if (!x)
         return;
     cj_price_restore(x);
+    /* the last rows first: deleting rows renumbers those after them, and the
+     * rows of later blocks were added later */
     int del[1 + 64], n = 0; /* GLPK counts from 1 */
-    for (size_t k = 0; x->rows && k < x->n_blocks; k++) {
+    for (size_t k = x->rows ? x->n_blocks : 0; k-- > 0;) {
         if (!x->rows[k])
             continue;
         del[++n] = x->rows[k];

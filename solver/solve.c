@@ -284,7 +284,7 @@ static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
  * `used` seconds; its outcome in *o (seconds counted from the start). */
 static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, double used,
                         outcome *o, cj_errors *errs) {
-    cj_price_drop(lp->price);
+    cj_lp_unprice(lp);
     cj_code code = intopt(lp, opt, careful, left(opt, used), o, errs);
     o->seconds += used;
     return code;
@@ -462,7 +462,6 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (relaxed) {
         relaxed->no_staff = true;
         if (relaxed->P) {
-            cj_lp_unprice(relaxed);
             cj_lp_update(relaxed, r, sel, opt);
             built = true;
         } else
@@ -691,7 +690,6 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     glp_error_hook(on_error, &g);
 
     if (keep && keep->P) {
-        cj_lp_unprice(lp);
         cj_lp_update(lp, r, sel, opt); /* the model is built: change its numbers */
     } else if (!cj_lp_build(lp, r, sel, opt)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");

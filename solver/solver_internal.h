@@ -128,12 +128,10 @@ size_t cj_price_reduce(cj_price *x, double delta, bool *same);
  * nothing. */
 size_t cj_price_free_at(cj_price *x, double delta);
 void cj_price_restore(cj_price *x);
-/* Restores the model and frees its priced rows (after a numerical failure). */
-void cj_price_drop(cj_price *x);
 void cj_price_free(cj_price *x);
-/* Takes the priced rows out of the model and frees its prices (lp->price
- * NULL after): a sweep's next scenario changes the numbers they were
- * priced at. */
+/* Takes the priced rows out of the model, restored, and frees its prices
+ * (lp->price NULL after): for the model as built, and before a sweep's next
+ * scenario changes the numbers they were priced at. */
 void cj_lp_unprice(cj_lp *lp);
 /* After a GLPK error freed every GLPK problem: forgets the master's. */
 void cj_price_forget_glpk(cj_price *x);
@@ -204,7 +202,8 @@ bool cj_lp_build(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                  const cj_solve_options *opt);
 void cj_lp_free(cj_lp *lp);
 /* Sets every number of a built sweep model from the round as it is now (the
- * same pairs: what-if runs change numbers, not eligibility). */
+ * same pairs: what-if runs change numbers, not eligibility), after taking
+ * out the priced rows of the numbers before (cj_lp_unprice). */
 void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                   const cj_solve_options *opt);
 
