@@ -776,6 +776,7 @@ struct cj_sweep {
      * them is built per scenario (its rows depend on the pairs the staff
      * can serve) */
     cj_lp relaxed;
+    size_t retries; /* scenarios GLPK failed in (cj_sweep_retries) */
 };
 
 cj_sweep *cj_sweep_new(void) {
@@ -783,6 +784,10 @@ cj_sweep *cj_sweep_new(void) {
     if (sw)
         sw->lp.sweep = sw->relaxed.sweep = true;
     return sw;
+}
+
+size_t cj_sweep_retries(const cj_sweep *sw) {
+    return sw ? sw->retries : 0;
 }
 
 void cj_sweep_free(cj_sweep *sw) {
@@ -807,6 +812,7 @@ cj_code cj_sweep_solve(cj_sweep *sw, const cj_round *r, const cj_selection *sel,
     /* GLPK failed and took the model with it: this scenario the careful way,
      * and the next one builds the model again */
     cj_errors_clear(&first);
+    sw->retries++;
     sw->lp.sweep = sw->relaxed.sweep = true;
     return cj_solve(r, sel, opt, out, errs);
 }

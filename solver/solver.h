@@ -53,13 +53,17 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
  * A sweep: one model built at the first scenario and changed (bounds,
  * right-hand sides, coefficients) for every next one, for what-if runs that
  * change numbers of a round but not which pairs are eligible.  Every call
- * gives the same plan as cj_solve() on the changed round; the caller frees
- * the sweep with cj_sweep_free().
+ * gives the optimum cj_solve() gives on the changed round (among tied plans
+ * possibly another, docs/model.md); the caller frees the sweep with
+ * cj_sweep_free().
  */
 typedef struct cj_sweep cj_sweep;
 cj_sweep *cj_sweep_new(void);
 cj_code cj_sweep_solve(cj_sweep *sw, const cj_round *r, const cj_selection *sel,
                        const cj_solve_options *opt, cj_plan **out, cj_errors *errs);
+/* How many scenarios GLPK failed in, so that they were solved again from
+ * scratch (the answer is the same; only slower). */
+size_t cj_sweep_retries(const cj_sweep *sw);
 void cj_sweep_free(cj_sweep *sw);
 
 /*

@@ -191,6 +191,36 @@ static void deterministic_and_exports(void **state) {
     cj_round_free(r);
 }
 
+/* A sweep over a round of 66 one-school blocks: its priced rows, more than
+ * are deleted in one call, are taken out scenario by scenario without a
+ * GLPK error (which would solve the scenario again from scratch), and every
+ * scenario has the optimum of a fresh solve. */
+static void sweep_of_many_blocks(void **state) {
+    (void)state;
+    cj_round *r = data_round("many-blocks.json");
+    assert_non_null(r);
+    cj_sweep *sw = cj_sweep_new();
+    assert_non_null(sw);
+    cj_solve_options none = {0};
+    for (double cap = 6; cap <= 8; cap += 1) {
+        r->providers[0].fte_capacity = cap;
+        cj_selection *sel = cj_selection_new(r);
+        cj_errors e = {0};
+        cj_plan *swept = NULL, *alone = NULL;
+        assert_int_equal(cj_sweep_solve(sw, r, sel, &none, &swept, &e), CJ_OK);
+        assert_int_equal(cj_solve(r, sel, &none, &alone, &e), CJ_OK);
+        assert_int_equal(swept->status, CJ_PLAN_OPTIMAL);
+        assert_true(fabs(swept->objective - alone->objective) < 1e-9);
+        cj_plan_free(swept);
+        cj_plan_free(alone);
+        cj_errors_clear(&e);
+        cj_selection_free(sel);
+    }
+    assert_int_equal(cj_sweep_retries(sw), 0);
+    cj_sweep_free(sw);
+    cj_round_free(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(worked_example),
@@ -200,6 +230,7 @@ int main(void) {
         cmocka_unit_test(infeasible_only_together),
         cmocka_unit_test(chosen_and_required_pairs_are_kept),
         cmocka_unit_test(deterministic_and_exports),
+        cmocka_unit_test(sweep_of_many_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
