@@ -448,6 +448,14 @@ void cj_lp_unscratch(cj_lp *lp, void *p) {
         }
 }
 
+bool cj_lp_ready(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                 const cj_solve_options *opt) {
+    if (!lp->P)
+        return cj_lp_build(lp, r, sel, opt);
+    cj_lp_update(lp, r, sel, opt);
+    return true;
+}
+
 void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                   const cj_solve_options *opt) {
     cj_lp_unprice(lp); /* priced at the numbers about to change */

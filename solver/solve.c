@@ -458,16 +458,9 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     double *ub = cj_lp_scratch(lp, (2 * n + 1) * sizeof *ub);
     double *obj = cj_lp_scratch(lp, ((size_t)ncols + 1) * sizeof *obj);
     cj_code code = CJ_OK;
-    bool built = false;
-    if (relaxed) {
+    if (relaxed)
         relaxed->no_staff = true;
-        if (relaxed->P) {
-            cj_lp_update(relaxed, r, sel, opt);
-            built = true;
-        } else
-            built = cj_lp_build(relaxed, r, sel, opt);
-    }
-    if (!relaxed || !type || !lb || !ub || !obj || !built) {
+    if (!relaxed || !type || !lb || !ub || !obj || !cj_lp_ready(relaxed, r, sel, opt)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         code = CJ_ERR_NOMEM;
         goto done;
@@ -689,9 +682,7 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     }
     glp_error_hook(on_error, &g);
 
-    if (keep && keep->P) {
-        cj_lp_update(lp, r, sel, opt); /* the model is built: change its numbers */
-    } else if (!cj_lp_build(lp, r, sel, opt)) {
+    if (!cj_lp_ready(lp, r, sel, opt)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         code = CJ_ERR_NOMEM;
     }

@@ -206,6 +206,10 @@ void cj_lp_free(cj_lp *lp);
  * out the priced rows of the numbers before (cj_lp_unprice). */
 void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                   const cj_solve_options *opt);
+/* Builds the model, or, when a sweep's is built already, updates its
+ * numbers; false when out of memory. */
+bool cj_lp_ready(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                 const cj_solve_options *opt);
 
 /* After an infeasible solve: builds the elastic model (every rule family with
  * penalised slacks), solves for the smallest change, and adds it to the
