@@ -355,8 +355,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
             code = intopt(lp, opt, careful, left(opt, used), &t, NULL);
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood: the whole model as
-             * built, from scratch */
-            glp_std_basis(lp->P);
+             * built (solved with presolve, so no basis is carried over) */
             code = as_built(lp, opt, careful, used, o, errs);
             break;
         }
