@@ -366,7 +366,13 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs) {
         sw = cj_sweep_new();
         code = v && sw ? CJ_OK : CJ_ERR_NOMEM;
     }
-    for (size_t i = 0; code == CJ_OK && i < n; i++) {
+    /* each line of the last axis from the end that allows the most plans: a
+     * plan proven best carries over to the next scenarios while it meets
+     * their rules (cj_sweep); the scenarios keep their places in the grid */
+    size_t line = na > 0 ? ax[na - 1].n : 1;
+    bool down = na > 0 && cj_round_tightens(ax[na - 1].path) < 0;
+    for (size_t done = 0; code == CJ_OK && done < n; done++) {
+        size_t k = done % line, i = down ? done - k + (line - 1 - k) : done;
         v[i].values = calloc(na + 1, sizeof(double));
         if (!v[i].values) {
             code = CJ_ERR_NOMEM;
@@ -381,7 +387,7 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs) {
         }
         code = run_one(L.round, c, bp, sw, &v[i], errs);
         if (c->progress)
-            c->progress(i + 1, n);
+            c->progress(done + 1, n);
     }
     if (code == CJ_OK && c->chart) {
         size_t clen = 0;

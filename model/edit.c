@@ -148,3 +148,23 @@ bool cj_round_set(cj_round *r, const char *path, double v, bool check_only) {
         *iv = (int)v;
     return true;
 }
+
+static bool ends_with(const char *s, const char *tail) {
+    size_t a = strlen(s), b = strlen(tail);
+    return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+int cj_round_tightens(const char *path) {
+    /* minima (fte.min, providers.min, providers_per_school.min) and rates
+     * raise the left side or the floor of a row; maxima, amounts and
+     * capacities raise a ceiling (and U(p,s) with it) */
+    const char *up[] = {".min", "min_fte_per_assignment", ".cost_per_fte"};
+    const char *down[] = {".max", ".annual_amount", ".fte_capacity", ".max_schools"};
+    for (size_t i = 0; i < sizeof up / sizeof *up; i++)
+        if (ends_with(path, up[i]))
+            return 1;
+    for (size_t i = 0; i < sizeof down / sizeof *down; i++)
+        if (ends_with(path, down[i]))
+            return -1;
+    return 0;
+}

@@ -299,6 +299,14 @@ size_t cj_round_validate(cj_round *r, cj_errors *errs);
  */
 bool cj_round_set(cj_round *r, const char *path, double value, bool check_only);
 
+/*
+ * Which way a larger value of a cj_round_set() number moves the rules of
+ * SPEC §3: 1 when it only takes plans away (a minimum, a rate), -1 when it
+ * only lets plans in (a maximum, an amount, a capacity), 0 when it changes
+ * what plans are worth or is not such a number.
+ */
+int cj_round_tightens(const char *path);
+
 /* Index lookups by id; -1 when absent (validated rounds only). */
 int cj_round_school(const cj_round *r, const char *id);
 int cj_round_provider(const cj_round *r, const char *id);

@@ -6,6 +6,7 @@
  */
 #include "solver_internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -375,6 +376,7 @@ void cj_lp_free(cj_lp *lp) {
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
     free(lp->val);
+    free(lp->carry);
     for (size_t i = 0; i < sizeof lp->scratch / sizeof *lp->scratch; i++)
         free(lp->scratch[i]);
     if (lp->relaxed) {
@@ -456,10 +458,72 @@ bool cj_lp_ready(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     return true;
 }
 
+/*
+ * The setters of cj_lp_update(): each sets what it names and clears
+ * lp->nested when the change can let in a plan the model kept out before
+ * (a bound moved out, a coefficient moved the way that loosens its row, an
+ * objective coefficient changed).  Every column is at least 0, so a row
+ * a.x <= hi is only tightened by a larger a, and a.x >= lo by a smaller.
+ */
+static void col_bounds(cj_lp *lp, int j, int type, double lo, double hi) {
+    double olo = glp_get_col_lb(lp->P, j), ohi = glp_get_col_ub(lp->P, j);
+    glp_set_col_bnds(lp->P, j, type, lo, hi);
+    if (glp_get_col_lb(lp->P, j) < olo || glp_get_col_ub(lp->P, j) > ohi)
+        lp->nested = false;
+}
+
+static void obj_coef(cj_lp *lp, int j, double c) {
+    if (glp_get_obj_coef(lp->P, j) != c)
+        lp->nested = false;
+    glp_set_obj_coef(lp->P, j, c);
+}
+
+static void row_bounds(cj_lp *lp, int i, double lo, double hi) {
+    double olo = glp_get_row_lb(lp->P, i), ohi = glp_get_row_ub(lp->P, i);
+    cj_lp_row_bounds(lp->P, i, lo, hi);
+    if (glp_get_row_lb(lp->P, i) < olo || glp_get_row_ub(lp->P, i) > ohi)
+        lp->nested = false;
+}
+
+/* `dense` has a zero per column (1-based) and is left so; `ind` and `val`
+ * hold a row of the model. */
+static void mat_row(cj_lp *lp, int i, int len, const int *cols, const double *vals,
+                    double *dense, int *ind, double *val) {
+    glp_prob *P = lp->P;
+    if (lp->nested) {
+        bool up = glp_get_row_ub(P, i) < DBL_MAX;
+        bool down = glp_get_row_lb(P, i) > -DBL_MAX;
+        int old = glp_get_mat_row(P, i, ind, val);
+        for (int k = 1; k <= old; k++)
+            dense[ind[k]] = val[k];
+        for (int k = 1; k <= len; k++) {
+            double was = dense[cols[k]], now = vals[k];
+            dense[cols[k]] = 0;
+            if ((up && now < was) || (down && now > was) ||
+                glp_get_col_lb(P, cols[k]) < 0)
+                lp->nested = false;
+        }
+        for (int k = 1; k <= old; k++) {
+            double was = dense[ind[k]]; /* dropped from the row: now 0 */
+            dense[ind[k]] = 0;
+            if ((up && 0 < was) || (down && 0 > was))
+                lp->nested = false;
+        }
+    }
+    glp_set_mat_row(P, i, len, cols, vals);
+}
+
 void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                   const cj_solve_options *opt) {
     cj_lp_unprice(lp); /* priced at the numbers about to change */
     glp_prob *P = lp->P;
+    lp->nested = true;
+    size_t ncols = (size_t)glp_get_num_cols(P) + 1;
+    double *dense = calloc(ncols, sizeof *dense),
+           *rowval = malloc(ncols * sizeof *rowval);
+    int *rowind = malloc(ncols * sizeof *rowind);
+    if (!dense || !rowval || !rowind)
+        lp->nested = false; /* out of memory: only the shortcut is lost */
     const cj_policy *pol = &r->policy;
     double q = fte_coef(lp);
     for (size_t i = 0; i < sel->n_pairs; i++) {
@@ -468,18 +532,18 @@ void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         double ub = lp->q > 0 ? floor(U / lp->q + 1e-6) : U;
         bool fixed = pa->chosen || forced(opt, pa) ||
                      (pol->continuity == CJ_CONT_REQUIRE && pa->incumbent);
-        glp_set_col_bnds(P, lp->ycol[i], fixed ? GLP_FX : GLP_DB, fixed ? 1 : 0, 1);
-        glp_set_col_bnds(P, lp->fcol[i], ub > 0 ? GLP_DB : GLP_FX, 0, ub > 0 ? ub : 0);
+        col_bounds(lp, lp->ycol[i], fixed ? GLP_FX : GLP_DB, fixed ? 1 : 0, 1);
+        col_bounds(lp, lp->fcol[i], ub > 0 ? GLP_DB : GLP_FX, 0, ub > 0 ? ub : 0);
         double obj = pa->score;
         if (pa->incumbent && pol->continuity != CJ_CONT_NONE)
             obj += pol->continuity_bonus;
-        glp_set_obj_coef(P, lp->fcol[i], obj * q);
+        obj_coef(lp, lp->fcol[i], obj * q);
         double m = lp->q > 0 ? ceil(pol->min_fte / lp->q - 1e-9) : pol->min_fte;
         int cols[3] = {0, lp->fcol[i], lp->ycol[i]}; /* GLPK counts from 1 */
         double lo[3] = {0, 1, -m}, hi[3] = {0, 1, -ub};
         if (lp->c2min[i])
-            glp_set_mat_row(P, lp->c2min[i], m > 0 ? 2 : 1, cols, lo);
-        glp_set_mat_row(P, lp->c2max[i], ub > 0 ? 2 : 1, cols, hi);
+            mat_row(lp, lp->c2min[i], m > 0 ? 2 : 1, cols, lo, dense, rowind, rowval);
+        mat_row(lp, lp->c2max[i], ub > 0 ? 2 : 1, cols, hi, dense, rowind, rowval);
     }
     /* 1-based, as GLPK reads them */
     int *cols = malloc((sel->n_pairs + 2) * sizeof *cols);
@@ -489,26 +553,25 @@ void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         size_t a = sel->first[s], b = sel->first[s + 1];
         if (a == b || !lp->c4[s] || !lp->c5[s])
             continue; /* (only a sweep model has every row) */
-        cj_lp_row_bounds(P, lp->c1[s],
-                         sc->providers.set ? sc->providers.min : pol->pps_min,
-                         sc->providers.set ? sc->providers.max : pol->pps_max);
-        cj_lp_row_bounds(P, lp->c4[s], sc->fte.set ? sc->fte.min : -HUGE_VAL,
-                         sc->fte.set ? sc->fte.max : NO_LIMIT);
-        cj_lp_row_bounds(P, lp->c5[s], -HUGE_VAL,
-                         sc->has_amount ? sc->annual_amount : NO_LIMIT);
+        row_bounds(lp, lp->c1[s], sc->providers.set ? sc->providers.min : pol->pps_min,
+                   sc->providers.set ? sc->providers.max : pol->pps_max);
+        row_bounds(lp, lp->c4[s], sc->fte.set ? sc->fte.min : -HUGE_VAL,
+                   sc->fte.set ? sc->fte.max : NO_LIMIT);
+        row_bounds(lp, lp->c5[s], -HUGE_VAL,
+                   sc->has_amount ? sc->annual_amount : NO_LIMIT);
         for (size_t i = a; i < b; i++) {
             cols[i - a + 1] = lp->fcol[i];
             vals[i - a + 1] = q * r->providers[sel->pairs[i].provider].cost_per_fte;
         }
-        glp_set_mat_row(P, lp->c5[s], (int)(b - a), cols, vals);
+        mat_row(lp, lp->c5[s], (int)(b - a), cols, vals, dense, rowind, rowval);
     }
     for (size_t c = 0; cols && vals && c < r->n_clusters; c++) {
         const cj_cluster *cl = &r->clusters[c];
         if (!lp->c3[c] || !lp->c6[c])
             continue;
-        cj_lp_row_bounds(P, lp->c3[c], cl->fte.min, cl->fte.max);
-        cj_lp_row_bounds(P, lp->c6[c], -HUGE_VAL,
-                         cl->has_amount ? cl->annual_amount : NO_LIMIT);
+        row_bounds(lp, lp->c3[c], cl->fte.min, cl->fte.max);
+        row_bounds(lp, lp->c6[c], -HUGE_VAL,
+                   cl->has_amount ? cl->annual_amount : NO_LIMIT);
         int n = 0;
         for (size_t i = 0; i < sel->n_pairs; i++)
             if (r->schools[sel->pairs[i].school].cluster_idx == (int)c) {
@@ -516,19 +579,24 @@ void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                 cols[n] = lp->fcol[i];
                 vals[n] = q * r->providers[sel->pairs[i].provider].cost_per_fte;
             }
-        glp_set_mat_row(P, lp->c6[c], n, cols, vals);
+        mat_row(lp, lp->c6[c], n, cols, vals, dense, rowind, rowval);
     }
     free(cols);
     free(vals);
     for (size_t p = 0; p < r->n_providers; p++) {
         const cj_provider *pr = &r->providers[p];
         if (lp->c7cap[p])
-            cj_lp_row_bounds(P, lp->c7cap[p], -HUGE_VAL, cj_provider_capacity(r, (int)p));
+            row_bounds(lp, lp->c7cap[p], -HUGE_VAL, cj_provider_capacity(r, (int)p));
         if (lp->c7max[p])
-            cj_lp_row_bounds(P, lp->c7max[p], -HUGE_VAL,
-                             pr->has_max_schools ? pr->max_schools : NO_LIMIT);
+            row_bounds(lp, lp->c7max[p], -HUGE_VAL,
+                       pr->has_max_schools ? pr->max_schools : NO_LIMIT);
     }
     for (size_t k = 0; k < lp->n_u; k++)
-        glp_set_obj_coef(P, lp->ucol[k], -pol->coverage_penalty);
-    cj_lp_update_caps(lp, r, sel); /* last: it reads the bounds set above */
+        obj_coef(lp, lp->ucol[k], -pol->coverage_penalty);
+    free(dense);
+    free(rowval);
+    free(rowind);
+    /* last: it reads the bounds set above; the caps follow from the other
+     * rows (valid for every plan), so they need not take part in `nested` */
+    cj_lp_update_caps(lp, r, sel);
 }

@@ -427,12 +427,98 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
     return code;
 }
 
-/* The first level of SPEC §3 on a model without staff. */
-static cj_code level_one(cj_lp *lp, const cj_solve_options *opt, bool careful, outcome *o,
+/*
+ * In a sweep, whether the last scenario's plan is this one's best: it was
+ * proven best there, every change since only took plans away
+ * (cj_lp_update), and it still meets every row, so no plan of this scenario
+ * is better (each was a plan of the last).  Its outcome then in *o.
+ */
+static bool inherited(cj_lp *lp, outcome *o) {
+    if (!lp->sweep || !lp->proven || !lp->nested || !lp->val ||
+        cj_lp_meets(lp->P, lp->val, 1e-9) != 1)
+        return false;
+    double z = glp_get_obj_coef(lp->P, 0);
+    for (int j = 1; j <= glp_get_num_cols(lp->P); j++)
+        z += glp_get_obj_coef(lp->P, j) * lp->val[j];
+    *o = (outcome){.status = CJ_PLAN_OPTIMAL, .value = z, .bound = z};
+    if (!lp->no_staff)
+        lp->reused++; /* (with staff, only the plan without them so far) */
+    return true;
+}
+
+/* The first level of SPEC §3 on a model without staff: priced (for at most
+ * a fifth of the time limit) and solved, unless a sweep's last plan is
+ * known to be the answer. */
+static cj_code level_one(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                         const cj_solve_options *opt, bool careful, outcome *o,
                          cj_errors *errs) {
-    if (cj_price_bound(lp->price) < HUGE_VAL)
-        return neighbourhoods(lp, opt, careful, o, errs);
-    return intopt(lp, opt, careful, opt->time_limit, o, errs);
+    if (inherited(lp, o))
+        return CJ_OK;
+    lp->proven = false;
+    /* not in the careful attempt, which follows a GLPK failure */
+    if (!careful && !cj_lp_price_caps(lp, r, sel, opt,
+                                      opt->time_limit > 0 ? opt->time_limit / 5 : 0)) {
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    cj_code code = cj_price_bound(lp->price) < HUGE_VAL
+                       ? neighbourhoods(lp, opt, careful, o, errs)
+                       : intopt(lp, opt, careful, opt->time_limit, o, errs);
+    lp->proven = code == CJ_OK && o->status == CJ_PLAN_OPTIMAL && lp->val;
+    return code;
+}
+
+/* Copies the pairs and slacks of values `from` (columns of model a) into
+ * `to` (columns of model b); the other columns of `to` are left as they are. */
+static void map_plan(const cj_lp *a, const double *from, const cj_lp *b, double *to) {
+    for (size_t i = 0; i < a->n_pairs; i++) {
+        to[b->ycol[i]] = from[a->ycol[i]];
+        to[b->fcol[i]] = from[a->fcol[i]];
+    }
+    for (size_t k = 0; k < a->n_u; k++)
+        to[b->ucol[k]] = from[a->ucol[k]];
+}
+
+/*
+ * A staffed sweep's scenario whose answer is the last scenario's plan with
+ * staff (as inherited() reasons, on the model without staff, which has the
+ * same rows of SPEC §3): lp->val then holds that plan without its staffing,
+ * which only an objective-only run may leave out, and *o its outcome.
+ */
+static bool carried_over(cj_lp *lp, cj_lp *relaxed, const cj_solve_options *opt,
+                         outcome *o) {
+    if (!opt->objective_only || !relaxed->sweep || !relaxed->carried ||
+        !relaxed->nested || cj_lp_meets(relaxed->P, relaxed->carry, 1e-9) != 1)
+        return false;
+    size_t n = (size_t)glp_get_num_cols(lp->P) + 1;
+    double *v = realloc(lp->val, n * sizeof *v);
+    if (!v)
+        return false;
+    memset(v, 0, n * sizeof *v);
+    lp->val = v;
+    map_plan(relaxed, relaxed->carry, lp, v);
+    double z = glp_get_obj_coef(relaxed->P, 0);
+    for (int j = 1; j <= glp_get_num_cols(relaxed->P); j++)
+        z += glp_get_obj_coef(relaxed->P, j) * relaxed->carry[j];
+    *o = (outcome){.status = CJ_PLAN_OPTIMAL, .value = z, .bound = z};
+    relaxed->reused++;
+    return true;
+}
+
+/* Keeps the staffed plan in lp->val in the sweep's model without staff, for
+ * carried_over() at the next scenario. */
+static void carry(cj_lp *lp, cj_lp *relaxed, const outcome *o) {
+    relaxed->carried = false;
+    if (!relaxed->sweep || o->status != CJ_PLAN_OPTIMAL || !lp->val)
+        return;
+    size_t n = (size_t)glp_get_num_cols(relaxed->P) + 1;
+    double *v = realloc(relaxed->carry, n * sizeof *v);
+    if (!v)
+        return;
+    memset(v, 0, n * sizeof *v);
+    relaxed->carry = v;
+    map_plan(lp, lp->val, relaxed, v);
+    relaxed->carried = true;
 }
 
 /*
@@ -469,12 +555,9 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     outcome first;
     cj_solve_options within = *opt;
     within.time_limit = opt->time_limit * 0.7;
-    if (!careful && !cj_lp_price_caps(relaxed, r, sel, &within, within.time_limit / 5)) {
-        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
-        code = CJ_ERR_NOMEM;
+    if (carried_over(lp, relaxed, opt, o))
         goto done;
-    }
-    code = level_one(relaxed, &within, careful, &first, errs);
+    code = level_one(relaxed, r, sel, &within, careful, &first, errs);
     *o = first;
     if (code != CJ_OK ||
         !(first.status == CJ_PLAN_OPTIMAL || first.status == CJ_PLAN_FEASIBLE))
@@ -561,6 +644,8 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     } else {
         o->seconds = used;
     }
+    if (code == CJ_OK)
+        carry(lp, relaxed, o);
 done:
     cj_lp_unscratch(lp, type);
     cj_lp_unscratch(lp, lb);
@@ -581,7 +666,7 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     outcome o;
     bool rota = r->staffed && !lp->elastic;
     cj_code code = rota ? staffed(lp, r, sel, opt, careful, &o, errs)
-                        : level_one(lp, opt, careful, &o, errs);
+                        : level_one(lp, r, sel, opt, careful, &o, errs);
     if (code != CJ_OK)
         return code;
     plan->status = o.status;
@@ -694,15 +779,9 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     if (code == CJ_OK && opt->write_mps &&
         !cj_lp_export(lp->P, opt->write_mps, true, errs))
         code = CJ_ERR_WRITE;
-    /* after the export: the priced rows are found by solving, like GLPK's
-     * cuts, and the exported model is the one cjos starts from */
-    /* not in the careful attempt, which follows a GLPK failure */
-    if (code == CJ_OK && !careful && lp->P &&
-        !cj_lp_price_caps(lp, r, sel, opt,
-                          opt->time_limit > 0 ? opt->time_limit / 5 : 0)) {
-        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
-        code = CJ_ERR_NOMEM;
-    }
+    /* the priced rows come after the export (level_one): they are found by
+     * solving, like GLPK's cuts, and the exported model is the one cjos
+     * starts from */
 
     if (code == CJ_OK) {
         if (cj_prediagnose(r, sel, plan) > 0)
@@ -767,6 +846,7 @@ struct cj_sweep {
      * can serve) */
     cj_lp relaxed;
     size_t retries; /* scenarios GLPK failed in (cj_sweep_retries) */
+    size_t reused;  /* scenarios answered by the last plan (cj_sweep_reused) */
 };
 
 cj_sweep *cj_sweep_new(void) {
@@ -774,6 +854,10 @@ cj_sweep *cj_sweep_new(void) {
     if (sw)
         sw->lp.sweep = sw->relaxed.sweep = true;
     return sw;
+}
+
+size_t cj_sweep_reused(const cj_sweep *sw) {
+    return sw->reused;
 }
 
 size_t cj_sweep_retries(const cj_sweep *sw) {
@@ -795,6 +879,8 @@ cj_code cj_sweep_solve(cj_sweep *sw, const cj_round *r, const cj_selection *sel,
     cj_code code =
         r->staffed ? attempt(r, sel, opt, false, out, &first, &failed, NULL, &sw->relaxed)
                    : attempt(r, sel, opt, false, out, &first, &failed, &sw->lp, NULL);
+    sw->reused += sw->lp.reused + sw->relaxed.reused;
+    sw->lp.reused = sw->relaxed.reused = 0;
     if (!failed) {
         cj_errors_move(errs, &first);
         return code;

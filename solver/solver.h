@@ -55,7 +55,9 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
  * change numbers of a round but not which pairs are eligible.  Every call
  * gives the optimum cj_solve() gives on the changed round (among tied plans
  * possibly another, docs/model.md); the caller frees the sweep with
- * cj_sweep_free().
+ * cj_sweep_free().  Scenarios in an order that only tightens the rules
+ * (a rate or a minimum going up, an amount, capacity or maximum going down)
+ * are quickest: a plan proven best then carries over while it meets them.
  */
 typedef struct cj_sweep cj_sweep;
 cj_sweep *cj_sweep_new(void);
@@ -64,6 +66,10 @@ cj_code cj_sweep_solve(cj_sweep *sw, const cj_round *r, const cj_selection *sel,
 /* How many scenarios GLPK failed in, so that they were solved again from
  * scratch (the answer is the same; only slower). */
 size_t cj_sweep_retries(const cj_sweep *sw);
+/* How many scenarios were answered by the last scenario's plan without a
+ * search: it was proven best there, every number changed since only took
+ * plans away, and it still meets every rule (docs/whatif.md). */
+size_t cj_sweep_reused(const cj_sweep *sw);
 void cj_sweep_free(cj_sweep *sw);
 
 /*

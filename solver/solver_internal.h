@@ -45,6 +45,20 @@ typedef struct cj_lp {
     /* the column values of the plan being read (1-based): the last solve's,
      * or an earlier level's when a later one found nothing in its time */
     double *val;
+    /* sweeps: the plan in `val` is proven best for the numbers it was solved
+     * at, and every change of cj_lp_update() since only took plans away, so
+     * that the plan is still the best when it still meets every row */
+    bool proven, nested;
+    /* a staffed sweep's model without staff: the plan of the last scenario
+     * with staff (its y, f and u in this model's columns), when it was
+     * proven best; the same reasoning then holds for the model with staff,
+     * whose staff rows change with the numbers only through the bounds of
+     * f, which `nested` covers (solver/staff.c) */
+    double *carry;
+    bool carried;
+    /* scenarios answered so by the last one's plan, without a search (for
+     * cj_sweep_reused) */
+    size_t reused;
     /* a staffed round's model without its staff, and the allocations of a
      * solve in progress: owned by this model and freed with it, so that a
      * GLPK error, which jumps out of the solve, leaves nothing behind */

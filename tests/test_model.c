@@ -297,6 +297,27 @@ static void setting_numbers_by_path(void **state) {
     cj_round_free(r);
 }
 
+/* Which way each number of docs/whatif.md moves the rules as it grows. */
+static void numbers_that_tighten_the_rules(void **state) {
+    (void)state;
+    const char *up[] = {
+        "clusters.c4.fte.min",           "schools.s.fte.min",
+        "schools.s.providers.min",       "policy.providers_per_school.min",
+        "policy.min_fte_per_assignment", "providers.p.cost_per_fte"};
+    const char *down[] = {"clusters.c4.fte.max",       "clusters.c4.annual_amount",
+                          "schools.a.b.annual_amount", "schools.s.fte.max",
+                          "schools.s.providers.max",   "policy.providers_per_school.max",
+                          "providers.p.fte_capacity",  "providers.p.max_schools"};
+    const char *neither[] = {"policy.interview_weight", "policy.continuity_bonus",
+                             "policy.coverage_penalty", "policy.fte_step", "schools"};
+    for (size_t i = 0; i < sizeof up / sizeof *up; i++)
+        assert_int_equal(cj_round_tightens(up[i]), 1);
+    for (size_t i = 0; i < sizeof down / sizeof *down; i++)
+        assert_int_equal(cj_round_tightens(down[i]), -1);
+    for (size_t i = 0; i < sizeof neither / sizeof *neither; i++)
+        assert_int_equal(cj_round_tightens(neither[i]), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ids),
@@ -309,6 +330,7 @@ int main(void) {
         cmocka_unit_test(plan_evaluation),
         cmocka_unit_test(day_parts),
         cmocka_unit_test(setting_numbers_by_path),
+        cmocka_unit_test(numbers_that_tighten_the_rules),
         cmocka_unit_test(rota_summary_from_postings),
         cmocka_unit_test(rota_rules_are_checked_on_the_postings),
     };

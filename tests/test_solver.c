@@ -221,6 +221,69 @@ static void sweep_of_many_blocks(void **state) {
     cj_round_free(r);
 }
 
+/* Sweeps the number at `path` of round r from `from` to `to` in steps of
+ * `step`; every scenario at a fresh solve's objective.  Returns how many
+ * scenarios the sweep answered with the last plan and, in *better, how many
+ * were better than the one before. */
+static size_t sweep_path(cj_sweep *sw, cj_round *r, const char *path, double from,
+                         double to, double step, size_t *better) {
+    cj_solve_options quick = {.objective_only = true};
+    size_t before = cj_sweep_reused(sw);
+    double last = NAN;
+    *better = 0;
+    for (double a = from; step > 0 ? a <= to : a >= to; a += step) {
+        cj_errors e = {0};
+        assert_true(cj_round_set(r, path, a, false));
+        assert_int_equal(cj_round_validate(r, &e), 0);
+        cj_selection *sel = cj_selection_new(r);
+        cj_plan *swept = NULL, *alone = NULL;
+        assert_int_equal(cj_sweep_solve(sw, r, sel, &quick, &swept, &e), CJ_OK);
+        assert_int_equal(cj_solve(r, sel, &quick, &alone, &e), CJ_OK);
+        assert_int_equal(swept->status, alone->status);
+        if (alone->status == CJ_PLAN_OPTIMAL) {
+            assert_true(fabs(swept->objective - alone->objective) < 1e-9);
+            *better += swept->objective > last + 1e-9;
+            last = swept->objective;
+        }
+        cj_plan_free(swept);
+        cj_plan_free(alone);
+        cj_errors_clear(&e);
+        cj_selection_free(sel);
+    }
+    return cj_sweep_reused(sw) - before;
+}
+
+/* A sweep answers a scenario with the last plan only when the numbers moved
+ * so that they take plans away: an amount going down or a rate going up, not
+ * the other way (then the last plan still meets every rule, but need not be
+ * the best).  Bounds and coefficients, with and without staff. */
+static void sweep_reuses_plans_only_when_rules_tighten(void **state) {
+    (void)state;
+    const char *rounds[] = {"tiny.json", "staffed.json"};
+    struct {
+        const char *path;
+        double tight, loose, step;
+    } sweeps[] = {{"schools.horizon.annual_amount", 40000, 160000, 1000},
+                  {"providers.duin.cost_per_fte", 190000, 40000, 1000}};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t w = 0; w < 2; w++) {
+            cj_round *r = data_round(rounds[k]);
+            assert_non_null(r);
+            cj_sweep *sw = cj_sweep_new();
+            assert_non_null(sw);
+            size_t better;
+            double t = sweeps[w].tight, l = sweeps[w].loose, d = sweeps[w].step;
+            const char *p = sweeps[w].path;
+            assert_true(sweep_path(sw, r, p, l, t, t > l ? d : -d, &better) > 20);
+            double back = t > l ? -d : d; /* from tight to loose */
+            assert_int_equal(sweep_path(sw, r, p, t + back, l, back, &better), 0);
+            assert_true(better >= 3); /* so that a plan carried over would be wrong */
+            assert_int_equal(cj_sweep_retries(sw), 0);
+            cj_sweep_free(sw);
+            cj_round_free(r);
+        }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(worked_example),
@@ -231,6 +294,7 @@ int main(void) {
         cmocka_unit_test(chosen_and_required_pairs_are_kept),
         cmocka_unit_test(deterministic_and_exports),
         cmocka_unit_test(sweep_of_many_blocks),
+        cmocka_unit_test(sweep_reuses_plans_only_when_rules_tighten),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
