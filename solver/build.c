@@ -596,6 +596,10 @@ void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     free(dense);
     free(rowval);
     free(rowind);
+    /* a plan proven best stays of use only while every change since took
+     * plans away, whichever scenarios were not solved in between */
+    if (!lp->nested)
+        lp->proven = lp->carried = false;
     /* last: it reads the bounds set above; the caps follow from the other
      * rows (valid for every plan), so they need not take part in `nested` */
     cj_lp_update_caps(lp, r, sel);
