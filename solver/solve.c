@@ -70,13 +70,14 @@ static double snap(double x) {
     return v == 0 ? 0 : v;
 }
 
-static bool read_plan(const cj_lp *lp, const cj_round *r, const cj_selection *sel,
-                      cj_plan *plan) {
+/* The plan of column values `val` (1-based) of model lp, into `plan`. */
+static bool read_plan(const cj_lp *lp, const double *val, const cj_round *r,
+                      const cj_selection *sel, cj_plan *plan) {
     for (size_t i = 0; i < sel->n_pairs; i++) {
-        if (lp->val[lp->ycol[i]] < 0.5)
+        if (val[lp->ycol[i]] < 0.5)
             continue;
         const cj_pair *pa = &sel->pairs[i];
-        double v = lp->val[lp->fcol[i]];
+        double v = val[lp->fcol[i]];
         double fte = lp->q > 0 ? snap(round(v) * lp->q) : snap(v);
         cj_assignment a = {pa->provider, fte,           pa->score,
                            pa->written,  pa->incumbent, pa->chosen};
@@ -480,33 +481,20 @@ static void map_plan(const cj_lp *a, const double *from, const cj_lp *b, double 
 }
 
 /*
- * A staffed sweep's scenario whose answer is the last scenario's plan with
- * staff (as inherited() reasons, on the model without staff, which has the
- * same rows of SPEC §3): lp->val then holds that plan without its staffing,
- * which only an objective-only run may leave out, and *o its outcome.
+ * In a staffed sweep, whether the last scenario's plan with staff is this
+ * one's best, for the reasons of inherited(): the model without staff has
+ * the same rows of SPEC §3, and the staff rows change with the numbers only
+ * through the bounds of each pair's FTE, which `nested` covers.  Only a run
+ * that asks for the objective alone may take it, since the plan comes
+ * without its staffing; the model with staff then need not be built.
  */
-static bool carried_over(cj_lp *lp, cj_lp *relaxed, const cj_solve_options *opt,
-                         outcome *o) {
-    if (!opt->objective_only || !relaxed->sweep || !relaxed->carried ||
-        !relaxed->nested || cj_lp_meets(relaxed->P, relaxed->carry, 1e-9) != 1)
-        return false;
-    size_t n = (size_t)glp_get_num_cols(lp->P) + 1;
-    double *v = realloc(lp->val, n * sizeof *v);
-    if (!v)
-        return false;
-    memset(v, 0, n * sizeof *v);
-    lp->val = v;
-    map_plan(relaxed, relaxed->carry, lp, v);
-    double z = glp_get_obj_coef(relaxed->P, 0);
-    for (int j = 1; j <= glp_get_num_cols(relaxed->P); j++)
-        z += glp_get_obj_coef(relaxed->P, j) * relaxed->carry[j];
-    *o = (outcome){.status = CJ_PLAN_OPTIMAL, .value = z, .bound = z};
-    relaxed->reused++;
-    return true;
+static bool carries(const cj_lp *relaxed, const cj_solve_options *opt) {
+    return opt->objective_only && relaxed->sweep && relaxed->carried && relaxed->nested &&
+           cj_lp_meets(relaxed->P, relaxed->carry, 1e-9) == 1;
 }
 
 /* Keeps the staffed plan in lp->val in the sweep's model without staff, for
- * carried_over() at the next scenario. */
+ * carries() at the next scenario. */
 static void carry(cj_lp *lp, cj_lp *relaxed, const outcome *o) {
     relaxed->carried = false;
     if (!relaxed->sweep || o->status != CJ_PLAN_OPTIMAL || !lp->val)
@@ -533,9 +521,12 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                        cj_errors *errs) {
     /* owned by `lp` while it lives, so that a GLPK error frees it too; a
      * sweep's is kept between scenarios and only has its numbers changed */
-    cj_lp *relaxed = lp->kept_relaxed;
-    if (!relaxed)
+    cj_lp *relaxed = lp->kept_relaxed; /* readied by attempt() */
+    if (!relaxed) {
         relaxed = lp->relaxed = calloc(1, sizeof *relaxed);
+        if (relaxed)
+            relaxed->no_staff = true;
+    }
     size_t n = lp->n_pairs;
     int ncols = glp_get_num_cols(lp->P);
     int *type = cj_lp_scratch(lp, (2 * n + 1) * sizeof *type);
@@ -543,9 +534,8 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     double *ub = cj_lp_scratch(lp, (2 * n + 1) * sizeof *ub);
     double *obj = cj_lp_scratch(lp, ((size_t)ncols + 1) * sizeof *obj);
     cj_code code = CJ_OK;
-    if (relaxed)
-        relaxed->no_staff = true;
-    if (!relaxed || !type || !lb || !ub || !obj || !cj_lp_ready(relaxed, r, sel, opt)) {
+    if (!relaxed || !type || !lb || !ub || !obj ||
+        (!lp->kept_relaxed && !cj_lp_ready(relaxed, r, sel, opt))) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         code = CJ_ERR_NOMEM;
         goto done;
@@ -555,8 +545,6 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     outcome first;
     cj_solve_options within = *opt;
     within.time_limit = opt->time_limit * 0.7;
-    if (carried_over(lp, relaxed, opt, o))
-        goto done;
     code = level_one(relaxed, r, sel, &within, careful, &first, errs);
     *o = first;
     if (code != CJ_OK ||
@@ -687,7 +675,7 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         if (code != CJ_OK)
             return code;
     }
-    if (!read_plan(lp, r, sel, plan)) {
+    if (!read_plan(lp, lp->val, r, sel, plan)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
     }
@@ -766,13 +754,25 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     }
     glp_error_hook(on_error, &g);
 
-    if (!cj_lp_ready(lp, r, sel, opt)) {
-        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
-        code = CJ_ERR_NOMEM;
+    /* a staffed sweep's model without staff first: when the last plan with
+     * staff carries over, the model with them is not needed */
+    bool carried = false;
+    if (keep_relaxed) {
+        keep_relaxed->no_staff = true;
+        if (!cj_lp_ready(keep_relaxed, r, sel, opt))
+            code = CJ_ERR_NOMEM;
+        else
+            carried = !careful && !opt->write_lp && !opt->write_mps &&
+                      carries(keep_relaxed, opt);
     }
-    plan->n_rows = lp->P ? glp_get_num_rows(lp->P) : 0;
-    plan->n_cols = lp->P ? glp_get_num_cols(lp->P) : 0;
-    plan->n_int = lp->P ? glp_get_num_int(lp->P) : 0;
+    if (code == CJ_OK && !carried && !cj_lp_ready(lp, r, sel, opt))
+        code = CJ_ERR_NOMEM;
+    if (code == CJ_ERR_NOMEM)
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+    const cj_lp *built = carried ? keep_relaxed : lp;
+    plan->n_rows = built->P ? glp_get_num_rows(built->P) : 0;
+    plan->n_cols = built->P ? glp_get_num_cols(built->P) : 0;
+    plan->n_int = built->P ? glp_get_num_int(built->P) : 0;
     if (code == CJ_OK && opt->write_lp &&
         !cj_lp_export(lp->P, opt->write_lp, false, errs))
         code = CJ_ERR_WRITE;
@@ -783,7 +783,15 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
      * solving, like GLPK's cuts, and the exported model is the one cjos
      * starts from */
 
-    if (code == CJ_OK) {
+    if (code == CJ_OK && carried) {
+        keep_relaxed->reused++;
+        plan->status = CJ_PLAN_OPTIMAL;
+        if (!read_plan(keep_relaxed, keep_relaxed->carry, r, sel, plan)) {
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            code = CJ_ERR_NOMEM;
+        }
+        plan->bound = plan->objective;
+    } else if (code == CJ_OK) {
         if (cj_prediagnose(r, sel, plan) > 0)
             plan->status = CJ_PLAN_INFEASIBLE;
         else if (plan->n_cols == 0 && opt->n_nogood > 0)

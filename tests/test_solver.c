@@ -242,6 +242,13 @@ static size_t sweep_path(cj_sweep *sw, cj_round *r, const char *path, double fro
         assert_int_equal(swept->status, alone->status);
         if (alone->status == CJ_PLAN_OPTIMAL) {
             assert_true(fabs(swept->objective - alone->objective) < 1e-9);
+            /* the plan itself, not only its value, fits the changed numbers:
+             * the first school's amount (C5) */
+            double cost = 0;
+            for (size_t k = 0; k < swept->schools[0].n; k++)
+                cost += swept->schools[0].a[k].fte *
+                        r->providers[swept->schools[0].a[k].provider].cost_per_fte;
+            assert_true(cost <= r->schools[0].annual_amount + 1e-6);
             *better += swept->objective > last + 1e-9;
             last = swept->objective;
         }
