@@ -869,7 +869,7 @@ cj_sweep *cj_sweep_new(void) {
 }
 
 size_t cj_sweep_reused(const cj_sweep *sw) {
-    return sw->reused;
+    return sw ? sw->reused : 0;
 }
 
 size_t cj_sweep_retries(const cj_sweep *sw) {
