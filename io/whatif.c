@@ -5,7 +5,9 @@
  * change against the base plan.  The round is read and validated once; each
  * scenario changes its numbers in memory, and the GLPK model, built at the
  * first scenario, is changed (bounds, right-hand sides, coefficients) rather
- * than built again (cj_sweep).
+ * than built again (cj_sweep).  Each line of the last axis is solved from the
+ * end that allows the most plans, so that a proven plan carries over while
+ * the rules tighten (docs/whatif.md); the output keeps the grid's order.
  */
 #include "io_internal.h"
 
