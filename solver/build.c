@@ -435,6 +435,22 @@ int cj_lp_meets(glp_prob *P, const double *v, double tol) {
     return ok;
 }
 
+bool cj_lp_map_plan(const cj_lp *a, const double *from, const cj_lp *b, double *to) {
+    if (a->n_pairs != b->n_pairs || a->n_u != b->n_u)
+        return false;
+    for (size_t k = 0; k < a->n_u; k++)
+        if (a->u_school[k] != b->u_school[k] || a->u_exp[k] != b->u_exp[k])
+            return false;
+    for (size_t i = 0; i < a->n_pairs; i++) {
+        to[b->ycol[i]] = round(from[a->ycol[i]]);
+        double f = from[a->fcol[i]];
+        to[b->fcol[i]] = glp_get_col_kind(b->P, b->fcol[i]) == GLP_CV ? f : round(f);
+    }
+    for (size_t k = 0; k < a->n_u; k++)
+        to[b->ucol[k]] = from[a->ucol[k]];
+    return true;
+}
+
 void *cj_lp_scratch(cj_lp *lp, size_t bytes) {
     for (size_t i = 0; i < sizeof lp->scratch / sizeof *lp->scratch; i++)
         if (!lp->scratch[i])

@@ -295,6 +295,14 @@ static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, do
     return code;
 }
 
+/* The objective of column values v (1-based) in P. */
+static double objective_of(glp_prob *P, const double *v) {
+    double z = glp_get_obj_coef(P, 0);
+    for (int j = 1; j <= glp_get_num_cols(P); j++)
+        z += glp_get_obj_coef(P, j) * v[j];
+    return z;
+}
+
 /* Keeps the plan of outcome t (in lp->val) as the best in *o and `best`
  * when it is better than what they hold. */
 static void keep_better(cj_lp *lp, const outcome *t, outcome *o, double *best, size_t n,
@@ -328,9 +336,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
         /* the plan of a sweep's last scenario holds here too: the first
          * incumbent, and often the best (measured: jumping straight to
          * bound - z instead of widening costs more when it is not) */
-        double z = glp_get_obj_coef(lp->P, 0);
-        for (size_t j = 1; j < n; j++)
-            z += glp_get_obj_coef(lp->P, (int)j) * lp->val[j];
+        double z = objective_of(lp->P, lp->val);
         outcome start = {.status = CJ_PLAN_FEASIBLE, .value = z, .bound = ub};
         keep_better(lp, &start, o, best, n, &have);
         if (ub - z <= tol) {
@@ -442,9 +448,7 @@ static bool inherited(cj_lp *lp, outcome *o) {
     if (!lp->sweep || !lp->proven || !lp->nested || !lp->val ||
         cj_lp_meets(lp->P, lp->val, 1e-9) != 1)
         return false;
-    double z = glp_get_obj_coef(lp->P, 0);
-    for (int j = 1; j <= glp_get_num_cols(lp->P); j++)
-        z += glp_get_obj_coef(lp->P, j) * lp->val[j];
+    double z = objective_of(lp->P, lp->val);
     *o = (outcome){.status = CJ_PLAN_OPTIMAL, .value = z, .bound = z};
     if (!lp->no_staff)
         lp->reused++; /* (with staff, only the plan without them so far) */
@@ -473,17 +477,6 @@ static cj_code level_one(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     return code;
 }
 
-/* Copies the pairs and slacks of values `from` (columns of model a) into
- * `to` (columns of model b); the other columns of `to` are left as they are. */
-static void map_plan(const cj_lp *a, const double *from, const cj_lp *b, double *to) {
-    for (size_t i = 0; i < a->n_pairs; i++) {
-        to[b->ycol[i]] = from[a->ycol[i]];
-        to[b->fcol[i]] = from[a->fcol[i]];
-    }
-    for (size_t k = 0; k < a->n_u; k++)
-        to[b->ucol[k]] = from[a->ucol[k]];
-}
-
 /*
  * In a staffed sweep, whether the last scenario's plan with staff is this
  * one's best, for the reasons of inherited(): the model without staff has
@@ -509,8 +502,7 @@ static void carry(cj_lp *lp, cj_lp *relaxed, const outcome *o) {
         return;
     memset(v, 0, n * sizeof *v);
     relaxed->carry = v;
-    map_plan(lp, lp->val, relaxed, v);
-    relaxed->carried = true;
+    relaxed->carried = cj_lp_map_plan(lp, lp->val, relaxed, v);
 }
 
 /*

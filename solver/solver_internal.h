@@ -76,6 +76,13 @@ typedef struct cj_lp {
  * out of memory. */
 int cj_lp_meets(glp_prob *P, const double *v, double tol);
 
+/* Copies the plan of column values `from` (1-based, model a) into `to`
+ * (model b, with the same pairs and coverage slacks, as the models with and
+ * without staff of one round have): y, f (whole where b's column is) and the
+ * slacks; b's other columns in `to` are left as they are.  False, copying
+ * nothing, when the two models do not have the same pairs and slacks. */
+bool cj_lp_map_plan(const cj_lp *a, const double *from, const cj_lp *b, double *to);
+
 /* Writes a row's or column's name into buf (at most n bytes, printf's
  * `fmt`), or an empty one for a nameless model, which GLPK takes as none. */
 void cj_lp_name(const cj_lp *lp, char *buf, size_t n, const char *fmt, ...)

@@ -299,24 +299,15 @@ bool cj_lp_staff_by_hand(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
     hand *h = calloc(lp->n_sk + 1, sizeof *h);
     unsigned *used = calloc(people + 1, sizeof *used);
     int *left = calloc(people + 1, sizeof *left);
+    /* the plan without staff, column by column (any other column of the
+     * staffed model stays 0, and the rows below say whether that holds) */
     bool ok = off && v && h && used && left && relaxed->val &&
-              relaxed->n_pairs == lp->n_pairs && relaxed->n_u == lp->n_u;
+              cj_lp_map_plan(relaxed, relaxed->val, lp, v);
     for (size_t p = 0; ok && p < r->n_providers; p++) {
         off[p + 1] = off[p] + r->providers[p].n_staff;
         for (size_t k = 0; k < r->providers[p].n_staff; k++)
             left[off[p] + k] = cj_staff_day_parts(
                 &r->providers[p].staff[k], CJ_ALL_DAY_PARTS, r->policy.day_part_fte);
-    }
-    /* the plan without staff, column by column (any other column of the
-     * staffed model stays 0, and the rows below say whether that holds) */
-    for (size_t i = 0; ok && i < lp->n_pairs; i++) {
-        v[lp->ycol[i]] = round(relaxed->val[relaxed->ycol[i]]);
-        double f = relaxed->val[relaxed->fcol[i]];
-        v[lp->fcol[i]] = glp_get_col_kind(P, lp->fcol[i]) == GLP_CV ? f : round(f);
-    }
-    for (size_t k = 0; ok && k < lp->n_u; k++) {
-        ok = relaxed->u_school[k] == lp->u_school[k] && relaxed->u_exp[k] == lp->u_exp[k];
-        v[lp->ucol[k]] = relaxed->val[relaxed->ucol[k]];
     }
     double bound = 0, known = 0;
     by_hand b = {h, used, left, 0, 0, r->policy.staff_min, r->policy.staff_max};
