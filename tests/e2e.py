@@ -1186,11 +1186,17 @@ def scenario_solved_alone(base, sc):
 @test
 def staffed_sweep_matches_separate_solves():
     # a staffed round's sweep keeps its model without staff between scenarios
-    # (priced again each time, starting from the last plan) and builds the
-    # model with staff per scenario: every scenario as a fresh solve says
+    # (priced again each time, starting from the last plan), carries a proven
+    # plan with staff over while the rules tighten, and builds the model with
+    # staff for the others: every scenario as a fresh solve says.  duin's
+    # capacity is solved from the top down, and reported in the grid's order
     sweep, base = sweep_of(os.path.join(DATA, "staffed.json"), "40000:160000:20000",
                            "0.4:1.2:0.4")
     assert len(sweep["scenarios"]) == 7 * 3
+    grid = [(40000 + 20000 * a, round(0.4 + 0.4 * c, 6)) for a in range(7) for c in range(3)]
+    assert [(sc["values"]["schools.horizon.annual_amount"],
+             round(sc["values"]["providers.duin.fte_capacity"], 6))
+            for sc in sweep["scenarios"]] == grid
     seen = {scenario_solved_alone(base, sc)["status"] for sc in sweep["scenarios"]}
     assert seen == {"optimal", "infeasible"}, seen
 
