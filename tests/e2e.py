@@ -795,6 +795,32 @@ def time_limit_stops_with_a_feasible_plan_and_its_gap():
 
 
 @test
+def bench_compare_agrees_with_itself_and_flags_other_optima():
+    compare = os.path.join(SRC, "bench", "compare")
+    args = [sys.executable, compare, "--sizes", "10x9", "--seeds", "1-2", "--time-limit", "20"]
+    p = subprocess.run([*args, "--base", CJOS, "--new", CJOS], capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "total 2 rounds" in p.stdout and "(2 proven), new" in p.stdout, p.stdout
+    assert "DIFFERENT" not in p.stdout, p.stdout
+    # a build whose plans claim an optimum one higher must be caught
+    fake = os.path.join(TMP, "fake-cjos")
+    with open(fake, "w") as f:
+        f.write("#!%s\nimport json, subprocess, sys\n"
+                "r = subprocess.run([%r] + sys.argv[1:])\n"
+                "out = sys.argv[sys.argv.index('-o') + 1]\n"
+                "plan = json.load(open(out))\n"
+                "plan['objective']['value'] += 1\n"
+                "json.dump(plan, open(out, 'w'))\n"
+                "sys.exit(r.returncode)\n" % (sys.executable, CJOS))
+    os.chmod(fake, 0o755)
+    p = subprocess.run([*args, "--base", CJOS, "--new", fake, "--side-by-side"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "proven optima differ: 10x9_1, 10x9_2" in p.stdout, p.stdout
+
+
+@test
 def exported_models_give_the_same_optimum_in_cbc():
     if not shutil.which("cbc"):
         raise AssertionError("cbc is not installed (test.sh installs coinor-cbc)")
