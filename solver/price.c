@@ -47,6 +47,11 @@
 #define IDLE_ROUNDS 20
 /* Weight of the best prices so far in the prices that seek new plans. */
 #define SMOOTH 0.8
+/* The blocks branch and price may price before the neighbourhoods: work,
+ * not seconds, so that the same round always gives the same plan (measured,
+ * docs/performance.md: the rounds it proves took 3,000 to 8,000; 12,000 is
+ * 0.2-0.5 s on rounds of 30 to 100 schools). */
+#define BRANCH_WORK 12000
 
 /* The master's row for model row `r`, made on first use with its bounds. */
 static int joining(ctx *x, int r) {
@@ -326,12 +331,12 @@ static bool add_plan(ctx *x, const block *b) {
         x->acc[x->touched[k]] = 0;
     }
     glp_set_mat_col(x->M, col, n, x->touched, x->val);
-    return true;
+    return cj_branch_record(x, b, col);
 }
 
 /* Reads the master's duals as prices, each given the sign its row's bound
  * allows (a price on a side with no bound would make the bound invalid). */
-static void read_prices(ctx *x) {
+void cj_price_read_prices(ctx *x) {
     for (int k = 1; k <= x->n_mrows; k++) {
         double pi = glp_get_row_dual(x->M, k);
         int t = glp_get_row_type(x->M, k);
@@ -347,7 +352,7 @@ static void read_prices(ctx *x) {
  * have a plan better than the master pays for (adding them as columns when
  * `add`), and sets *bound to the Lagrangian bound at these prices: no plan
  * of the round is better. */
-static int price_all(ctx *x, bool add, double *bound) {
+int cj_price_all(ctx *x, bool add, double *bound) {
     for (size_t i = 0; i < x->n_pairs; i++) {
         cand *c = &x->c[i];
         c->vy = c->cy;
@@ -398,6 +403,7 @@ static int price_all(ctx *x, bool add, double *bound) {
 void cj_price_free(cj_price *x) {
     if (!x)
         return;
+    cj_branch_free(&x->bp);
     if (x->M)
         glp_delete_prob(x->M);
     for (size_t i = 0; x->c && i < x->n_pairs; i++) {
@@ -516,7 +522,7 @@ static bool master(ctx *x, const cj_round *r, const cj_selection *sel, bool *usa
         x->is_conv[x->bl[k].conv] = true;
     /* every block's best plan at zero prices */
     double L;
-    return price_all(x, true, &L) >= 0;
+    return cj_price_all(x, true, &L) >= 0;
 }
 
 /* Appends coefficient v of column j, rounded to a multiple of 1e-9 (noise
@@ -567,7 +573,7 @@ static void add_rows(ctx *x) {
 /* Whether the master's solution still uses an artificial column: its
  * prices are then of the order of their penalty, no use for a bound and bad
  * for the numbers. */
-static bool artificial(const ctx *x) {
+bool cj_price_artificial(const ctx *x) {
     for (int j = x->art_first; j < x->art_end; j++)
         if (glp_get_col_prim(x->M, j) > 1e-9)
             return true;
@@ -622,13 +628,13 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             if (glp_simplex(x->M, &sm) != 0 || glp_get_status(x->M) != GLP_OPT)
                 break;
             lower = glp_get_obj_val(x->M); /* the master: a plan of the DW bound */
-            read_prices(x);
+            cj_price_read_prices(x);
             bool late = seconds > 0 && glp_difftime(glp_time(), t0) > seconds;
             /* while the master needs artificial columns its prices only
              * seek plans: a bound there, or smoothing towards it, would
              * start from prices of the order of the penalty (the bundled
              * round: 38 rounds instead of 82) */
-            bool art = artificial(x);
+            bool art = cj_price_artificial(x);
             /* prices smoothed towards the best found so far (Wentges): far
              * fewer rounds than the master's own prices, which jump; when
              * they find nothing, the master's own prices decide.  When the
@@ -645,7 +651,7 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                         x->pi[k] = SMOOTH * x->best_pi[k] + (1 - SMOOTH) * x->pi[k];
                 } else if (first == 0)
                     memcpy(x->pi, x->pi_out, ((size_t)x->n_mrows + 1) * sizeof *x->pi);
-                better = price_all(x, !late, &L);
+                better = cj_price_all(x, !late, &L);
                 if (better < 0)
                     return false;
                 if (!art && L < x->bound) {
@@ -675,14 +681,29 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                     "bound %.6f, %.3f s\n",
                     x->n_blocks, iters, glp_get_num_cols(x->M), lower, x->bound,
                     glp_difftime(glp_time(), t0));
-        bool art = artificial(x);
+        bool art = cj_price_artificial(x);
+        if (x->priced && isfinite(x->bound) && !art && !lp->sweep && !opt->no_branch) {
+            /* a short branch and price first (solver/branch.c) */
+            double budget = seconds > 0 ? seconds - x->seconds : 0;
+            if (seconds <= 0 || budget > 0) {
+                if (cj_branch_search(x, budget, BRANCH_WORK) < 0)
+                    return false;
+                x->seconds += x->bp.seconds;
+                if (opt->verbose)
+                    fprintf(
+                        stderr,
+                        "branch and price: %ld nodes, %s, %.3f s, %ld blocks priced\n",
+                        x->bp.nodes, x->bp.proven ? "proven" : "not finished",
+                        x->bp.seconds, x->bp.work);
+            }
+        }
         x->rows = calloc(x->n_blocks + 1, sizeof *x->rows);
         if (!x->rows)
             return false;
         if (x->priced && isfinite(x->bound) && !art) {
             /* the rows, and everything later, at the best prices found */
             memcpy(x->pi, x->best_pi, ((size_t)x->n_mrows + 1) * sizeof *x->pi);
-            price_all(x, false, &L);
+            cj_price_all(x, false, &L);
             add_rows(x);
         } else
             x->priced = false;
@@ -694,6 +715,14 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
 
 double cj_price_seconds(const cj_price *x) {
     return x ? x->seconds : 0;
+}
+
+bool cj_price_proven(const cj_price *x, const double **plan, double *value) {
+    if (!x || !x->priced || !x->bp.proven || !x->bp.plan)
+        return false;
+    *plan = x->bp.plan;
+    *value = x->bp.value;
+    return true;
 }
 
 double cj_price_bound(const cj_price *x) {

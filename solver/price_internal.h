@@ -80,6 +80,27 @@ typedef struct {
     double best;
 } block;
 
+/* Branch and price (solver/branch.c): per master column the block and the
+ * (pair, steps) of its plan, the open nodes, and the plan it proved. */
+typedef struct {
+    int *col_block; /* per master column: its block, -1 not a plan */
+    size_t *col_start, *col_end;
+    int col_cap;
+    int *ent_pair, *ent_k;
+    size_t n_ent, ent_cap;
+    void *open; /* the open nodes */
+    size_t n_open, open_cap;
+    void *save; /* the candidates' own rules */
+    int *blk, *need, *kmin, *kmax;
+    double *yv, *kv;
+    long nodes;
+    long work, work_limit; /* blocks priced, and the most allowed */
+    double seconds;
+    bool proven;
+    double value; /* of the plan proven best */
+    double *plan; /* its model column values (1-based) */
+} cj_branch;
+
 struct cj_price {
     cj_lp *lp;
     glp_prob *M; /* the master, while prices are sought */
@@ -111,6 +132,7 @@ struct cj_price {
     int *touched;
     double *dp, *dp2; /* (MAX_STEPS + 1) each, for the blocks' programmes */
     int *arg;         /* per school in a block and total: the school's part */
+    cj_branch bp;
 };
 typedef struct cj_price ctx;
 
@@ -132,5 +154,24 @@ void cj_block_convolve(const double *a, const school *x, int n, double *out, int
 void cj_block_price(ctx *x, block *b);
 /* The plan a school has in its block's best. */
 const plan *cj_block_chosen(const block *b, const school *sc);
+
+/* solver/price.c, for solver/branch.c: the master's duals as prices; every
+ * block priced at them (adding better plans as columns when `add`), the
+ * number of such blocks or -1 when out of memory, and the Lagrangian bound;
+ * whether the master's solution leans on an artificial column. */
+void cj_price_read_prices(ctx *x);
+int cj_price_all(ctx *x, bool add, double *bound);
+bool cj_price_artificial(const ctx *x);
+/* Notes plan column col of block b (its best at the current prices) for the
+ * search; false when out of memory. */
+bool cj_branch_record(ctx *x, const block *b, int col);
+/* Branch and price from the master as column generation left it, until
+ * `work` blocks have been priced (or `seconds` passed, when > 0): 1 when it
+ * proved a plan best (x->bp.proven, value, plan), 0 when it stopped without
+ * (out of work or time, past its limits, or a node it cannot close), -1 out
+ * of memory.  The candidates and the master's columns are put back. */
+int cj_branch_search(ctx *x, double seconds, long work);
+/* Frees what the search holds (not t itself). */
+void cj_branch_free(cj_branch *t);
 
 #endif

@@ -348,6 +348,31 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
             return CJ_OK;
         }
     }
+    const double *proven;
+    double proven_value;
+    if (cj_price_proven(lp->price, &proven, &proven_value) &&
+        cj_lp_meets(lp->P, proven, 1e-9) == 1) {
+        /* branch and price proved it; checked against every row all the same,
+         * and its value against the model's objective (a plan that meets
+         * every row but is worth less is only a first incumbent) */
+        double *v = realloc(lp->val, n * sizeof *v);
+        if (!v) {
+            cj_lp_unscratch(lp, best);
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            return CJ_ERR_NOMEM;
+        }
+        lp->val = v;
+        memcpy(v, proven, n * sizeof *v);
+        double z = objective_of(lp->P, v);
+        if (z >= proven_value - tol) {
+            *o = (outcome){
+                .status = CJ_PLAN_OPTIMAL, .value = z, .bound = z, .seconds = used};
+            cj_lp_unscratch(lp, best);
+            return CJ_OK;
+        }
+        outcome start = {.status = CJ_PLAN_FEASIBLE, .value = z, .bound = ub};
+        keep_better(lp, &start, o, best, n, &have);
+    }
     for (int round = 0;; round++) {
         bool all = delta > 2 * (1 + fabs(ub)) || round >= 12, same = false;
         size_t free_y = 0;

@@ -38,6 +38,9 @@ typedef struct {
      * with the staff able to carry it) and leave the rota out, for runs that
      * need only the objective (what-if, prices, tipping points) */
     bool objective_only;
+    /* no branch and price before the neighbourhoods (docs/model.md): for
+     * tests of the search that follows it */
+    bool no_branch;
 } cj_solve_options;
 
 /*

@@ -133,6 +133,9 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
 /* The bound of cj_lp_price_caps(): no plan of the round is better; HUGE_VAL
  * when there is none. */
 double cj_price_bound(const cj_price *x);
+/* Whether branch and price proved a plan best: its model column values
+ * (owned by x) and objective. */
+bool cj_price_proven(const cj_price *x, const double **plan, double *value);
 /* The seconds cj_lp_price_caps() spent (0 for NULL). */
 double cj_price_seconds(const cj_price *x);
 /*
