@@ -6,7 +6,7 @@
  * columns that break them.  Run for a short budget before the
  * neighbourhoods: it proves many small and middling rounds in a fraction of
  * their time, and when it does not finish it only spent its budget.  The
- * plan it proves is handed over in x->bp_plan as the model's column values.
+ * plan it proves is handed over in x->bp.plan as the model's column values.
  */
 #include "price_internal.h"
 
