@@ -289,6 +289,7 @@ static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
  * `used` seconds; its outcome in *o (seconds counted from the start). */
 static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, double used,
                         outcome *o, cj_errors *errs) {
+    cj_lp_drop_counts(lp); /* first: unpricing renumbers the rows */
     cj_lp_unprice(lp);
     cj_code code = intopt(lp, opt, careful, left(opt, used), o, errs);
     o->seconds += used;
@@ -317,8 +318,9 @@ static void keep_better(cj_lp *lp, const outcome *t, outcome *o, double *best, s
     }
 }
 
-static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool careful,
-                              outcome *o, cj_errors *errs) {
+static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                              const cj_solve_options *opt, bool careful, outcome *o,
+                              cj_errors *errs) {
     /* the time limit counts from the start: the prices took some of it */
     double ub = cj_price_bound(lp->price), used = cj_price_seconds(lp->price);
     double delta = 1e-5 * (1 + fabs(ub)), tol = 1e-9 * (1 + fabs(ub));
@@ -373,6 +375,15 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
         outcome start = {.status = CJ_PLAN_FEASIBLE, .value = z, .bound = ub};
         keep_better(lp, &start, o, best, n, &have);
     }
+    /* what GLPK may branch on besides single pairs (solver/counts.c); not
+     * in sweeps, where it was not measured and the targets are met */
+    if (!lp->sweep && cj_lp_add_counts(lp, r, sel) < 0) {
+        cj_lp_unscratch(lp, best);
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    if (opt->verbose && lp->n_counts)
+        fprintf(stderr, "count columns: %zu\n", lp->n_counts);
     for (int round = 0;; round++) {
         bool all = delta > 2 * (1 + fabs(ub)) || round >= 12, same = false;
         size_t free_y = 0;
@@ -458,6 +469,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_solve_options *opt, bool caref
         else
             delta = grow;
     }
+    cj_lp_drop_counts(lp);
     cj_price_restore(lp->price);
     cj_lp_unscratch(lp, best);
     return code;
@@ -496,7 +508,7 @@ static cj_code level_one(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         return CJ_ERR_NOMEM;
     }
     cj_code code = cj_price_bound(lp->price) < HUGE_VAL
-                       ? neighbourhoods(lp, opt, careful, o, errs)
+                       ? neighbourhoods(lp, r, sel, opt, careful, o, errs)
                        : intopt(lp, opt, careful, opt->time_limit, o, errs);
     lp->proven = code == CJ_OK && o->status == CJ_PLAN_OPTIMAL && lp->val;
     return code;

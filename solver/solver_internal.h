@@ -69,6 +69,10 @@ typedef struct cj_lp {
     void *scratch[8];
     /* the prices of cj_lp_price_caps(), kept for cj_price_reduce() */
     cj_price *price;
+    /* the count columns of the neighbourhoods (solver/counts.c): n_counts
+     * of them from column count_col, each with its row from count_row */
+    size_t n_counts;
+    int count_row, count_col;
 } cj_lp;
 
 /* Whether the column values `v` (1-based) meet every bound, row and
@@ -129,6 +133,16 @@ void cj_lp_update_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel);
  */
 bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                       const cj_solve_options *opt, double seconds);
+
+/*
+ * Adds per provider and cluster where it has pairs at two or more schools an
+ * integer column that counts the schools it works at there, for GLPK to
+ * branch on (solver/counts.c); they come after every other row and column.
+ * Returns how many, or -1 when out of memory (the model unchanged).
+ */
+int cj_lp_add_counts(cj_lp *lp, const cj_round *r, const cj_selection *sel);
+/* Deletes them again; before anything else deletes rows or columns. */
+void cj_lp_drop_counts(cj_lp *lp);
 
 /* The bound of cj_lp_price_caps(): no plan of the round is better; HUGE_VAL
  * when there is none. */
