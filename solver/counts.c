@@ -95,26 +95,20 @@ int cj_lp_add_counts(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
     return (int)lp->n_counts;
 }
 
-/* Deletes the columns and rows of cj_lp_add_counts(), if any. */
+/* Deletes the columns and rows of cj_lp_add_counts(), if any: from the last,
+ * in batches (as cj_lp_unprice() does), so that no index still to come is
+ * renumbered and nothing is allocated. */
 void cj_lp_drop_counts(cj_lp *lp) {
-    if (lp->n_counts == 0)
-        return;
-    int *del = malloc((lp->n_counts + 1) * sizeof *del);
-    if (del) {
-        for (size_t k = 0; k < lp->n_counts; k++)
-            del[k + 1] = lp->count_row + (int)k;
-        glp_del_rows(lp->P, (int)lp->n_counts, del);
-        for (size_t k = 0; k < lp->n_counts; k++)
-            del[k + 1] = lp->count_col + (int)k;
-        glp_del_cols(lp->P, (int)lp->n_counts, del);
-        free(del);
-    } else {
-        /* no memory for the list: one at a time, from the last */
-        for (size_t k = lp->n_counts; k-- > 0;) {
-            int i[2] = {0, lp->count_row + (int)k}, j[2] = {0, lp->count_col + (int)k};
-            glp_del_rows(lp->P, 1, i);
-            glp_del_cols(lp->P, 1, j);
-        }
+    int del[1 + 64]; /* GLPK counts from 1 */
+    for (size_t left = lp->n_counts; left > 0;) {
+        int n = left < 64 ? (int)left : 64;
+        left -= (size_t)n;
+        for (int k = 1; k <= n; k++)
+            del[k] = lp->count_row + (int)left + k - 1;
+        glp_del_rows(lp->P, n, del);
+        for (int k = 1; k <= n; k++)
+            del[k] = lp->count_col + (int)left + k - 1;
+        glp_del_cols(lp->P, n, del);
     }
     lp->n_counts = 0;
 }

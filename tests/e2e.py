@@ -563,7 +563,6 @@ def branch_and_price_proves_a_middling_round():
     checked(f, plan)
 
 
-
 @test
 def count_columns_keep_the_optimum():
     """The neighbourhoods add a column per provider and cluster that counts
@@ -583,6 +582,7 @@ def count_columns_keep_the_optimum():
     checked(f, plan)
     best = pricecheck.optimum(json.load(open(f)))
     assert abs(plan["objective"]["value"] - best) < 1e-6, (plan["objective"], best)
+
 
 def edited(name, edit):
     r = json.load(open(os.path.join(DATA, name)))
