@@ -6,6 +6,9 @@
 #include "io.h"
 
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,6 +385,16 @@ static char spelled(int ch) {
 }
 
 int main(int argc, char **argv) {
+#ifdef __GLIBC__
+    /* GLPK allocates and frees its work arrays at every node and every
+     * simplex call.  With glibc's defaults the freed top of the heap goes
+     * back to the kernel and is taken again thousands of times a second; on
+     * 100 x 60 the page faults cost 45% of the solve (33 s against 18 s).
+     * Keeping up to this much freed memory for reuse does not raise the
+     * peak RSS, which is the high-water mark either way. */
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_TOP_PAD, 4 << 20);
+#endif
     static const struct option top[] = {{"help", no_argument, NULL, 'h'},
                                         {"version", no_argument, NULL, 'V'},
                                         {NULL, 0, NULL, 0}};
