@@ -557,8 +557,10 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     cj_lp *relaxed = lp->kept_relaxed; /* readied by attempt() */
     if (!relaxed) {
         relaxed = lp->relaxed = calloc(1, sizeof *relaxed);
-        if (relaxed)
+        if (relaxed) {
             relaxed->no_staff = true;
+            relaxed->nameless = lp->nameless;
+        }
     }
     size_t n = lp->n_pairs;
     int ncols = glp_get_num_cols(lp->P);
@@ -759,9 +761,10 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
         return CJ_ERR_NOMEM;
     }
     lp->kept_relaxed = keep_relaxed;
-    /* a staffed sweep builds this model for every scenario and never
-     * exports it */
-    lp->nameless = keep_relaxed && !opt->write_lp && !opt->write_mps;
+    /* names are for the exported model alone (the elastic diagnosis builds
+     * its own, named): naming every row and column was a tenth of the
+     * bundled round's solve, two fifths of a staffed sweep's scenario */
+    lp->nameless = !opt->write_lp && !opt->write_mps;
     glp_term_hook(on_term, &g);
     glp_mem_limit(CJ_GLPK_MEMORY_MB);
     if (setjmp(g.jb)) {
@@ -792,6 +795,7 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     bool carried = false;
     if (keep_relaxed) {
         keep_relaxed->no_staff = true;
+        keep_relaxed->nameless = lp->nameless;
         if (!cj_lp_ready(keep_relaxed, r, sel, opt))
             code = CJ_ERR_NOMEM;
         else

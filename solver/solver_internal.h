@@ -28,8 +28,8 @@ typedef struct cj_lp {
     bool sweep;
     /* a staffed round's model without its staff (a relaxation) */
     bool no_staff;
-    /* rows and columns without names: a sweep's model with staff, built for
-     * every scenario and never exported (naming was two fifths of it) */
+    /* rows and columns without names: every model that is not exported
+     * (naming was a tenth of the bundled round's solve) */
     bool nameless;
     /* rows by what they constrain (0: none), for cj_lp_update() */
     int *c2min, *c2max; /* per pair */
