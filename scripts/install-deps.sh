@@ -3,7 +3,7 @@
 # is missing.  Used by ./run.sh and ./test.sh; safe to run again.
 set -euo pipefail
 
-build_pkgs=(gcc cmake make pkg-config libglpk-dev libjansson-dev)
+build_pkgs=(gcc cmake make pkg-config libglpk-dev libjansson-dev libltdl-dev)
 test_pkgs=(libcmocka-dev python3 python3-jsonschema python3-scipy coinor-cbc chromium)
 
 want=("${build_pkgs[@]}")
