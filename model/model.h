@@ -307,6 +307,16 @@ bool cj_round_set(cj_round *r, const char *path, double value, bool check_only);
  */
 int cj_round_tightens(const char *path);
 
+/*
+ * The part of validated round r that holds the schools and providers marked
+ * in school_in and provider_in (by index): those, the clusters of those
+ * schools, the groups whose first school is among them, and the scores and
+ * decisions between them; references to anything left out are dropped.  A
+ * new round, not yet validated, that the caller frees with cj_round_free();
+ * NULL when out of memory.  Staff are not copied (model/part.c).
+ */
+cj_round *cj_round_part(const cj_round *r, const bool *school_in, const bool *provider_in);
+
 /* Index lookups by id; -1 when absent (validated rounds only). */
 int cj_round_school(const cj_round *r, const char *id);
 int cj_round_provider(const cj_round *r, const char *id);

@@ -866,6 +866,12 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
 
 cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
                  cj_plan **out, cj_errors *errs) {
+    int parts = cj_solve_parts(r, sel, opt, out);
+    if (parts != 0) {
+        if (parts < 0)
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return parts > 0 ? CJ_OK : CJ_ERR_NOMEM;
+    }
     cj_errors first = {0};
     bool failed = false;
     cj_code code = attempt(r, sel, opt, false, out, &first, &failed, NULL, NULL);

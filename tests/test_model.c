@@ -318,6 +318,42 @@ static void numbers_that_tighten_the_rules(void **state) {
         assert_int_equal(cj_round_tightens(neither[i]), 0);
 }
 
+/* A part of a round: the schools and providers asked for, their clusters,
+ * groups, scores and decisions, and no reference to what is left out. */
+static void a_part_of_a_round(void **state) {
+    (void)state;
+    cj_round *r = data_round("tiny.json");
+    assert_non_null(r);
+    bool schools[2] = {true, false};         /* horizon, not keerkring */
+    bool providers[3] = {true, true, false}; /* duin, veen, not polder */
+    cj_round *p = cj_round_part(r, schools, providers);
+    assert_non_null(p);
+    cj_errors e = {0};
+    assert_int_equal(cj_round_validate(p, &e), 0);
+    cj_errors_clear(&e);
+    assert_int_equal(p->n_schools, 1);
+    assert_string_equal(p->schools[0].id, "horizon");
+    assert_int_equal(p->n_clusters, 1);
+    assert_string_equal(p->clusters[0].id, "sbo");
+    assert_int_equal(p->n_providers, 2);
+    /* veen is admitted to sbo and c3; only sbo is in the part */
+    assert_string_equal(p->providers[1].id, "veen");
+    assert_int_equal(p->providers[1].admitted.n, 1);
+    assert_string_equal(p->providers[1].admitted.id[0], "sbo");
+    /* veen's score at keerkring stays behind */
+    assert_int_equal(p->n_scores, 2);
+    assert_int_equal(p->n_groups, 1);
+    assert_int_equal(p->n_topics, r->n_topics);
+    assert_true(p->validated);
+    /* the same scores as in the whole round */
+    int k = cj_round_pair(p, cj_round_provider(p, "veen"), cj_round_school(p, "horizon"));
+    int w = cj_round_pair(r, cj_round_provider(r, "veen"), cj_round_school(r, "horizon"));
+    assert_true(k >= 0 && w >= 0);
+    assert_float_equal(cj_score_total(p, (size_t)k), cj_score_total(r, (size_t)w), 1e-12);
+    cj_round_free(p);
+    cj_round_free(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ids),
@@ -333,6 +369,7 @@ int main(void) {
         cmocka_unit_test(numbers_that_tighten_the_rules),
         cmocka_unit_test(rota_summary_from_postings),
         cmocka_unit_test(rota_rules_are_checked_on_the_postings),
+        cmocka_unit_test(a_part_of_a_round),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
