@@ -584,33 +584,11 @@ def count_columns_keep_the_optimum():
     assert abs(plan["objective"]["value"] - best) < 1e-6, (plan["objective"], best)
 
 
-def side_by_side(a, b):
-    """Round b's clusters, schools, providers and groups renamed with a prefix
-    'B' and put beside round a's in one round: two parts nothing joins."""
-    ids = {x["id"]: "B" + x["id"] for k in ("clusters", "schools", "providers",
-                                             "interview_groups") for x in b.get(k, [])}
-
-    def ren(o):
-        if isinstance(o, dict):
-            return {ids.get(k, k): ren(v) for k, v in o.items()}
-        if isinstance(o, list):
-            return [ren(v) for v in o]
-        return ids.get(o, o) if isinstance(o, str) else o
-
-    b = ren(b)
-    both = dict(a)
-    for k in ("clusters", "schools", "providers", "interview_groups", "scores",
-              "decisions"):
-        if k in a or k in b:
-            both[k] = a.get(k, []) + b.get(k, [])
-    return both
-
-
 @test
 def independent_parts_are_solved_apart():
-    """Two rounds in one file, with nothing that joins them, are solved part
-    by part (solver/parts.c): the same plan at every school as each round
-    alone, and the optimum HiGHS finds for the two together."""
+    """Two rounds in one file (bench/join), with nothing that joins them, are
+    solved part by part (solver/parts.c): the same plan at every school as
+    each round alone, and the optimum HiGHS finds for the two together."""
     import pricecheck
     rounds = []
     for seed in (2, 3):
@@ -620,7 +598,9 @@ def independent_parts_are_solved_apart():
         rounds.append(json.load(open(f)))
     alone = [solve(os.path.join(TMP, f"part{seed}.json"))[1] for seed in (2, 3)]
     f = os.path.join(TMP, "two-parts.json")
-    json.dump(side_by_side(*rounds), open(f, "w"))
+    join = [sys.executable, os.path.join(SRC, "bench", "join")]
+    subprocess.run(join + [os.path.join(TMP, "part2.json"), os.path.join(TMP, "part3.json"),
+                           "-o", f], check=True)
     p, plan = solve(f, "--verbose")
     assert p.returncode == 0, p.stderr
     assert "part 1 of 2: 20 schools" in p.stderr and "part 2 of 2: 20 schools" in p.stderr
@@ -636,9 +616,11 @@ def independent_parts_are_solved_apart():
             want = [dict(a, provider=prefix + a["provider"]) for a in x["assignments"]]
             assert got[prefix + x["id"]] == want, x["id"]
     # a part without a plan: the whole round is solved and diagnosed as one
-    b = json.loads(json.dumps(rounds[1]))
+    b = rounds[1]
     b["clusters"][0]["fte"] = {"min": 50, "max": 60}
-    json.dump(side_by_side(rounds[0], b), open(f, "w"))
+    json.dump(b, open(os.path.join(TMP, "part3.json"), "w"))
+    subprocess.run(join + [os.path.join(TMP, "part2.json"), os.path.join(TMP, "part3.json"),
+                           "-o", f], check=True)
     p, plan = solve(f, "--verbose")
     assert p.returncode == 1, p.stderr
     assert plan["status"] == "infeasible" and plan["diagnosis"]
