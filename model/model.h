@@ -313,7 +313,7 @@ int cj_round_tightens(const char *path);
  * schools, the groups whose first school is among them, and the scores and
  * decisions between them; references to anything left out are dropped.  A
  * new round, not yet validated, that the caller frees with cj_round_free();
- * NULL when out of memory.  Staff are not copied (model/part.c).
+ * NULL when out of memory.  Providers keep all their staff, in order.
  */
 cj_round *cj_round_part(const cj_round *r, const bool *school_in, const bool *provider_in);
 

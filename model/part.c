@@ -2,6 +2,8 @@
  * A part of a round: the round restricted to some of its schools, with the
  * clusters, providers, groups, scores and decisions that belong to them
  * (solver/parts.c solves the independent parts of a round one by one).
+ * Providers keep all their staff, in order, so that a posting's staff index
+ * means the same person in the part and in the round.
  */
 #include "model.h"
 
@@ -39,6 +41,10 @@ static int find_cluster(const cj_round *r, const char *id) {
     return cj_index_get(r->cluster_ix, id);
 }
 
+static int find_school(const cj_round *r, const char *id) {
+    return cj_round_school(r, id);
+}
+
 static int find_provider(const cj_round *r, const char *id) {
     return cj_round_provider(r, id);
 }
@@ -53,6 +59,7 @@ cj_round *cj_round_part(const cj_round *r, const bool *school_in,
         if (school_in[s])
             cluster_in[r->schools[s].cluster_idx] = true;
     p->policy = r->policy;
+    p->staffed = r->staffed; /* a part's providers are held to the same rules */
     if (!dup(&p->id, r->id) || !dup(&p->name, r->name) ||
         !dup(&p->period_start, r->period_start) || !dup(&p->period_end, r->period_end) ||
         !dup(&p->currency, r->currency))
@@ -129,6 +136,18 @@ cj_round *cj_round_part(const cj_round *r, const bool *school_in,
             !refs_copy(&d->admitted, &q->admitted, r, find_cluster, cluster_in) ||
             !refs_copy(&d->expertise, &q->expertise, r, NULL, NULL))
             goto fail;
+        /* every member, in order: a posting's staff index means the same */
+        d->staff = calloc(q->n_staff + 1, sizeof *d->staff);
+        if (!d->staff)
+            goto fail;
+        for (size_t k = 0; k < q->n_staff; k++, d->n_staff++) {
+            const cj_staff *m = &q->staff[k];
+            cj_staff *e = &d->staff[k];
+            *e = (cj_staff){.fte = m->fte, .skj = m->skj, .available = m->available};
+            if (!dup(&e->id, m->id) ||
+                !refs_copy(&e->known_at, &m->known_at, r, find_school, school_in))
+                goto fail;
+        }
     }
     for (size_t i = 0; i < r->n_scores; i++) {
         const cj_score *s = &r->scores[i];

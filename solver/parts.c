@@ -7,9 +7,10 @@
  * rounds of 50 and 60 schools in one file took 18.2 s together against 2.7 s
  * and 1.1 s apart (docs/performance.md).
  *
- * Each part holds every score of its providers and every school of its
- * groups, so its selection (eligibility, shortlists) is the whole round's
- * restricted to it; that is checked, and any doubt solves the round whole.
+ * Each part holds every score and every staff member of its providers and
+ * every school of its groups, so its selection (eligibility, shortlists) is
+ * the whole round's restricted to it; that is checked, and any doubt solves
+ * the round whole.
  */
 #include "solver_internal.h"
 
@@ -51,10 +52,16 @@ static int parts_of(const cj_round *r, int *part) {
                 join(up, (int)s, P + inc->idx[k]);
     }
     for (size_t p = 0; p < np; p++) {
-        const cj_refs *ad = &r->providers[p].admitted;
-        for (size_t k = 0; k < ad->n; k++)
-            if (ad->idx && ad->idx[k] >= 0)
-                join(up, P + (int)p, C + ad->idx[k]);
+        const cj_provider *q = &r->providers[p];
+        for (size_t k = 0; k < q->admitted.n; k++)
+            if (q->admitted.idx && q->admitted.idx[k] >= 0)
+                join(up, P + (int)p, C + q->admitted.idx[k]);
+        for (size_t m = 0; m < q->n_staff; m++) {
+            const cj_refs *at = &q->staff[m].known_at;
+            for (size_t k = 0; k < at->n; k++)
+                if (at->idx && at->idx[k] >= 0)
+                    join(up, P + (int)p, at->idx[k]);
+        }
     }
     for (size_t k = 0; k < r->n_scores; k++)
         join(up, r->scores[k].school_idx, P + r->scores[k].provider_idx);
@@ -82,6 +89,16 @@ static int parts_of(const cj_round *r, int *part) {
     return n;
 }
 
+/* School, then provider, then staff member, as postings are listed. */
+static int by_place(const void *a, const void *b) {
+    const cj_posting *x = a, *y = b;
+    if (x->school != y->school)
+        return x->school < y->school ? -1 : 1;
+    if (x->provider != y->provider)
+        return x->provider < y->provider ? -1 : 1;
+    return (x->staff > y->staff) - (x->staff < y->staff);
+}
+
 /* Adds part plan q (of part round pr) to the whole round's plan; false when
  * out of memory. */
 static bool add_part(const cj_round *r, cj_plan *plan, const cj_round *pr,
@@ -95,6 +112,15 @@ static bool add_part(const cj_round *r, cj_plan *plan, const cj_round *pr,
                 return false;
         }
     }
+    for (size_t i = 0; i < q->n_postings; i++) {
+        cj_posting x = q->postings[i];
+        x.school = cj_round_school(r, pr->schools[x.school].id);
+        x.provider = cj_round_provider(r, pr->providers[x.provider].id);
+        if (x.school < 0 || x.provider < 0 || !cj_plan_post(plan, &x))
+            return false;
+    }
+    plan->rota.staffed = q->rota.staffed;
+    plan->rota.proven = plan->rota.proven && q->rota.proven;
     plan->n_rows += q->n_rows;
     plan->n_cols += q->n_cols;
     plan->n_int += q->n_int;
@@ -105,8 +131,8 @@ static bool add_part(const cj_round *r, cj_plan *plan, const cj_round *pr,
 int cj_solve_parts(const cj_round *r, const cj_selection *sel,
                    const cj_solve_options *opt, cj_plan **out) {
     /* what joins every school to every other: no-goods, forced pairs, a
-     * model to export whole; staff are not copied into parts */
-    if (r->staffed || opt->write_lp || opt->write_mps || opt->n_force || opt->n_nogood ||
+     * model to export whole */
+    if (opt->write_lp || opt->write_mps || opt->n_force || opt->n_nogood ||
         r->n_schools < 2)
         return 0;
     size_t ns = r->n_schools, np = r->n_providers;
@@ -123,8 +149,10 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
     double t0 = glp_time();
     cj_plan *plan = cj_plan_new(ns, r->n_expertise);
     int ret = plan ? 1 : -1;
-    if (plan)
+    if (plan) {
         plan->status = CJ_PLAN_OPTIMAL; /* until a part is not */
+        plan->rota.proven = true;       /* likewise */
+    }
     double bound = 0;
     size_t pairs_done = 0;
     for (int k = 0; k < n && ret == 1; k++) {
@@ -186,6 +214,11 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
         return ret;
     }
     cj_plan_evaluate(r, plan);
+    if (plan->n_postings) {
+        /* in the order a whole round's plan has them */
+        qsort(plan->postings, plan->n_postings, sizeof *plan->postings, by_place);
+        cj_plan_rota_count(r, plan);
+    }
     plan->time_limit = opt->time_limit;
     plan->bound = plan->status == CJ_PLAN_OPTIMAL ? plan->objective : bound;
     plan->gap = plan->status == CJ_PLAN_OPTIMAL ? 0

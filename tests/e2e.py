@@ -627,6 +627,34 @@ def independent_parts_are_solved_apart():
     assert "part 2 of 2" in p.stderr
 
 
+@test
+def staffed_parts_are_solved_apart():
+    """Staffed rounds side by side are solved part by part too: each part's
+    rota, joined, passes the rota checker, and the objective and the rota's
+    counts are the sums of the rounds alone."""
+    files = []
+    for seed in (1, 3):
+        f = os.path.join(TMP, f"staffed{seed}.json")
+        subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools",
+                        "10", "--providers", "10", "--seed", str(seed), "--staff", "-o", f],
+                       check=True)
+        files.append(f)
+    alone = [solve(f, "-t", "60")[1] for f in files]
+    f = os.path.join(TMP, "staffed-parts.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "join"), *files, "-o", f],
+                   check=True)
+    p, plan = solve(f, "-t", "60", "--verbose")
+    assert p.returncode == 0, p.stderr
+    assert "part 2 of 2" in p.stderr, p.stderr
+    checked(f, plan)
+    assert all(x["status"] == "optimal" and x["rota"]["status"] == "optimal"
+               for x in alone + [plan])
+    assert abs(plan["objective"]["value"] - sum(x["objective"]["value"] for x in alone)) < 1e-6
+    for k in ("weekdays", "changes_within_day"):
+        assert plan["rota"][k] == sum(x["rota"][k] for x in alone), k
+    assert abs(plan["rota"]["known_fte"] - sum(x["rota"]["known_fte"] for x in alone)) < 1e-9
+
+
 def edited(name, edit):
     r = json.load(open(os.path.join(DATA, name)))
     edit(r)
