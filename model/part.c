@@ -41,14 +41,6 @@ static int find_cluster(const cj_round *r, const char *id) {
     return cj_index_get(r->cluster_ix, id);
 }
 
-static int find_school(const cj_round *r, const char *id) {
-    return cj_round_school(r, id);
-}
-
-static int find_provider(const cj_round *r, const char *id) {
-    return cj_round_provider(r, id);
-}
-
 cj_round *cj_round_part(const cj_round *r, const bool *school_in,
                         const bool *provider_in) {
     cj_round *p = cj_round_new();
@@ -111,7 +103,7 @@ cj_round *cj_round_part(const cj_round *r, const bool *school_in,
             !dup(&d->cluster, s->cluster) || !dup(&d->address, s->address) ||
             !dup(&d->city, s->city) || !dup(&d->municipality, s->municipality) ||
             !dup(&d->level, s->level) ||
-            !refs_copy(&d->incumbents, &s->incumbents, r, find_provider, provider_in))
+            !refs_copy(&d->incumbents, &s->incumbents, r, cj_round_provider, provider_in))
             goto fail;
     }
     for (size_t i = 0; i < r->n_groups; i++) {
@@ -145,7 +137,7 @@ cj_round *cj_round_part(const cj_round *r, const bool *school_in,
             cj_staff *e = &d->staff[k];
             *e = (cj_staff){.fte = m->fte, .skj = m->skj, .available = m->available};
             if (!dup(&e->id, m->id) ||
-                !refs_copy(&e->known_at, &m->known_at, r, find_school, school_in))
+                !refs_copy(&e->known_at, &m->known_at, r, cj_round_school, school_in))
                 goto fail;
         }
     }

@@ -1,10 +1,10 @@
 /*
  * Rounds that fall apart.  When no cluster, provider, interview group,
- * incumbent or decision joins two sets of schools, no rule of SPEC §3 does
- * either, and each set is solved as a round of its own; the plans are joined.
- * GLPK's branch and bound does not see that the parts are independent, and
- * the neighbourhoods would widen every part by the gap of any: two seeded
- * rounds of 50 and 60 schools in one file took 18.2 s together against 2.7 s
+ * incumbent, decision or known school of a staff member joins two sets of
+ * schools, no rule of SPEC §3 or §6 does either, and each set is solved as a round of its
+ * own; the plans are joined. GLPK's branch and bound does not see that the parts are
+ * independent, and the neighbourhoods would widen every part by the gap of any: two
+ * seeded rounds of 50 and 60 schools in one file took 18.2 s together against 2.7 s
  * and 1.1 s apart (docs/performance.md).
  *
  * Each part holds every score and every staff member of its providers and
@@ -129,7 +129,8 @@ static bool add_part(const cj_round *r, cj_plan *plan, const cj_round *pr,
 }
 
 int cj_solve_parts(const cj_round *r, const cj_selection *sel,
-                   const cj_solve_options *opt, cj_plan **out) {
+                   const cj_solve_options *opt, cj_plan **out, double *spent) {
+    *spent = 0;
     /* what joins every school to every other: no-goods, forced pairs, a
      * model to export whole */
     if (opt->write_lp || opt->write_mps || opt->n_force || opt->n_nogood ||
@@ -209,6 +210,7 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
     free(part);
     free(school_in);
     free(provider_in);
+    *spent = glp_difftime(glp_time(), t0);
     if (ret != 1) {
         cj_plan_free(plan);
         return ret;

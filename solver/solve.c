@@ -866,12 +866,20 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
 
 cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
                  cj_plan **out, cj_errors *errs) {
-    int parts = cj_solve_parts(r, sel, opt, out);
+    double spent;
+    int parts = cj_solve_parts(r, sel, opt, out, &spent);
     if (parts != 0) {
         if (parts < 0)
             cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return parts > 0 ? CJ_OK : CJ_ERR_NOMEM;
     }
+    /* the whole round in what the parts left of the time limit */
+    cj_solve_options whole = *opt;
+    double limit = opt->time_limit; /* what the plan says it was given */
+    if (opt->time_limit > 0 && spent > 0)
+        whole.time_limit =
+            opt->time_limit - spent > 0.01 ? opt->time_limit - spent : 0.01;
+    opt = &whole;
     cj_errors first = {0};
     bool failed = false;
     cj_code code = attempt(r, sel, opt, false, out, &first, &failed, NULL, NULL);
@@ -887,6 +895,8 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
     } else {
         cj_errors_move(errs, &first);
     }
+    if (code == CJ_OK)
+        (*out)->time_limit = limit;
     return code;
 }
 

@@ -112,19 +112,19 @@ int cj_lp_row(glp_prob *P, const char *name, double lo, double hi);
 void cj_lp_row_bounds(glp_prob *P, int i, double lo, double hi);
 
 /*
+ * Solves a round that falls apart into independent parts part by part
+ * (solver/parts.c): 1 with the joined plan in *out, 0 when the round is one
+ * part or a part needs the whole round (no plan in a part, an error; nothing
+ * is left behind but the seconds spent, in *spent), -1 when out of memory.
+ */
+int cj_solve_parts(const cj_round *r, const cj_selection *sel,
+                   const cj_solve_options *opt, cj_plan **out, double *spent);
+
+/*
  * Adds per school a row that caps its part of the objective at the best its
  * own rules allow (solver/cuts.c): valid, and much tighter than the
  * relaxation when FTE comes in steps.  False when out of memory.
  */
-/*
- * Solves a round that falls apart into independent parts part by part
- * (solver/parts.c): 1 with the joined plan in *out, 0 when the round is one
- * part or a part needs the whole round (infeasible, an error; nothing is
- * left behind), -1 when out of memory.
- */
-int cj_solve_parts(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
-                   cj_plan **out);
-
 bool cj_lp_school_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                        cj_triplets *t);
 /* Sets the caps of a sweep model from the round as it is now. */

@@ -621,10 +621,12 @@ def independent_parts_are_solved_apart():
     json.dump(b, open(os.path.join(TMP, "part3.json"), "w"))
     subprocess.run(join + [os.path.join(TMP, "part2.json"), os.path.join(TMP, "part3.json"),
                            "-o", f], check=True)
-    p, plan = solve(f, "--verbose")
+    p, plan = solve(f, "--verbose", "-t", "60")
     assert p.returncode == 1, p.stderr
     assert plan["status"] == "infeasible" and plan["diagnosis"]
     assert "part 2 of 2" in p.stderr
+    # the whole round ran in what the parts left, the plan says the limit given
+    assert plan["solver"]["time_limit"] == 60, plan["solver"]
 
 
 @test
