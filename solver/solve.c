@@ -24,6 +24,15 @@ typedef struct {
     bool have_bound;
     const double *start; /* a plan to give GLPK as its first incumbent, or NULL */
     bool given;
+    /* whether a search that can only matter by a plan above `matters_above`
+     * is given up when it stalls (give_up_stalled), and how it went: the
+     * node count when its best plan was found, that plan's value, whether
+     * it was given up */
+    bool may_give_up;
+    double matters_above;
+    int found_at;
+    double found;
+    bool gave_up;
 } progress;
 
 static int on_term(void *info, const char *s) {
@@ -45,6 +54,36 @@ static void on_error(void *info) {
     longjmp(g->jb, 1);
 }
 
+/* Nodes a search that can no longer matter goes on after its last better
+ * plan: at least STALL_NODES, and STALL_SHARE of the nodes it took to find
+ * that plan (docs/performance.md, "Giving up a neighbourhood"). */
+#define STALL_NODES 500
+#define STALL_SHARE 0.5
+
+/* Gives the search up once no open node can reach pr->matters_above and
+ * the best plan has not improved for a while.  Counted in nodes, not
+ * seconds, so that the same round always gives the same plan. */
+static void give_up_stalled(glp_tree *T, progress *pr, int best) {
+    int active, current, total;
+    glp_ios_tree_size(T, &active, &current, &total);
+    glp_prob *Q = glp_ios_get_prob(T);
+    int st = glp_mip_status(Q);
+    if (st == GLP_FEAS || st == GLP_OPT) {
+        double z = glp_mip_obj_val(Q);
+        if (!pr->found_at || z != pr->found) {
+            pr->found = z;
+            pr->found_at = total > 0 ? total : 1;
+        }
+    }
+    double wait = STALL_SHARE * pr->found_at;
+    if (glp_ios_reason(T) == GLP_ISELECT && pr->found_at && best &&
+        pr->bound < pr->matters_above &&
+        total - pr->found_at > (wait > STALL_NODES ? wait : STALL_NODES)) {
+        pr->gave_up = true;
+        glp_ios_terminate(T);
+    }
+}
+
 static void on_tree(glp_tree *T, void *info) {
     progress *pr = info;
     int best = glp_ios_best_node(T);
@@ -53,6 +92,8 @@ static void on_tree(glp_tree *T, void *info) {
         pr->have_bound = true;
     }
     pr->gap = glp_ios_mip_gap(T);
+    if (pr->may_give_up)
+        give_up_stalled(T, pr, best);
     if (pr->start && !pr->given && glp_ios_reason(T) == GLP_IHEUR) {
         pr->given = true;
         glp_ios_heur_sol(T, pr->start);
@@ -219,14 +260,18 @@ typedef struct {
     cj_plan_status status; /* optimal, feasible, infeasible or unknown */
     double value, bound, gap, seconds;
     bool staff_short; /* a plan exists without the staff, none with them */
+    bool gave_up;     /* stopped since it could no longer matter (give_up_stalled) */
 } outcome;
 
-/* One glp_intopt within `seconds` (0: no limit); CJ_OK or an error (said in
- * `errs` unless it is NULL). */
-static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
-                      double seconds, outcome *o, cj_errors *errs) {
+/* One glp_intopt within `seconds` (0: no limit), given up when it stalls
+ * with no open node above `matters_above` (NAN: never); CJ_OK or an error
+ * (said in `errs` unless it is NULL).  A search given up is `feasible` or
+ * `unknown`, with o->gave_up set. */
+static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
+                            double seconds, double matters_above, outcome *o,
+                            cj_errors *errs) {
     *o = (outcome){0};
-    progress pr = {0};
+    progress pr = {.may_give_up = !isnan(matters_above), .matters_above = matters_above};
     glp_iocp io;
     cj_solve_options within = *opt;
     within.time_limit = seconds;
@@ -234,6 +279,7 @@ static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
     double t0 = glp_time();
     int ret = glp_intopt(lp->P, &io);
     o->seconds = glp_difftime(glp_time(), t0);
+    o->gave_up = pr.gave_up;
     int st = glp_mip_status(lp->P);
     bool limit = ret == GLP_ETMLIM || ret == GLP_EMIPGAP || ret == GLP_ESTOP;
     if (ret == GLP_ENOPFS || (ret == 0 && st == GLP_NOFEAS)) {
@@ -263,6 +309,12 @@ static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
         return CJ_ERR_NOMEM;
     }
     return CJ_OK;
+}
+
+/* intopt_above without giving up. */
+static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
+                      double seconds, outcome *o, cj_errors *errs) {
+    return intopt_above(lp, opt, careful, seconds, NAN, o, errs);
 }
 
 /*
@@ -396,10 +448,17 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
         }
         if (all)
             cj_price_restore(lp->price);
+        /* a neighbourhood that cannot be the last (one whose plans above
+         * bound - delta would end the search) only looks for a better plan,
+         * and gives up when its search stalls below that */
+        double matters = NAN;
+        if (!all && (!have || delta < ub - o->value - tol))
+            matters = ub - delta;
+        /* (one given up is searched again: its answer does not stand) */
         if (same && (t.status == CJ_PLAN_OPTIMAL || t.status == CJ_PLAN_INFEASIBLE))
             t.seconds = 0; /* the last neighbourhood again: its answer stands */
         else
-            code = intopt(lp, opt, careful, left(opt, used), &t, NULL);
+            code = intopt_above(lp, opt, careful, left(opt, used), matters, &t, NULL);
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood: the whole model as
              * built (solved with presolve, so no basis is carried over) */
@@ -407,11 +466,11 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
             break;
         }
         if (opt->verbose)
-            fprintf(
-                stderr,
-                "neighbourhood %.6g of bound %.6f: %zu free%s, status %d, %.6f, %.3f s\n",
-                all ? HUGE_VAL : delta, ub, free_y, same ? " (as before)" : "",
-                (int)t.status, t.value, t.seconds);
+            fprintf(stderr,
+                    "neighbourhood %.6g of bound %.6f: %zu free%s%s, status %d, %.6f, "
+                    "%.3f s\n",
+                    all ? HUGE_VAL : delta, ub, free_y, same ? " (as before)" : "",
+                    t.gave_up ? " (given up)" : "", (int)t.status, t.value, t.seconds);
         used += t.seconds;
         if (code != CJ_OK)
             break;
@@ -419,7 +478,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
         if (!have)
             *o = t; /* no plan yet: this neighbourhood's status */
         o->seconds = used;
-        if (t.status == CJ_PLAN_FEASIBLE || t.status == CJ_PLAN_UNKNOWN) {
+        if (!t.gave_up && (t.status == CJ_PLAN_FEASIBLE || t.status == CJ_PLAN_UNKNOWN)) {
             /* out of time: GLPK's bound holds inside the neighbourhood (the
              * priced bound when it has none), and bound - delta outside */
             double in = t.status == CJ_PLAN_FEASIBLE ? t.bound : ub;
@@ -458,7 +517,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
         /* the best plan may lie just outside: widen, at most fourfold (an
          * empty neighbourhood twofold), since a wider one costs more than
          * the few steps */
-        double grow = t.status == CJ_PLAN_OPTIMAL ? 4 * delta : 2 * delta;
+        double grow = t.status == CJ_PLAN_OPTIMAL || t.gave_up ? 4 * delta : 2 * delta;
         /* unless the last neighbourhood that can hold a better plan is
          * hardly larger than this one: then straight to it (measured: what-if
          * sweeps of the bundled round a third faster, synthetic rounds of 10

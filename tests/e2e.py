@@ -585,6 +585,33 @@ def count_columns_keep_the_optimum():
 
 
 @test
+def stalled_neighbourhoods_are_given_up():
+    """A neighbourhood that cannot end the search (solver/solve.c) is given up
+    once GLPK stalls in it, and the search goes on in the next one: on this
+    round the neighbourhood of 112 free pairs is given up, and the plan is
+    still the optimum CBC proves on the model cjos exports."""
+    if not shutil.which("cbc"):
+        raise AssertionError("cbc is not installed (test.sh installs coinor-cbc)")
+    f = os.path.join(TMP, "g50.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "50",
+                    "--providers", "30", "--seed", "8", "-o", f], check=True)
+    p, plan = solve(f, "--verbose")
+    assert p.returncode == 0, p.stderr
+    assert re.search(r"neighbourhood [0-9.e-]+ of bound [0-9.]+: \d+ free \(given up\)",
+                     p.stderr), p.stderr
+    assert plan["status"] == "optimal"
+    checked(f, plan)
+    mps = os.path.join(TMP, "g50.mps")
+    solve(f, "--write-mps", mps, "-t", "1")
+    out = subprocess.run(["cbc", mps, "-max", "solve", "quit"], capture_output=True,
+                         text=True, timeout=300).stdout
+    m = re.search(r"Objective value:\s+(-?[\d.e+-]+)", out)
+    assert m and "Optimal" in out, out[-500:]
+    assert math.isclose(float(m.group(1)), plan["objective"]["value"], rel_tol=1e-7,
+                        abs_tol=1e-6), (m.group(1), plan["objective"])
+
+
+@test
 def independent_parts_are_solved_apart():
     """Two rounds in one file (bench/join), with nothing that joins them, are
     solved part by part (solver/parts.c): the same plan at every school as
