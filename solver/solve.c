@@ -33,6 +33,7 @@ typedef struct {
     int found_at;
     double found;
     bool gave_up;
+    int nodes; /* in the search so far */
 } progress;
 
 static int on_term(void *info, const char *s) {
@@ -64,8 +65,7 @@ static void on_error(void *info) {
  * the best plan has not improved for a while.  Counted in nodes, not
  * seconds, so that the same round always gives the same plan. */
 static void give_up_stalled(glp_tree *T, progress *pr, int best) {
-    int active, current, total;
-    glp_ios_tree_size(T, &active, &current, &total);
+    int total = pr->nodes;
     glp_prob *Q = glp_ios_get_prob(T);
     int st = glp_mip_status(Q);
     if (st == GLP_FEAS || st == GLP_OPT) {
@@ -92,6 +92,8 @@ static void on_tree(glp_tree *T, void *info) {
         pr->have_bound = true;
     }
     pr->gap = glp_ios_mip_gap(T);
+    int active, current;
+    glp_ios_tree_size(T, &active, &current, &pr->nodes);
     if (pr->may_give_up)
         give_up_stalled(T, pr, best);
     if (pr->start && !pr->given && glp_ios_reason(T) == GLP_IHEUR) {
@@ -277,9 +279,12 @@ static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful
     within.time_limit = seconds;
     set_params(&io, &within, careful, glp_get_num_int(lp->P) <= SMALL_MODEL, &pr);
     double t0 = glp_time();
+    int it0 = glp_get_it_cnt(lp->P);
     int ret = glp_intopt(lp->P, &io);
     o->seconds = glp_difftime(glp_time(), t0);
     o->gave_up = pr.gave_up;
+    lp->nodes += pr.nodes;
+    lp->iterations += glp_get_it_cnt(lp->P) - it0;
     int st = glp_mip_status(lp->P);
     bool limit = ret == GLP_ETMLIM || ret == GLP_EMIPGAP || ret == GLP_ESTOP;
     if (ret == GLP_ENOPFS || (ret == 0 && st == GLP_NOFEAS)) {
@@ -742,15 +747,33 @@ done:
 }
 
 /* Solves the model and turns the answer into a plan; CJ_OK or an error. */
+/* The searches' work so far in lp and the models it holds without staff
+ * (nodes in w[0], simplex iterations in w[1]). */
+static void work_of(const cj_lp *lp, long w[2]) {
+    const cj_lp *m[] = {lp, lp->relaxed, lp->kept_relaxed};
+    w[0] = w[1] = 0;
+    for (size_t k = 0; k < sizeof m / sizeof *m; k++)
+        if (m[k] && (k == 0 || m[k] != lp)) {
+            w[0] += m[k]->nodes;
+            w[1] += m[k]->iterations;
+        }
+}
+
 static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                    const cj_solve_options *opt, bool careful, cj_plan *plan,
                    cj_errors *errs) {
     outcome o;
     bool rota = r->staffed && !lp->elastic;
+    long before[2], after[2];
+    work_of(lp, before);
     cj_code code = rota ? staffed(lp, r, sel, opt, careful, &o, errs)
                         : level_one(lp, r, sel, opt, careful, &o, errs);
     if (code != CJ_OK)
         return code;
+    work_of(lp, after);
+    if (opt->verbose)
+        fprintf(stderr, "search: %ld nodes, %ld simplex iterations\n",
+                after[0] - before[0], after[1] - before[1]);
     plan->status = o.status;
     if (o.staff_short)
         cj_plan_diagnose(

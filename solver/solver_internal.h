@@ -59,6 +59,10 @@ typedef struct cj_lp {
     /* scenarios answered so by the last one's plan, without a search (for
      * cj_sweep_reused) */
     size_t reused;
+    /* GLPK's branch-and-bound nodes and simplex iterations in this model's
+     * searches so far: work that does not depend on the machine's speed, so
+     * that two builds can be seen to take the same path (-v, bench/compare) */
+    long nodes, iterations;
     /* a staffed round's model without its staff, and the allocations of a
      * solve in progress: owned by this model and freed with it, so that a
      * GLPK error, which jumps out of the solve, leaves nothing behind */

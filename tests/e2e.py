@@ -599,6 +599,9 @@ def stalled_neighbourhoods_are_given_up():
     assert p.returncode == 0, p.stderr
     assert re.search(r"neighbourhood [0-9.e-]+ of bound [0-9.]+: \d+ free \(given up\)",
                      p.stderr), p.stderr
+    # the work of the searches, as bench/compare reads it
+    m = re.search(r"^search: (\d+) nodes, (\d+) simplex iterations$", p.stderr, re.M)
+    assert m and int(m.group(1)) > 500 and int(m.group(2)) > 0, p.stderr[-500:]
     assert plan["status"] == "optimal"
     checked(f, plan)
     mps = os.path.join(TMP, "g50.mps")
@@ -941,7 +944,10 @@ def bench_compare_agrees_with_itself_and_flags_other_optima():
     assert p.returncode == 0, p.stdout + p.stderr
     assert "total 2 rounds" in p.stdout and "(2 proven), new" in p.stdout, p.stdout
     assert "DIFFERENT" not in p.stdout, p.stdout
-    # a build whose plans claim an optimum one higher must be caught
+    # a build against itself does the same work (GLPK's nodes and iterations)
+    assert "the same work on 2 of 2 rounds" in p.stdout, p.stdout
+    # a build whose plans claim an optimum one higher must be caught, and
+    # one that reports other work is not taken for the same path
     fake = os.path.join(TMP, "fake-cjos")
     with open(fake, "w") as f:
         f.write("#!%s\nimport json, subprocess, sys\n"
@@ -950,12 +956,14 @@ def bench_compare_agrees_with_itself_and_flags_other_optima():
                 "plan = json.load(open(out))\n"
                 "plan['objective']['value'] += 1\n"
                 "json.dump(plan, open(out, 'w'))\n"
+                "print('search: 1 nodes, 1 simplex iterations', file=sys.stderr)\n"
                 "sys.exit(r.returncode)\n" % (sys.executable, CJOS))
     os.chmod(fake, 0o755)
     p = subprocess.run([*args, "--base", CJOS, "--new", fake, "--side-by-side"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 1, p.stdout + p.stderr
     assert "proven optima differ: 10x9_1, 10x9_2" in p.stdout, p.stdout
+    assert "the same work on 0 of 2 rounds" in p.stdout, p.stdout
 
 
 @test
