@@ -750,10 +750,11 @@ done:
 /* The searches' work so far in lp and the models it holds without staff
  * (nodes in w[0], simplex iterations in w[1]). */
 static void work_of(const cj_lp *lp, long w[2]) {
-    const cj_lp *m[] = {lp, lp->relaxed, lp->kept_relaxed};
+    const cj_lp *m[] = {lp, lp->relaxed,
+                        lp->kept_relaxed != lp->relaxed ? lp->kept_relaxed : NULL};
     w[0] = w[1] = 0;
     for (size_t k = 0; k < sizeof m / sizeof *m; k++)
-        if (m[k] && (k == 0 || m[k] != lp)) {
+        if (m[k]) {
             w[0] += m[k]->nodes;
             w[1] += m[k]->iterations;
         }
