@@ -746,7 +746,6 @@ done:
     return code;
 }
 
-/* Solves the model and turns the answer into a plan; CJ_OK or an error. */
 /* The searches' work so far in lp and the models it holds without staff
  * (nodes in w[0], simplex iterations in w[1]). */
 static void work_of(const cj_lp *lp, long w[2]) {
@@ -760,6 +759,7 @@ static void work_of(const cj_lp *lp, long w[2]) {
         }
 }
 
+/* Solves the model and turns the answer into a plan; CJ_OK or an error. */
 static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                    const cj_solve_options *opt, bool careful, cj_plan *plan,
                    cj_errors *errs) {
