@@ -174,6 +174,7 @@ cj_plan *cj_plan_view(const cj_round *full, const cj_plan *p, const cj_round *vi
     v->n_cols = p->n_cols;
     v->n_int = p->n_int;
     v->time_limit = p->time_limit;
+    v->node_limit = p->node_limit;
     v->careful = p->careful;
     for (size_t s = 0; s < full->n_schools; s++) {
         int vs = a->school[s] ? cj_round_school(view, full->schools[s].id) : -1;

@@ -91,6 +91,9 @@ static const char *const usage_solve =
     "  -t, --time-limit SECS  stop after SECS seconds with the best plan found\n"
     "                         (status 'feasible', with its gap); default 600,\n"
     "                         0 for none\n"
+    "      --node-limit N     stop after N nodes of branch and bound in all, the\n"
+    "                         same way; unlike seconds, the same round stops at\n"
+    "                         the same plan on every machine\n"
     "      --write-lp FILE    also write the model as built, in CPLEX LP format\n"
     "      --write-mps FILE   also write the model as built, in free MPS format\n"
     "  -v, --verbose          show GLPK's progress on standard error\n"
@@ -212,13 +215,15 @@ enum {
     OPT_VARY,
     OPT_CHART,
     OPT_PSEUDO,
-    OPT_SALT
+    OPT_SALT,
+    OPT_NODES
 };
 
 static const struct option long_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"format", required_argument, NULL, 'f'},
     {"time-limit", required_argument, NULL, 't'},
+    {"node-limit", required_argument, NULL, OPT_NODES},
     {"write-lp", required_argument, NULL, OPT_LP},
     {"write-mps", required_argument, NULL, OPT_MPS},
     {"max-input", required_argument, NULL, OPT_MAX_INPUT},
@@ -262,7 +267,7 @@ static const struct {
     int files; /* positional arguments */
 } commands[] = {
     {"validate", NULL, usage_validate, "MDt", VALIDATE, 1},
-    {"solve", NULL, usage_solve, "oftvqLMGAP", SOLVE, 1},
+    {"solve", NULL, usage_solve, "oftNvqLMGAP", SOLVE, 1},
     {"shortlist", NULL, usage_shortlist, "ofMA", SHORTLIST, 1},
     {"scores", "template", usage_scores, "oMS", TEMPLATE, 1},
     {"scores", "import", usage_scores, "oMSI", IMPORT, 2},
@@ -379,6 +384,8 @@ static char spelled(int ch) {
     case OPT_PSEUDO:
     case OPT_SALT:
         return 'P';
+    case OPT_NODES:
+        return 'N';
     default:
         return (char)ch;
     }
@@ -542,6 +549,13 @@ int main(int argc, char **argv) {
             break;
         case OPT_PSEUDO:
             c.pseudonymize = true;
+            break;
+        case OPT_NODES:
+            if (!parse_number(optarg, &v) || v < 1 || v > 2e9 || v != (long)v)
+                rc = usage_error(
+                    name, "bad node limit '%s': give a whole number of nodes", optarg);
+            else
+                c.solve.node_limit = (long)v;
             break;
         case OPT_SALT:
             if (!*optarg)

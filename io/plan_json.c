@@ -295,6 +295,7 @@ json_t *cj_plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
     put(sv, "columns", json_integer(p->n_cols));
     put(sv, "integer_columns", json_integer(p->n_int));
     put(sv, "time_limit", p->time_limit > 0 ? num(p->time_limit) : NULL);
+    put(sv, "node_limit", p->node_limit > 0 ? json_integer(p->node_limit) : NULL);
     put(sv, "settings", json_string(p->careful ? "no-cover-cuts" : "cuts"));
     put(o, "solver", sv);
     json_t *in = json_object();

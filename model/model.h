@@ -403,6 +403,8 @@ typedef struct {
     /* solver facts, for the reader */
     int n_rows, n_cols, n_int;
     double time_limit; /* seconds, 0 for none */
+    long node_limit;   /* branch-and-bound nodes, 0 for none */
+    long nodes;        /* the nodes the search for the plan took */
     bool careful;      /* solved again with GLPK's plainest settings after it failed */
 } cj_plan;
 

@@ -129,8 +129,10 @@ static bool add_part(const cj_round *r, cj_plan *plan, const cj_round *pr,
 }
 
 int cj_solve_parts(const cj_round *r, const cj_selection *sel,
-                   const cj_solve_options *opt, cj_plan **out, double *spent) {
+                   const cj_solve_options *opt, cj_plan **out, double *spent,
+                   long *nodes) {
     *spent = 0;
+    *nodes = 0;
     /* what joins every school to every other: no-goods, forced pairs, a
      * model to export whole */
     if (opt->write_lp || opt->write_mps || opt->n_force || opt->n_nogood ||
@@ -176,16 +178,22 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
             ret =
                 ps || !pr->validated ? 0 : -1; /* not the whole round's: solve it whole */
         } else {
-            /* the time left, shared by the pairs left to solve */
+            /* the time and nodes left, shared by the pairs left to solve */
             cj_solve_options o = *opt;
+            double share = sel->n_pairs > pairs_done
+                               ? (double)pairs / (double)(sel->n_pairs - pairs_done)
+                               : 1;
             if (opt->time_limit > 0) {
                 double left = opt->time_limit - glp_difftime(glp_time(), t0);
-                double share = sel->n_pairs > pairs_done
-                                   ? (double)pairs / (double)(sel->n_pairs - pairs_done)
-                                   : 1;
                 o.time_limit = fmax(0.01, left * share);
             }
-            if (cj_solve(pr, ps, &o, &q, &e) != CJ_OK)
+            if (opt->node_limit > 0)
+                o.node_limit =
+                    (long)fmax(1, ceil((double)(opt->node_limit - *nodes) * share));
+            bool solved = cj_solve(pr, ps, &o, &q, &e) == CJ_OK;
+            if (solved)
+                *nodes += q->nodes;
+            if (!solved)
                 ret = 0; /* the whole round says it again, as its own */
             else if (q->status != CJ_PLAN_OPTIMAL && q->status != CJ_PLAN_FEASIBLE)
                 ret = 0; /* the whole round diagnoses what gives way */
@@ -222,6 +230,8 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
         cj_plan_rota_count(r, plan);
     }
     plan->time_limit = opt->time_limit;
+    plan->node_limit = opt->node_limit;
+    plan->nodes = *nodes;
     plan->bound = plan->status == CJ_PLAN_OPTIMAL ? plan->objective : bound;
     plan->gap = plan->status == CJ_PLAN_OPTIMAL ? 0
                                                 : fabs(plan->bound - plan->objective) /

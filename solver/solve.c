@@ -33,7 +33,8 @@ typedef struct {
     int found_at;
     double found;
     bool gave_up;
-    int nodes; /* in the search so far */
+    int nodes;       /* in the search so far */
+    long node_limit; /* stop once the search has this many, 0: never */
 } progress;
 
 static int on_term(void *info, const char *s) {
@@ -96,6 +97,8 @@ static void on_tree(glp_tree *T, void *info) {
     glp_ios_tree_size(T, &active, &current, &pr->nodes);
     if (pr->may_give_up)
         give_up_stalled(T, pr, best);
+    if (pr->node_limit && pr->nodes >= pr->node_limit && glp_ios_reason(T) == GLP_ISELECT)
+        glp_ios_terminate(T); /* a limit, like GLPK's own on time */
     if (pr->start && !pr->given && glp_ios_reason(T) == GLP_IHEUR) {
         pr->given = true;
         glp_ios_heur_sol(T, pr->start);
@@ -263,6 +266,7 @@ typedef struct {
     double value, bound, gap, seconds;
     bool staff_short; /* a plan exists without the staff, none with them */
     bool gave_up;     /* stopped since it could no longer matter (give_up_stalled) */
+    long nodes;       /* GLPK's, in this search */
 } outcome;
 
 /* One glp_intopt within `seconds` (0: no limit), given up when it stalls
@@ -274,6 +278,12 @@ static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful
                             cj_errors *errs) {
     *o = (outcome){0};
     progress pr = {.may_give_up = !isnan(matters_above), .matters_above = matters_above};
+    if (opt->node_limit > 0) {
+        /* what the search for the plan has left; one node at least, which
+         * stops GLPK before its first, as a time limit that has run out */
+        long left = opt->node_limit - (lp->nodes - lp->node_base);
+        pr.node_limit = left > 1 ? left : 1;
+    }
     glp_iocp io;
     cj_solve_options within = *opt;
     within.time_limit = seconds;
@@ -283,6 +293,7 @@ static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful
     int ret = glp_intopt(lp->P, &io);
     o->seconds = glp_difftime(glp_time(), t0);
     o->gave_up = pr.gave_up;
+    o->nodes = pr.nodes;
     lp->nodes += pr.nodes;
     lp->iterations += glp_get_it_cnt(lp->P) - it0;
     int st = glp_mip_status(lp->P);
@@ -390,6 +401,10 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
     cj_code code = CJ_OK;
     outcome t = {0};
     bool have = false; /* *o and best hold a plan */
+    /* what the neighbourhoods finished so far prove of the whole model: a
+     * later one stopped by a time or node limit may know less (nothing at
+     * all when it stops before GLPK's first bound) */
+    double known = ub;
     *o = (outcome){0};
     if (lp->sweep && lp->val && cj_lp_meets(lp->P, lp->val, 1e-9) == 1) {
         /* the plan of a sweep's last scenario holds here too: the first
@@ -460,9 +475,10 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
         if (!all && (!have || delta < ub - o->value - tol))
             matters = ub - delta;
         /* (one given up is searched again: its answer does not stand) */
-        if (same && (t.status == CJ_PLAN_OPTIMAL || t.status == CJ_PLAN_INFEASIBLE))
+        if (same && (t.status == CJ_PLAN_OPTIMAL || t.status == CJ_PLAN_INFEASIBLE)) {
             t.seconds = 0; /* the last neighbourhood again: its answer stands */
-        else
+            t.nodes = 0;
+        } else
             code = intopt_above(lp, opt, careful, left(opt, used), matters, &t, NULL);
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood: the whole model as
@@ -473,9 +489,10 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
         if (opt->verbose)
             fprintf(stderr,
                     "neighbourhood %.6g of bound %.6f: %zu free%s%s, status %d, %.6f, "
-                    "%.3f s\n",
+                    "%.3f s, %ld nodes\n",
                     all ? HUGE_VAL : delta, ub, free_y, same ? " (as before)" : "",
-                    t.gave_up ? " (given up)" : "", (int)t.status, t.value, t.seconds);
+                    t.gave_up ? " (given up)" : "", (int)t.status, t.value, t.seconds,
+                    t.nodes);
         used += t.seconds;
         if (code != CJ_OK)
             break;
@@ -488,6 +505,8 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
              * priced bound when it has none), and bound - delta outside */
             double in = t.status == CJ_PLAN_FEASIBLE ? t.bound : ub;
             double bound = all || in > ub - delta ? in : ub - delta;
+            if (bound > known)
+                bound = known;
             if (have) {
                 o->status = CJ_PLAN_FEASIBLE;
                 o->bound = bound > o->value ? bound : o->value;
@@ -503,8 +522,14 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
             }
             break;
         }
-        /* the neighbourhood is searched through: nothing outside it beats
-         * bound - delta */
+        /* the neighbourhood is searched through, or given up with no open
+         * node above bound - delta: nothing outside it beats bound - delta,
+         * nothing inside it the plan it found or bound - delta */
+        double beaten = ub - delta;
+        if (t.status == CJ_PLAN_OPTIMAL && t.value > beaten)
+            beaten = t.value;
+        if (beaten < known)
+            known = beaten;
         if (have && ub - o->value <= delta + tol) {
             o->status = CJ_PLAN_OPTIMAL;
             o->bound = o->value;
@@ -565,6 +590,7 @@ static cj_code level_one(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (inherited(lp, o))
         return CJ_OK;
     lp->proven = false;
+    lp->node_base = lp->nodes;
     /* not in the careful attempt, which follows a GLPK failure */
     if (!careful && !cj_lp_price_caps(lp, r, sel, opt,
                                       opt->time_limit > 0 ? opt->time_limit / 5 : 0)) {
@@ -644,6 +670,10 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     outcome first;
     cj_solve_options within = *opt;
     within.time_limit = opt->time_limit * 0.7;
+    /* the node limit is the plan's (level_one); the staffing of a plan
+     * found is not cut short by it */
+    cj_solve_options staffing = *opt;
+    staffing.node_limit = 0;
     code = level_one(relaxed, r, sel, &within, careful, &first, errs);
     *o = first;
     if (code != CJ_OK ||
@@ -674,7 +704,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             glp_set_obj_coef(lp->P, j, 0);
         }
         cj_lp_prefer_known(lp, r, sel);
-        code = intopt(lp, opt, careful, left(opt, first.seconds), &check, errs);
+        code = intopt(lp, &staffing, careful, left(opt, first.seconds), &check, errs);
         for (int j = 1; j <= ncols; j++)
             glp_set_obj_coef(lp->P, j, obj[j]);
     }
@@ -693,7 +723,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             double v = round(relaxed->val[relaxed->ycol[i]]);
             glp_set_col_bnds(lp->P, lp->ycol[i], GLP_FX, v, v);
         }
-        code = intopt(lp, opt, careful, left(opt, used), &kept, errs);
+        code = intopt(lp, &staffing, careful, left(opt, used), &kept, errs);
         used += kept.seconds;
         for (size_t i = 0; i < n; i++)
             glp_set_col_bnds(lp->P, lp->ycol[i], type[i], lb[i], ub[i]);
@@ -722,7 +752,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     } else if (code == CJ_OK && !carried) {
         /* the staff cannot carry the best plan without them: the joint model */
         outcome joint;
-        code = intopt(lp, opt, careful, left(opt, used), &joint, errs);
+        code = intopt(lp, &staffing, careful, left(opt, used), &joint, errs);
         joint.seconds += used;
         if (joint.status == CJ_PLAN_FEASIBLE && first.bound < joint.bound)
             joint.bound = first.bound; /* the relaxation's bound holds too */
@@ -775,6 +805,7 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (opt->verbose)
         fprintf(stderr, "search: %ld nodes, %ld simplex iterations\n",
                 after[0] - before[0], after[1] - before[1]);
+    plan->nodes = after[0] - before[0];
     plan->status = o.status;
     if (o.staff_short)
         cj_plan_diagnose(
@@ -830,6 +861,7 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
         return CJ_ERR_NOMEM;
     }
     plan->time_limit = opt->time_limit;
+    plan->node_limit = opt->node_limit;
 
     static _Thread_local guard g; /* must survive the longjmp; one per thread */
     memset(&g, 0, sizeof g);
@@ -950,7 +982,8 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
 cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
                  cj_plan **out, cj_errors *errs) {
     double spent;
-    int parts = cj_solve_parts(r, sel, opt, out, &spent);
+    long nodes;
+    int parts = cj_solve_parts(r, sel, opt, out, &spent, &nodes);
     if (parts != 0) {
         if (parts < 0)
             cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
@@ -959,9 +992,12 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
     /* the whole round in what the parts left of the time limit */
     cj_solve_options whole = *opt;
     double limit = opt->time_limit; /* what the plan says it was given */
+    long node_limit = opt->node_limit;
     if (opt->time_limit > 0 && spent > 0)
         whole.time_limit =
             opt->time_limit - spent > 0.01 ? opt->time_limit - spent : 0.01;
+    if (opt->node_limit > 0)
+        whole.node_limit = opt->node_limit - nodes > 1 ? opt->node_limit - nodes : 1;
     opt = &whole;
     cj_errors first = {0};
     bool failed = false;
@@ -978,8 +1014,10 @@ cj_code cj_solve(const cj_round *r, const cj_selection *sel, const cj_solve_opti
     } else {
         cj_errors_move(errs, &first);
     }
-    if (code == CJ_OK)
+    if (code == CJ_OK) {
         (*out)->time_limit = limit;
+        (*out)->node_limit = node_limit;
+    }
     return code;
 }
 

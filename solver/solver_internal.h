@@ -63,6 +63,9 @@ typedef struct cj_lp {
      * searches so far: work that does not depend on the machine's speed, so
      * that two builds can be seen to take the same path (-v, bench/compare) */
     long nodes, iterations;
+    /* `nodes` when the search for the plan began: the node limit counts
+     * from there */
+    long node_base;
     /* a staffed round's model without its staff, and the allocations of a
      * solve in progress: owned by this model and freed with it, so that a
      * GLPK error, which jumps out of the solve, leaves nothing behind */
@@ -119,10 +122,12 @@ void cj_lp_row_bounds(glp_prob *P, int i, double lo, double hi);
  * Solves a round that falls apart into independent parts part by part
  * (solver/parts.c): 1 with the joined plan in *out, 0 when the round is one
  * part or a part needs the whole round (no plan in a part, an error; nothing
- * is left behind but the seconds spent, in *spent), -1 when out of memory.
+ * is left behind but the seconds and nodes spent, in *spent and *nodes), -1
+ * when out of memory.
  */
 int cj_solve_parts(const cj_round *r, const cj_selection *sel,
-                   const cj_solve_options *opt, cj_plan **out, double *spent);
+                   const cj_solve_options *opt, cj_plan **out, double *spent,
+                   long *nodes);
 
 /*
  * Adds per school a row that caps its part of the objective at the best its

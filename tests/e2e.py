@@ -619,6 +619,24 @@ def stalled_neighbourhoods_are_given_up():
     best = cbc_optimum(mps, "-max")
     assert math.isclose(best, plan["objective"]["value"], rel_tol=1e-7, abs_tol=1e-6), (
         best, plan["objective"])
+    # stopped (by a node limit) at the start of the neighbourhood after the
+    # one given up, before GLPK has a bound there: the bound of the plan is
+    # what the one given up proved, bound - its delta, not the prices' bound
+    used = 0
+    for line in p.stderr.splitlines():
+        m = re.match(r"neighbourhood ([0-9.e-]+) of bound ([0-9.]+): .*, (\d+) nodes$", line)
+        if m:
+            used += int(m.group(3))
+            if "(given up)" in line:
+                delta, ub = float(m.group(1)), float(m.group(2))
+                break
+    else:
+        raise AssertionError("no neighbourhood given up: " + p.stderr[-500:])
+    p, cut = solve(f, "--node-limit", str(used + 1))
+    assert p.returncode == 0 and cut["status"] == "feasible", p.stderr[-500:]
+    ob = cut["objective"]
+    assert ob["value"] <= best + 1e-6 <= ob["bound"] + 2e-6, (ob, best)
+    assert ob["bound"] <= ub - delta + 1e-6, (ob, ub, delta)
 
 
 @test
@@ -853,7 +871,10 @@ def hostile_inputs_are_refused_quickly_with_a_position():
 def usage_errors_exit_64():
     for args in ([], ["frobnicate", "x.json"], ["solve"], ["solve", "--bogus", "x.json"],
                  ["solve", "a.json", "b.json"], ["solve", "--format", "xml", "x.json"],
-                 ["solve", "--time-limit", "soon", "x.json"], ["validate", "-o", "x", "y"]):
+                 ["solve", "--time-limit", "soon", "x.json"], ["validate", "-o", "x", "y"],
+                 ["solve", "--node-limit", "0", "x.json"],
+                 ["solve", "--node-limit", "2.5", "x.json"],
+                 ["shortlist", "--node-limit", "9", "x.json"]):
         p = run(*args)
         assert p.returncode == 64, (args, p.returncode)
         assert p.stderr.startswith("cjos: ") or p.stderr.startswith("usage:"), p.stderr
@@ -942,6 +963,58 @@ def time_limit_stops_with_a_feasible_plan_and_its_gap():
     checked(f, plan)
 
 
+def search_nodes(stderr):
+    """The nodes of every search `cjos solve -v` reports (one line per part)."""
+    return sum(int(n) for n in re.findall(r"^search: (\d+) nodes,", stderr, re.M))
+
+
+@test
+def node_limit_stops_at_the_same_plan_on_every_run():
+    """--node-limit stops the search for the plan after so many of GLPK's
+    nodes, like a time limit: the plan is feasible and checked, at most the
+    optimum, with a bound at least the optimum, and the same byte for byte on
+    every run.  Parts of a round share the limit; a limit the search does not
+    reach changes nothing."""
+    f = os.path.join(TMP, "g45.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "45",
+                    "--providers", "28", "--seed", "1", "-o", f], check=True)
+    p, full = solve(f, "--verbose")
+    assert p.returncode == 0 and full["status"] == "optimal", p.stderr[-500:]
+    needed = search_nodes(p.stderr)
+    assert needed > 200, needed  # else the round no longer tests a limit
+    limit = needed // 4
+    texts = []
+    for k in range(2):
+        out = os.path.join(TMP, f"limited{k}.json")
+        p = run("solve", f, "-o", out, "--node-limit", str(limit), "--verbose")
+        assert p.returncode == 0, p.stderr[-500:]
+        # a branching makes two nodes at once
+        assert 0 < search_nodes(p.stderr) <= limit + 1, (search_nodes(p.stderr), limit)
+        texts.append(open(out, "rb").read())
+    assert texts[0] == texts[1]
+    plan = json.loads(texts[0])
+    assert plan["status"] == "feasible", plan["status"]
+    assert plan["solver"]["node_limit"] == limit, plan["solver"]
+    checked(f, plan)
+    best, ob = full["objective"]["value"], plan["objective"]
+    assert ob["value"] <= best + 1e-6 <= ob["bound"] + 2e-6, (ob, best)
+    assert ob["gap"] > 0, ob
+    p, same = solve(f, "--node-limit", str(10 * needed))
+    assert same["status"] == "optimal" and same["schools"] == full["schools"]
+    assert same["solver"]["node_limit"] == 10 * needed and full["solver"]["node_limit"] is None
+    # two such rounds side by side: the parts share the limit
+    g = os.path.join(TMP, "g45-twice.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "join"), f, f, "-o", g],
+                   check=True)
+    p, joined = solve(g, "--node-limit", str(limit), "--verbose")
+    assert p.returncode == 0 and "part 2 of 2" in p.stderr, p.stderr[-500:]
+    assert 0 < search_nodes(p.stderr) <= limit + 2, (search_nodes(p.stderr), limit)
+    assert joined["status"] == "feasible"
+    checked(g, joined)
+    p = run("solve", f, "--node-limit", "0")
+    assert p.returncode == 64 and "bad node limit '0'" in p.stderr, p.stderr
+
+
 @test
 def bench_compare_agrees_with_itself_and_flags_other_optima():
     compare = os.path.join(SRC, "bench", "compare")
@@ -953,6 +1026,7 @@ def bench_compare_agrees_with_itself_and_flags_other_optima():
     assert "DIFFERENT" not in p.stdout, p.stdout
     # a build against itself does the same work (GLPK's nodes and iterations)
     assert "the same work on 2 of 2 rounds" in p.stdout, p.stdout
+    assert "a better plan on 0 rounds from base, on 0 from new" in p.stdout, p.stdout
     # a build whose plans claim an optimum one higher must be caught, and
     # one that reports other work is not taken for the same path
     fake = os.path.join(TMP, "fake-cjos")
@@ -971,6 +1045,10 @@ def bench_compare_agrees_with_itself_and_flags_other_optima():
     assert p.returncode == 1, p.stdout + p.stderr
     assert "proven optima differ: 10x9_1, 10x9_2" in p.stdout, p.stdout
     assert "the same work on 0 of 2 rounds" in p.stdout, p.stdout
+    # under a node limit both builds are given it, and the better plans counted
+    p = subprocess.run([*args, "--base", fake, "--new", CJOS, "--node-limit", "40"],
+                       capture_output=True, text=True, timeout=300)
+    assert "a better plan on 2 rounds from base, on 0 from new" in p.stdout, p.stdout
 
 
 @test

@@ -23,6 +23,32 @@ static cj_plan *solve_file(const char *name, cj_round **r, const cj_solve_option
     return p;
 }
 
+/* A node limit stops the search for the plan as a time limit does, and the
+ * plan says how many nodes the search took and what limit it was given */
+static void node_limit_stops_the_search(void **state) {
+    (void)state;
+    cj_round *r[3];
+    cj_plan *full = solve_file("policy-none.json", &r[0], NULL);
+    assert_int_equal(full->status, CJ_PLAN_OPTIMAL);
+    assert_true(full->nodes >= 1); /* else the round no longer tests a limit */
+    assert_int_equal(full->node_limit, 0);
+    cj_solve_options short_of = {.node_limit = full->nodes};
+    cj_plan *cut = solve_file("policy-none.json", &r[1], &short_of);
+    assert_true(cut->status == CJ_PLAN_FEASIBLE || cut->status == CJ_PLAN_UNKNOWN);
+    assert_true(cut->nodes <= full->nodes);
+    assert_int_equal(cut->node_limit, full->nodes);
+    cj_solve_options enough = {.node_limit = full->nodes + 1};
+    cj_plan *same = solve_file("policy-none.json", &r[2], &enough);
+    assert_int_equal(same->status, CJ_PLAN_OPTIMAL);
+    assert_int_equal(same->nodes, full->nodes);
+    assert_true(fabs(same->objective - full->objective) <= 1e-9);
+    cj_plan *plans[] = {full, cut, same};
+    for (int k = 0; k < 3; k++) {
+        cj_plan_free(plans[k]);
+        cj_round_free(r[k]);
+    }
+}
+
 /* GLPK 5.0's cover cuts fail on this round (found by the brute-force test);
  * branch and price proves it without GLPK, so it is turned off to reach the
  * search that must survive the failure */
@@ -324,6 +350,7 @@ int main(void) {
         cmocka_unit_test(sweep_of_many_blocks),
         cmocka_unit_test(sweep_reuses_plans_only_when_rules_tighten),
         cmocka_unit_test(glpk_failure_is_solved_again_without_cover_cuts),
+        cmocka_unit_test(node_limit_stops_the_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
