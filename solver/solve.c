@@ -266,7 +266,7 @@ typedef struct {
     double value, bound, gap, seconds;
     bool staff_short; /* a plan exists without the staff, none with them */
     bool gave_up;     /* stopped since it could no longer matter (give_up_stalled) */
-    long nodes;       /* GLPK's, in this search */
+    long nodes;       /* GLPK's, in this search (level_one: in all its searches) */
 } outcome;
 
 /* One glp_intopt within `seconds` (0: no limit), given up when it stalls
@@ -601,6 +601,7 @@ static cj_code level_one(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                        ? neighbourhoods(lp, r, sel, opt, careful, o, errs)
                        : intopt(lp, opt, careful, opt->time_limit, o, errs);
     lp->proven = code == CJ_OK && o->status == CJ_PLAN_OPTIMAL && lp->val;
+    o->nodes = lp->nodes - lp->node_base; /* all the plan's: what a node limit counts */
     return code;
 }
 
@@ -757,6 +758,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         if (joint.status == CJ_PLAN_FEASIBLE && first.bound < joint.bound)
             joint.bound = first.bound; /* the relaxation's bound holds too */
         joint.staff_short = joint.status == CJ_PLAN_INFEASIBLE;
+        joint.nodes = first.nodes; /* the joint model's are not limited */
         *o = joint;
     } else {
         o->seconds = used;
@@ -805,7 +807,7 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (opt->verbose)
         fprintf(stderr, "search: %ld nodes, %ld simplex iterations\n",
                 after[0] - before[0], after[1] - before[1]);
-    plan->nodes = after[0] - before[0];
+    plan->nodes = o.nodes;
     plan->status = o.status;
     if (o.staff_short)
         cj_plan_diagnose(
