@@ -149,7 +149,8 @@ static const char *const usage_reasons =
     "      --lang LANG        nl (default) or en\n" OUTPUT_OPT
     "      --audience WHO     procurement (the default) or school:ID\n"
     "  -t, --time-limit SECS  per solve of a provider forced in (default "
-    "600)\n" COMMON_OPTS;
+    "600)\n"
+    "      --node-limit N     the same in GLPK's nodes (as for solve)\n" COMMON_OPTS;
 
 static const char *const usage_alternatives =
     "usage: cjos alternatives [OPTIONS] ROUND.json\n"
@@ -162,7 +163,8 @@ static const char *const usage_alternatives =
     "  -s, --school ID        plans must differ at this school\n" OUTPUT_OPT
     "  -f, --format FORMAT    json (default), md, csv or html\n"
     "      --lang LANG        labels of the HTML report: nl (default) or en\n"
-    "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n" PSEUDONYM_OPT
+    "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n"
+    "      --node-limit N     per plan, in GLPK's nodes (as for solve)\n" PSEUDONYM_OPT
         AUDIENCE_OPT COMMON_OPTS;
 
 static const char *const usage_compare =
@@ -189,7 +191,8 @@ static const char *const usage_whatif =
     "scenarios)\n" OUTPUT_OPT "  -f, --format FORMAT    json (default), md or csv\n"
     "      --chart FILE.svg   the objective and total FTE against the varied number\n"
     "      --lang LANG        labels of the chart: nl (default) or en\n"
-    "  -t, --time-limit SECS  per scenario (default 600, 0 for none)\n" COMMON_OPTS;
+    "  -t, --time-limit SECS  per scenario (default 600, 0 for none)\n"
+    "      --node-limit N     per scenario, in GLPK's nodes (as for solve)\n" COMMON_OPTS;
 
 static const char *const usage_explain =
     "usage: cjos explain [OPTIONS] ROUND.json\n"
@@ -201,7 +204,8 @@ static const char *const usage_explain =
     "its tipping point: the smallest change of one provider's written score (down\n"
     "for a provider in the plan, up for one left out) that changes its providers.\n"
     "\n" OUTPUT_OPT "  -f, --format FORMAT    md (default) or json\n"
-    "  -t, --time-limit SECS  per solve (default 600, 0 for none)\n" COMMON_OPTS;
+    "  -t, --time-limit SECS  per solve (default 600, 0 for none)\n"
+    "      --node-limit N     per solve, in GLPK's nodes (as for solve)\n" COMMON_OPTS;
 
 enum {
     OPT_LP = 256,
@@ -272,11 +276,11 @@ static const struct {
     {"scores", "template", usage_scores, "oMS", TEMPLATE, 1},
     {"scores", "import", usage_scores, "oMSI", IMPORT, 2},
     {"decide", NULL, usage_decide, "scxoMI", DECIDE, 1},
-    {"reasons", NULL, usage_reasons, "sotMGA", REASONS, 2},
-    {"alternatives", NULL, usage_alternatives, "ksoftMGAP", ALTERNATIVES, 1},
+    {"reasons", NULL, usage_reasons, "sotNMGA", REASONS, 2},
+    {"alternatives", NULL, usage_alternatives, "ksoftNMGAP", ALTERNATIVES, 1},
     {"compare", NULL, usage_compare, "ofMG", COMPARE, 2},
-    {"whatif", NULL, usage_whatif, "oftMWCG", WHATIF, 1},
-    {"explain", NULL, usage_explain, "oftM", EXPLAIN, 1},
+    {"whatif", NULL, usage_whatif, "oftNMWCG", WHATIF, 1},
+    {"explain", NULL, usage_explain, "oftNM", EXPLAIN, 1},
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {

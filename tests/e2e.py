@@ -1013,6 +1013,20 @@ def node_limit_stops_at_the_same_plan_on_every_run():
     checked(g, joined)
     p = run("solve", f, "--node-limit", "0")
     assert p.returncode == 64 and "bad node limit '0'" in p.stderr, p.stderr
+    # per scenario of a what-if sweep and per plan of the alternatives: the
+    # same output on every run
+    for args in (["whatif", f, "--vary", "policy.coverage_penalty=10:12:1", "-f", "json"],
+                 ["alternatives", f, "-k", "2"]):
+        outs = [run(*args, "--node-limit", str(limit)) for _ in range(2)]
+        assert outs[0].returncode == 0, outs[0].stderr[-500:]
+        assert outs[0].stdout == outs[1].stdout, args
+        doc = json.loads(outs[0].stdout)
+        if args[0] == "whatif":
+            assert [s["status"] for s in doc["scenarios"]] == ["feasible"] * 3, doc
+        else:
+            plans = [x["plan"] for x in doc["plans"]]
+            assert len(plans) == 2 and all(x["status"] == "feasible" for x in plans)
+            assert all(x["solver"]["node_limit"] == limit for x in plans)
 
 
 @test
