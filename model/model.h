@@ -315,7 +315,8 @@ int cj_round_tightens(const char *path);
  * new round, not yet validated, that the caller frees with cj_round_free();
  * NULL when out of memory.  Providers keep all their staff, in order.
  */
-cj_round *cj_round_part(const cj_round *r, const bool *school_in, const bool *provider_in);
+cj_round *cj_round_part(const cj_round *r, const bool *school_in,
+                        const bool *provider_in);
 
 /* Index lookups by id; -1 when absent (validated rounds only). */
 int cj_round_school(const cj_round *r, const char *id);
@@ -403,9 +404,10 @@ typedef struct {
     /* solver facts, for the reader */
     int n_rows, n_cols, n_int;
     double time_limit; /* seconds, 0 for none */
-    long node_limit;   /* branch-and-bound nodes, 0 for none */
-    long nodes;        /* the nodes the search for the plan took */
     bool careful;      /* solved again with GLPK's plainest settings after it failed */
+    /* (last, so that the fields before them keep their places) */
+    long node_limit; /* branch-and-bound nodes, 0 for none */
+    long nodes;      /* the nodes the search for the plan took */
 } cj_plan;
 
 /* A new plan with room for `n_schools` empty school entries and `n_expertise`

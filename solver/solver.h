@@ -18,11 +18,7 @@
 #define CJ_GLPK_MEMORY_MB 8192
 
 typedef struct {
-    double time_limit; /* seconds; 0: none */
-    /* GLPK branch-and-bound nodes the search for the plan may take in all,
-     * 0: none.  Unlike seconds, nodes stop the same round at the same plan
-     * on every machine (docs/model.md, "Limits") */
-    long node_limit;
+    double time_limit;     /* seconds; 0: none */
     bool verbose;          /* let GLPK print its progress to stderr */
     const char *write_lp;  /* write the model as built in CPLEX LP format, or NULL */
     const char *write_mps; /* write the model as built in free MPS format, or NULL */
@@ -45,6 +41,11 @@ typedef struct {
     /* no branch and price before the neighbourhoods (docs/model.md): for
      * tests of the search that follows it */
     bool no_branch;
+    /* GLPK branch-and-bound nodes the search for the plan may take in all,
+     * 0: none.  Unlike seconds, nodes stop the same round at the same plan
+     * on every machine (docs/model.md, "How GLPK is run").  Last, so that
+     * the fields before it keep their places */
+    long node_limit;
 } cj_solve_options;
 
 /*
