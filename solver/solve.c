@@ -269,10 +269,12 @@ typedef struct {
     long nodes;       /* GLPK's, in this search (level_one: in all its searches) */
 } outcome;
 
-/* One glp_intopt within `seconds` (0: no limit), given up when it stalls
- * with no open node above `matters_above` (NAN: never); CJ_OK or an error
- * (said in `errs` unless it is NULL).  A search given up is `feasible` or
- * `unknown`, with o->gave_up set. */
+/* One glp_intopt within `seconds` (0: no limit) and within what
+ * opt->node_limit leaves of the plan's nodes since lp->node_base, given up
+ * when it stalls with no open node above `matters_above` (NAN: never); CJ_OK
+ * or an error (said in `errs` unless it is NULL).  A search given up is
+ * `feasible` or `unknown`, with o->gave_up set; one stopped by a limit is
+ * too, without it. */
 static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
                             double seconds, double matters_above, outcome *o,
                             cj_errors *errs) {
