@@ -260,13 +260,83 @@ static double left(const cj_solve_options *opt, double used) {
     return l > 0.01 ? l : 0.01;
 }
 
+/*
+ * Makes `value` the value of P's MIP solution, which GLPK takes as its first
+ * incumbent under use_sol: with presolve on it takes the value and not the
+ * plan, so the plan `v` (1-based), every column fixed at it, is solved once
+ * with the objective's constant moved until it is worth `value`.  False,
+ * P's bounds and objective as they were, when `v` is not a plan of P's
+ * bounds as they stand (a neighbourhood may fix it out) or GLPK fails.
+ */
+static bool tell_incumbent(cj_lp *lp, const double *v, int nv, double value) {
+    glp_prob *P = lp->P;
+    int n = glp_get_num_cols(P);
+    size_t m = (size_t)n + 1;
+    double *bounds = cj_lp_scratch(lp, m * (2 * sizeof(double) + sizeof(int)));
+    if (!bounds)
+        return false;
+    double *lo = bounds, *hi = bounds + m;
+    int *type = (int *)(bounds + 2 * m);
+    double c0 = glp_get_obj_coef(P, 0), z = c0;
+    for (int j = 1; j <= n; j++) {
+        type[j] = glp_get_col_type(P, j);
+        lo[j] = glp_get_col_lb(P, j);
+        hi[j] = glp_get_col_ub(P, j);
+        if (j >= nv)
+            continue; /* added since the plan was read (count columns): GLPK sets them */
+        double x = glp_get_col_kind(P, j) == GLP_CV ? v[j] : round(v[j]);
+        z += glp_get_obj_coef(P, j) * x;
+        glp_set_col_bnds(P, j, GLP_FX, x, x);
+    }
+    glp_set_obj_coef(P, 0, c0 + value - z);
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = GLP_MSG_OFF;
+    io.presolve = GLP_ON; /* which settles every column: no search */
+    int ret = glp_intopt(P, &io);
+    glp_set_obj_coef(P, 0, c0);
+    for (int j = 1; j <= n; j++)
+        glp_set_col_bnds(P, j, type[j], lo[j], hi[j]);
+    cj_lp_unscratch(lp, bounds);
+    return ret == 0 && glp_mip_status(P) == GLP_OPT &&
+           fabs(glp_mip_obj_val(P) - value) <= 1e-9 * (1 + fabs(value));
+}
+
+/* Whether GLPK found a plan above `above`, the value it was told (with
+ * presolve on, what it leaves in P when it found nothing is the
+ * postprocessing of no solution, worth anything): 1 yes, 0 no, -1 out of
+ * memory, -2 neither can be told.  Whatever GLPK finds is worth more than
+ * it was told, so a lower value is nothing found; a higher one must be a
+ * plan, its integer columns rounded as read_plan() reads them. */
+static int found_above(cj_lp *lp, double above) {
+    glp_prob *P = lp->P;
+    if (glp_mip_obj_val(P) < above - 1e-9 * (1 + fabs(above)))
+        return 0;
+    int n = glp_get_num_cols(P);
+    double *v = cj_lp_scratch(lp, ((size_t)n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    v[0] = 0;
+    for (int j = 1; j <= n; j++) {
+        double x = glp_mip_col_val(P, j);
+        v[j] = glp_get_col_kind(P, j) == GLP_CV ? x : round(x);
+    }
+    int ok = cj_lp_meets(P, v, 1e-5);
+    cj_lp_unscratch(lp, v);
+    return ok < 0 ? -1 : ok ? 1 : -2;
+}
+
 /* What one glp_intopt gave. */
 typedef struct {
     cj_plan_status status; /* optimal, feasible, infeasible or unknown */
     double value, bound, gap, seconds;
     bool staff_short; /* a plan exists without the staff, none with them */
     bool gave_up;     /* stopped since it could no longer matter (give_up_stalled) */
-    long nodes;       /* GLPK's, in this search (level_one: in all its searches) */
+    /* told a value (intopt_above's `above`) and found no plan above it: the
+     * search ended with none (status infeasible), or a limit stopped it
+     * (unknown, with GLPK's bound when it had one) */
+    bool none_above, bounded;
+    long nodes; /* GLPK's, in this search (level_one: in all its searches) */
 } outcome;
 
 /* One glp_intopt within `seconds` (0: no limit) and within what
@@ -274,11 +344,16 @@ typedef struct {
  * when it stalls with no open node above `matters_above` (NAN: never); CJ_OK
  * or an error (said in `errs` unless it is NULL).  A search given up is
  * `feasible` or `unknown`, with o->gave_up set; one stopped by a limit is
- * too, without it. */
+ * too, without it.  Given `plan` (its first plan_n column values, 1-based)
+ * and a value `above` (not NAN), GLPK looks only for plans worth more than
+ * `above`; when it finds none, o->none_above is set and the status is
+ * `infeasible` (searched through) or `unknown` (stopped), and the plan in
+ * lp->val is left as it was. */
 static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
-                            double seconds, double matters_above, outcome *o,
-                            cj_errors *errs) {
+                            double seconds, double matters_above, const double *plan,
+                            int plan_n, double above, outcome *o, cj_errors *errs) {
     *o = (outcome){0};
+    bool told = plan && !isnan(above) && tell_incumbent(lp, plan, plan_n, above);
     progress pr = {.may_give_up = !isnan(matters_above), .matters_above = matters_above};
     if (opt->node_limit > 0) {
         /* what the search for the plan has left; one node at least, which
@@ -290,16 +365,44 @@ static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful
     cj_solve_options within = *opt;
     within.time_limit = seconds;
     set_params(&io, &within, careful, glp_get_num_int(lp->P) <= SMALL_MODEL, &pr);
+    if (told)
+        io.use_sol = GLP_ON;
     double t0 = glp_time();
     int it0 = glp_get_it_cnt(lp->P);
     int ret = glp_intopt(lp->P, &io);
-    o->seconds = glp_difftime(glp_time(), t0);
+    double spent = glp_difftime(glp_time(), t0);
+    o->seconds = spent;
     o->gave_up = pr.gave_up;
     o->nodes = pr.nodes;
     lp->nodes += pr.nodes;
     lp->iterations += glp_get_it_cnt(lp->P) - it0;
     int st = glp_mip_status(lp->P);
     bool limit = ret == GLP_ETMLIM || ret == GLP_EMIPGAP || ret == GLP_ESTOP;
+    if (told && (ret == 0 || limit)) {
+        int better = found_above(lp, above);
+        if (better == -1) {
+            if (errs)
+                cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            return CJ_ERR_NOMEM;
+        }
+        if (better == -2) {
+            /* neither a plan nor nothing (not seen so far): search again
+             * without telling, in the time that is left */
+            double rest =
+                seconds > 0 ? (seconds - spent > 0.01 ? seconds - spent : 0.01) : 0;
+            cj_code again = intopt_above(lp, opt, careful, rest, matters_above, NULL, 0,
+                                         NAN, o, errs);
+            o->seconds += spent;
+            return again;
+        }
+        if (!better) {
+            o->none_above = true;
+            o->status = limit ? CJ_PLAN_UNKNOWN : CJ_PLAN_INFEASIBLE;
+            o->bounded = limit && pr.have_bound;
+            o->bound = o->bounded ? pr.bound : above;
+            return CJ_OK;
+        }
+    }
     if (ret == GLP_ENOPFS || (ret == 0 && st == GLP_NOFEAS)) {
         o->status = CJ_PLAN_INFEASIBLE;
         return CJ_OK;
@@ -323,7 +426,8 @@ static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful
         o->gap = 0;
     }
     if (!keep_values(lp)) {
-        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        if (errs)
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
     }
     return CJ_OK;
@@ -332,7 +436,7 @@ static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful
 /* intopt_above without giving up. */
 static cj_code intopt(cj_lp *lp, const cj_solve_options *opt, bool careful,
                       double seconds, outcome *o, cj_errors *errs) {
-    return intopt_above(lp, opt, careful, seconds, NAN, o, errs);
+    return intopt_above(lp, opt, careful, seconds, NAN, NULL, 0, NAN, o, errs);
 }
 
 /*
@@ -386,6 +490,18 @@ static void keep_better(cj_lp *lp, const outcome *t, outcome *o, double *best, s
     } else if (*have) {
         memcpy(lp->val, best, n * sizeof *best); /* GLPK's worse plan, or none */
     }
+}
+
+/* The value to tell GLPK in a search for a plan better than z: half a
+ * granule g below the next value a plan can have above z (every plan with
+ * whole coverage slacks is worth c0 plus a whole number of g), when that
+ * half is well clear of GLPK's own tolerance; z itself otherwise. */
+static double told_value(const cj_lp *lp, double z, double g) {
+    if (!(g > 0) || g / 2 < 5e-7 * (1 + fabs(z)))
+        return z;
+    double c0 = glp_get_obj_coef(lp->P, 0);
+    double k = floor((z - c0) / g + 1e-6) + 1;
+    return c0 + k * g - g / 2;
 }
 
 static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
@@ -458,6 +574,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
     }
     if (opt->verbose && lp->n_counts)
         fprintf(stderr, "count columns: %zu\n", lp->n_counts);
+    double granule = cj_lp_granule(lp);
     for (int round = 0;; round++) {
         bool all = delta > 2 * (1 + fabs(ub)) || round >= 12, same = false;
         size_t free_y = 0;
@@ -476,26 +593,46 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
         double matters = NAN;
         if (!all && (!have || delta < ub - o->value - tol))
             matters = ub - delta;
+        double above = NAN; /* the value GLPK is told, if any */
         /* (one given up is searched again: its answer does not stand) */
         if (same && (t.status == CJ_PLAN_OPTIMAL || t.status == CJ_PLAN_INFEASIBLE)) {
             t.seconds = 0; /* the last neighbourhood again: its answer stands */
             t.nodes = 0;
-        } else
-            code = intopt_above(lp, opt, careful, left(opt, used), matters, &t, NULL);
+        } else {
+            /* the one that can end the search is told the best plan, so that
+             * GLPK only looks above it (docs/model.md, "Neighbourhoods") */
+            above = have && isnan(matters) ? told_value(lp, o->value, granule) : NAN;
+            code = intopt_above(lp, opt, careful, left(opt, used), matters, best, (int)n,
+                                above, &t, NULL);
+            if (code == CJ_OK && t.none_above) {
+                /* nothing in it above the best plan: as if it had found that */
+                bool ended = t.status == CJ_PLAN_INFEASIBLE;
+                double bound = t.bounded ? t.bound : ub;
+                t.status = ended ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;
+                t.value = o->value;
+                t.bound = ended ? o->value : bound;
+            }
+        }
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood: the whole model as
              * built (solved with presolve, so no basis is carried over) */
             code = as_built(lp, opt, careful, used, o, errs);
             break;
         }
-        if (opt->verbose)
+        if (opt->verbose) {
+            char told[64] = "";
+            if (!isnan(above))
+                snprintf(told, sizeof told, " (above %.6f)", above);
             fprintf(stderr,
-                    "neighbourhood %.6g of bound %.6f: %zu free%s%s, status %d, %.6f, "
+                    "neighbourhood %.6g of bound %.6f: %zu free%s%s%s, status %d, %.6f, "
                     "%.3f s, %ld nodes\n",
-                    all ? HUGE_VAL : delta, ub, free_y, same ? " (as before)" : "",
+                    all ? HUGE_VAL : delta, ub, free_y, same ? " (as before)" : "", told,
                     t.gave_up ? " (given up)" : "", (int)t.status, t.value, t.seconds,
                     t.nodes);
+        }
         used += t.seconds;
+        if (code == CJ_ERR_NOMEM)
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         if (code != CJ_OK)
             break;
         keep_better(lp, &t, o, best, n, &have);

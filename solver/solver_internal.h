@@ -87,6 +87,11 @@ typedef struct cj_lp {
  * out of memory. */
 int cj_lp_meets(glp_prob *P, const double *v, double tol);
 
+/* The step of the objective (solver/lattice.c): every plan with whole
+ * coverage slacks is worth the constant plus a whole number of it; 0 when
+ * there is none to find. */
+double cj_lp_granule(const cj_lp *lp);
+
 /* Copies the plan of column values `from` (1-based, model a) into `to`
  * (model b, with the same pairs and coverage slacks, as the models with and
  * without staff of one round have): y, f (whole where b's column is) and the

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "solver_internal.h" /* cj_lp_build, cj_lp_granule */
 
 #include <math.h>
 #include <unistd.h>
@@ -21,6 +22,65 @@ static cj_plan *solve_file(const char *name, cj_round **r, const cj_solve_option
     cj_errors_clear(&e);
     cj_selection_free(sel);
     return p;
+}
+
+/* The objective's coefficients as SPEC section 3 gives them for the pairs of
+ * `sel` with FTE in steps (score plus the continuity bonus, times the step)
+ * and the coverage penalty: the test's own reading, not the model's. */
+static size_t objective_coefficients(const cj_round *r, const cj_selection *sel,
+                                     double *c) {
+    const cj_policy *pol = &r->policy;
+    size_t n = 0;
+    for (size_t i = 0; i < sel->n_pairs; i++) {
+        const cj_pair *pa = &sel->pairs[i];
+        double bonus =
+            pol->continuity != CJ_CONT_NONE && pa->incumbent ? pol->continuity_bonus : 0;
+        c[n++] = pol->fte_step * (pa->score + bonus);
+    }
+    if (pol->coverage == CJ_COVER_SOFT)
+        c[n++] = pol->coverage_penalty;
+    return n;
+}
+
+/* The step of the objective (solver/lattice.c) divides every coefficient a
+ * whole number of times, and is the largest that does: those whole numbers
+ * have no common divisor above 1.  With continuous FTE there is none. */
+static void objective_step_divides_every_coefficient(void **state) {
+    (void)state;
+    const char *names[] = {"policy-soft.json", "tiny.json", "policy-none.json"};
+    for (int k = 0; k < 3; k++) {
+        cj_round *r = data_round(names[k]);
+        assert_non_null(r);
+        cj_selection *sel = cj_selection_new(r);
+        cj_lp lp = {0};
+        cj_solve_options none = {0};
+        assert_true(cj_lp_build(&lp, r, sel, &none));
+        double g = cj_lp_granule(&lp);
+        if (!r->policy.has_fte_step) {
+            assert_true(g == 0);
+        } else {
+            assert_true(g > 0);
+            double c[64];
+            assert_true(sel->n_pairs + 1 <= 64);
+            size_t n = objective_coefficients(r, sel, c);
+            long long common = 0;
+            for (size_t j = 0; j < n; j++) {
+                double m = c[j] / g;
+                assert_true(fabs(m - round(m)) < 1e-6);
+                long long a = llabs(llround(m)), b = common;
+                while (b) {
+                    long long t = a % b;
+                    a = b;
+                    b = t;
+                }
+                common = a;
+            }
+            assert_int_equal(common, 1);
+        }
+        cj_lp_free(&lp);
+        cj_selection_free(sel);
+        cj_round_free(r);
+    }
 }
 
 /* A node limit stops the search for the plan as a time limit does, and the
@@ -351,6 +411,7 @@ int main(void) {
         cmocka_unit_test(sweep_reuses_plans_only_when_rules_tighten),
         cmocka_unit_test(glpk_failure_is_solved_again_without_cover_cuts),
         cmocka_unit_test(node_limit_stops_the_search),
+        cmocka_unit_test(objective_step_divides_every_coefficient),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,90 @@
+/*
+ * The objective's lattice: the step g such that every plan worth more than
+ * another is worth at least g more.  GLPK, told that only plans above the
+ * best one's value plus half of g matter, prunes nodes it would otherwise
+ * search to prove that nothing between the two exists.
+ */
+#include "solver_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* The largest denominator tried per coefficient, and for all of them. */
+#define MAX_DENOMINATOR 100000LL
+#define MAX_COMMON 1000000000LL
+
+static long long gcd(long long a, long long b) {
+    while (b) {
+        long long t = a % b;
+        a = b;
+        b = t;
+    }
+    return a < 0 ? -a : a;
+}
+
+/* The least denominator d <= MAX_DENOMINATOR with x * d within 1e-9 (relative)
+ * of a whole number, by continued fractions; 0 when there is none. */
+static long long denominator(double x) {
+    double tol = 1e-9 * (1 + fabs(x));
+    double r = fabs(x);
+    long long p0 = 0, q0 = 1, p1 = 1, q1 = 0; /* convergents p/q */
+    for (int i = 0; i < 40; i++) {
+        double a = floor(r);
+        if (a > 1e12)
+            return 0;
+        long long p2 = (long long)a * p1 + p0, q2 = (long long)a * q1 + q0;
+        if (q2 > MAX_DENOMINATOR)
+            return 0;
+        if (fabs(fabs(x) - (double)p2 / (double)q2) <= tol)
+            return q2;
+        p0 = p1, q0 = q1, p1 = p2, q1 = q2;
+        double f = r - a;
+        if (f < 1e-15)
+            return 0;
+        r = 1 / f;
+    }
+    return 0;
+}
+
+/* True when column j's value in a best plan can only be whole given the
+ * other columns: a coverage slack (in [0, 1], Σ y + u ≥ 1 with y binary,
+ * and penalised, so never higher than the y leave it). */
+static bool settles_whole(const cj_lp *lp, int j) {
+    for (size_t k = 0; k < lp->n_u; k++)
+        if (lp->ucol[k] == j)
+            return glp_get_obj_coef(lp->P, j) <= 0;
+    return false;
+}
+
+double cj_lp_granule(const cj_lp *lp) {
+    glp_prob *P = lp->P;
+    int n = glp_get_num_cols(P);
+    long long common = 1;
+    for (int j = 1; j <= n; j++) {
+        double c = glp_get_obj_coef(P, j);
+        if (c == 0)
+            continue;
+        if (glp_get_col_kind(P, j) == GLP_CV && !settles_whole(lp, j))
+            return 0;
+        long long d = denominator(c);
+        if (!d)
+            return 0;
+        common = common / gcd(common, d) * d;
+        if (common > MAX_COMMON)
+            return 0;
+    }
+    long long g = 0;
+    for (int j = 1; j <= n; j++) {
+        double c = glp_get_obj_coef(P, j);
+        if (c == 0)
+            continue;
+        double x = c * (double)common;
+        if (fabs(x) > 9e15)
+            return 0;
+        long long k = llround(x);
+        if (fabs(x - (double)k) > 1e-6 * (1 + fabs(x)))
+            return 0;
+        g = gcd(g, k);
+    }
+    return g ? (double)g / (double)common : 0;
+}
