@@ -336,6 +336,7 @@ typedef struct {
      * search ended with none (status infeasible), or a limit stopped it
      * (unknown, with GLPK's bound when it had one) */
     bool none_above, bounded;
+    bool again; /* told, GLPK left neither a plan nor nothing: searched again untold */
     long nodes; /* GLPK's, in this search (level_one: in all its searches) */
 } outcome;
 
@@ -393,6 +394,8 @@ static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful
             cj_code again = intopt_above(lp, opt, careful, rest, matters_above, NULL, 0,
                                          NAN, o, errs);
             o->seconds += spent;
+            o->nodes += pr.nodes; /* the first search's too */
+            o->again = true;
             return again;
         }
         if (!better) {
@@ -622,7 +625,8 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
         if (opt->verbose) {
             char told[64] = "";
             if (!isnan(above))
-                snprintf(told, sizeof told, " (above %.6f)", above);
+                snprintf(told, sizeof told, " (above %.6f%s)", above,
+                         t.again ? ", searched again untold" : "");
             fprintf(stderr,
                     "neighbourhood %.6g of bound %.6f: %zu free%s%s%s, status %d, %.6f, "
                     "%.3f s, %ld nodes\n",
