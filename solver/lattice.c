@@ -46,26 +46,34 @@ static long long denominator(double x) {
     return 0;
 }
 
-/* True when column j's value in a best plan can only be whole given the
- * other columns: a coverage slack (in [0, 1], Σ y + u ≥ 1 with y binary,
- * and penalised, so never higher than the y leave it). */
-static bool settles_whole(const cj_lp *lp, int j) {
-    for (size_t k = 0; k < lp->n_u; k++)
-        if (lp->ucol[k] == j)
-            return glp_get_obj_coef(lp->P, j) <= 0;
-    return false;
+/* Whether every continuous column with a cost is a coverage slack, whose
+ * value in a best plan can only be whole given the y (in [0, 1], Σ y + u ≥ 1
+ * with y binary, and penalised, so never higher than the y leave it).
+ * Counted rather than looked up, so that the check stays linear. */
+static bool costs_settle_whole(const cj_lp *lp) {
+    glp_prob *P = lp->P;
+    size_t slacks = 0, costed = 0;
+    for (size_t k = 0; k < lp->n_u; k++) {
+        double c = glp_get_obj_coef(P, lp->ucol[k]);
+        if (c > 0)
+            return false;
+        slacks += c != 0 && glp_get_col_kind(P, lp->ucol[k]) == GLP_CV;
+    }
+    for (int j = 1; j <= glp_get_num_cols(P); j++)
+        costed += glp_get_obj_coef(P, j) != 0 && glp_get_col_kind(P, j) == GLP_CV;
+    return costed == slacks;
 }
 
 double cj_lp_granule(const cj_lp *lp) {
     glp_prob *P = lp->P;
     int n = glp_get_num_cols(P);
+    if (!costs_settle_whole(lp))
+        return 0;
     long long common = 1;
     for (int j = 1; j <= n; j++) {
         double c = glp_get_obj_coef(P, j);
         if (c == 0)
             continue;
-        if (glp_get_col_kind(P, j) == GLP_CV && !settles_whole(lp, j))
-            return 0;
         long long d = denominator(c);
         if (!d)
             return 0;
