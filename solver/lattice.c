@@ -22,9 +22,10 @@ static long long gcd(long long a, long long b) {
     return a < 0 ? -a : a;
 }
 
-/* The least denominator d <= MAX_DENOMINATOR with x * d within 1e-9 (relative)
- * of a whole number, by continued fractions; 0 when there is none. */
-static long long denominator(double x) {
+/* The least denominator q <= MAX_DENOMINATOR with |x| within 1e-9 (relative)
+ * of p / q, by continued fractions (so p / q in lowest terms, p in *p); 0
+ * when there is none. */
+static long long denominator(double x, long long *p) {
     double tol = 1e-9 * (1 + fabs(x));
     double r = fabs(x);
     long long p0 = 0, q0 = 1, p1 = 1, q1 = 0; /* convergents p/q */
@@ -35,8 +36,10 @@ static long long denominator(double x) {
         long long p2 = (long long)a * p1 + p0, q2 = (long long)a * q1 + q0;
         if (q2 > MAX_DENOMINATOR)
             return 0;
-        if (fabs(fabs(x) - (double)p2 / (double)q2) <= tol)
+        if (fabs(fabs(x) - (double)p2 / (double)q2) <= tol) {
+            *p = p2;
             return q2;
+        }
         p0 = p1, q0 = q1, p1 = p2, q1 = q2;
         double f = r - a;
         if (f < 1e-15)
@@ -66,33 +69,21 @@ static bool costs_settle_whole(const cj_lp *lp) {
 
 double cj_lp_granule(const cj_lp *lp) {
     glp_prob *P = lp->P;
-    int n = glp_get_num_cols(P);
     if (!costs_settle_whole(lp))
         return 0;
-    long long common = 1;
-    for (int j = 1; j <= n; j++) {
+    /* the largest step of fractions p/q in lowest terms is gcd(p) / lcm(q) */
+    long long num = 0, den = 1;
+    for (int j = 1; j <= glp_get_num_cols(P); j++) {
         double c = glp_get_obj_coef(P, j);
         if (c == 0)
             continue;
-        long long d = denominator(c);
-        if (!d)
+        long long p, q = denominator(c, &p);
+        if (!q)
             return 0;
-        common = common / gcd(common, d) * d;
-        if (common > MAX_COMMON)
+        num = gcd(num, p);
+        den = den / gcd(den, q) * q;
+        if (den > MAX_COMMON)
             return 0;
     }
-    long long g = 0;
-    for (int j = 1; j <= n; j++) {
-        double c = glp_get_obj_coef(P, j);
-        if (c == 0)
-            continue;
-        double x = c * (double)common;
-        if (fabs(x) > 9e15)
-            return 0;
-        long long k = llround(x);
-        if (fabs(x - (double)k) > 1e-6 * (1 + fabs(x)))
-            return 0;
-        g = gcd(g, k);
-    }
-    return g ? (double)g / (double)common : 0;
+    return num ? (double)num / (double)den : 0;
 }

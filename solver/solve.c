@@ -264,11 +264,13 @@ static double left(const cj_solve_options *opt, double used) {
  * Makes `value` the value of P's MIP solution, which GLPK takes as its first
  * incumbent under use_sol: with presolve on it takes the value and not the
  * plan, so the plan `v` (1-based), every column fixed at it, is solved once
- * with the objective's constant moved until it is worth `value`.  False,
- * P's bounds and objective as they were, when `v` is not a plan of P's
- * bounds as they stand (a neighbourhood may fix it out) or GLPK fails.
+ * with the objective's constant moved until it is worth `value`; the plan's
+ * own value in *worth.  False, P's bounds and objective as they were, when
+ * `v` is not a plan of P's bounds as they stand (a neighbourhood may fix it
+ * out) or GLPK fails.
  */
-static bool tell_incumbent(cj_lp *lp, const double *v, int nv, double value) {
+static bool tell_incumbent(cj_lp *lp, const double *v, int nv, double value,
+                           double *worth) {
     glp_prob *P = lp->P;
     int n = glp_get_num_cols(P);
     size_t m = (size_t)n + 1;
@@ -288,6 +290,7 @@ static bool tell_incumbent(cj_lp *lp, const double *v, int nv, double value) {
         z += glp_get_obj_coef(P, j) * x;
         glp_set_col_bnds(P, j, GLP_FX, x, x);
     }
+    *worth = z;
     glp_set_obj_coef(P, 0, c0 + value - z);
     glp_iocp io;
     glp_init_iocp(&io);
@@ -332,10 +335,6 @@ typedef struct {
     double value, bound, gap, seconds;
     bool staff_short; /* a plan exists without the staff, none with them */
     bool gave_up;     /* stopped since it could no longer matter (give_up_stalled) */
-    /* told a value (intopt_above's `above`) and found no plan above it: the
-     * search ended with none (status infeasible), or a limit stopped it
-     * (unknown, with GLPK's bound when it had one) */
-    bool none_above, bounded;
     bool again; /* told, GLPK left neither a plan nor nothing: searched again untold */
     long nodes; /* GLPK's, in this search (level_one: in all its searches) */
 } outcome;
@@ -347,14 +346,15 @@ typedef struct {
  * `feasible` or `unknown`, with o->gave_up set; one stopped by a limit is
  * too, without it.  Given `plan` (its first plan_n column values, 1-based)
  * and a value `above` (not NAN), GLPK looks only for plans worth more than
- * `above`; when it finds none, o->none_above is set and the status is
- * `infeasible` (searched through) or `unknown` (stopped), and the plan in
- * lp->val is left as it was. */
+ * `above`; when it finds none, the outcome is that plan's: `optimal`
+ * (searched through) or `feasible` (stopped, with GLPK's bound, or none:
+ * HUGE_VAL), and lp->val is left as it was. */
 static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
                             double seconds, double matters_above, const double *plan,
                             int plan_n, double above, outcome *o, cj_errors *errs) {
     *o = (outcome){0};
-    bool told = plan && !isnan(above) && tell_incumbent(lp, plan, plan_n, above);
+    double worth = NAN; /* of `plan` */
+    bool told = plan && !isnan(above) && tell_incumbent(lp, plan, plan_n, above, &worth);
     progress pr = {.may_give_up = !isnan(matters_above), .matters_above = matters_above};
     if (opt->node_limit > 0) {
         /* what the search for the plan has left; one node at least, which
@@ -399,10 +399,11 @@ static cj_code intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful
             return again;
         }
         if (!better) {
-            o->none_above = true;
-            o->status = limit ? CJ_PLAN_UNKNOWN : CJ_PLAN_INFEASIBLE;
-            o->bounded = limit && pr.have_bound;
-            o->bound = o->bounded ? pr.bound : above;
+            /* nothing above it: as if GLPK had found the plan it was told */
+            o->status = limit ? CJ_PLAN_FEASIBLE : CJ_PLAN_OPTIMAL;
+            o->value = worth;
+            o->bound = !limit ? worth : pr.have_bound ? pr.bound : HUGE_VAL;
+            o->gap = limit ? pr.gap : 0;
             return CJ_OK;
         }
     }
@@ -607,14 +608,6 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
             above = have && isnan(matters) ? told_value(lp, o->value, granule) : NAN;
             code = intopt_above(lp, opt, careful, left(opt, used), matters, best, (int)n,
                                 above, &t, NULL);
-            if (code == CJ_OK && t.none_above) {
-                /* nothing in it above the best plan: as if it had found that */
-                bool ended = t.status == CJ_PLAN_INFEASIBLE;
-                double bound = t.bounded ? t.bound : ub;
-                t.status = ended ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;
-                t.value = o->value;
-                t.bound = ended ? o->value : bound;
-            }
         }
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood: the whole model as
