@@ -305,15 +305,17 @@ static bool tell_incumbent(cj_lp *lp, const double *v, int nv, double value,
            fabs(glp_mip_obj_val(P) - value) <= 1e-9 * (1 + fabs(value));
 }
 
-/* Whether GLPK found a plan above `above`, the value it was told (with
- * presolve on, what it leaves in P when it found nothing is the
- * postprocessing of no solution, worth anything): 1 yes, 0 no, -1 out of
- * memory, -2 neither can be told.  Whatever GLPK finds is worth more than
- * it was told, so a lower value is nothing found; a higher one must be a
- * plan, its integer columns rounded as read_plan() reads them. */
+/* Whether GLPK found a plan above `above`, the value it was told: 1 yes, 0
+ * no, -1 out of memory, -2 neither can be told.  When it found nothing, P
+ * holds the postprocessing of no solution, worth anything, or, when a time
+ * limit stopped GLPK before it began, what tell_incumbent() left there,
+ * worth `above` (within 1e-9).  What GLPK finds is worth more than it was
+ * told by its own tolerance (1e-7, relative), so a value up to 1e-8 above
+ * is nothing found; a higher one must be a plan, its integer columns
+ * rounded as read_plan() reads them. */
 static int found_above(cj_lp *lp, double above) {
     glp_prob *P = lp->P;
-    if (glp_mip_obj_val(P) < above - 1e-9 * (1 + fabs(above)))
+    if (glp_mip_obj_val(P) <= above + 1e-8 * (1 + fabs(above)))
         return 0;
     int n = glp_get_num_cols(P);
     double *v = cj_lp_scratch(lp, ((size_t)n + 1) * sizeof *v);
