@@ -498,16 +498,23 @@ static void keep_better(cj_lp *lp, const outcome *t, outcome *o, double *best, s
     }
 }
 
-/* The value to tell GLPK in a search for a plan better than z: half a
- * granule g below the next value a plan can have above z (every plan with
- * whole coverage slacks is worth c0 plus a whole number of g), when that
- * half is well clear of GLPK's own tolerance; z itself otherwise. */
+/* The value to tell GLPK in a search for a plan better than z.  Every plan
+ * with whole coverage slacks is worth c0 plus a whole number of the step g,
+ * so a better one is worth at least the next such value, and a node whose
+ * bound is below that holds none.  GLPK is told that value less a margin
+ * for rounding in its bounds: ten times its own tolerance (1e-7, relative),
+ * or half a step when that is less (measured, docs/performance.md: the
+ * margin of half a step took 2-6% more nodes); z itself when even that is
+ * within GLPK's tolerance, or there is no step. */
 static double told_value(const cj_lp *lp, double z, double g) {
-    if (!(g > 0) || g / 2 < 5e-7 * (1 + fabs(z)))
+    double margin = 1e-6 * (1 + fabs(z));
+    if (margin > g / 2)
+        margin = g / 2;
+    if (!(g > 0) || margin < 5e-7 * (1 + fabs(z)))
         return z;
     double c0 = glp_get_obj_coef(lp->P, 0);
     double k = floor((z - c0) / g + 1e-6) + 1;
-    return c0 + k * g - g / 2;
+    return c0 + k * g - margin;
 }
 
 static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,

@@ -4,6 +4,7 @@ bundled example, and check messages, exit codes, files and plans.
 
     tests/e2e.py CJOS SOURCE_DIR
 """
+import fractions
 import json
 import math
 import os
@@ -596,6 +597,29 @@ def cbc_optimum(model, *args):
     return float(m.group(1))
 
 
+def objective_step(model):
+    """The largest number that divides every objective coefficient of an
+    exported model a whole number of times (each read as a fraction with a
+    denominator up to 100,000), as a Fraction: every plan of the model is
+    worth its constant plus a whole number of it."""
+    objective, section, coefs = None, None, []
+    for line in open(model):
+        t = line.split()
+        if not t or line.startswith("*"):
+            continue
+        if not line[0].isspace():
+            section = t[0]
+        elif section == "ROWS" and t[0] == "N":
+            objective = t[1]
+        elif section == "COLUMNS" and "'MARKER'" not in t:
+            for row, val in zip(t[1::2], t[2::2]):
+                if row == objective and float(val) != 0:
+                    coefs.append(fractions.Fraction(float(val)).limit_denominator(10**5))
+    assert coefs, model
+    return fractions.Fraction(math.gcd(*(abs(c.numerator) for c in coefs)),
+                              math.lcm(*(c.denominator for c in coefs)))
+
+
 @test
 def stalled_neighbourhoods_are_given_up():
     """A neighbourhood that cannot end the search (solver/solve.c) is given up
@@ -685,6 +709,10 @@ def the_last_neighbourhood_looks_only_above_the_best_plan():
         assert math.isclose(best, z, rel_tol=1e-7, abs_tol=1e-6), (seed, best, z)
         if finds:
             continue
+        # told the next value a plan can have above z, less no more than a
+        # margin for rounding (1e-6 relative; %.6f prints to 5e-7)
+        step = float(objective_step(mps))
+        assert 0 < z + step - above <= 1e-6 * (1 + abs(z)) + 1e-6, (above, z, step)
         p, cut = solve(f, "--node-limit", str(before + 1))
         assert p.returncode == 0 and cut["status"] == "feasible", p.stderr[-500:]
         assert cut["schools"] == plan["schools"]
