@@ -600,8 +600,9 @@ def cbc_optimum(model, *args):
 def objective_step(model):
     """The largest number that divides every objective coefficient of an
     exported model a whole number of times (each read as a fraction with a
-    denominator up to 100,000), as a Fraction: every plan of the model is
-    worth its constant plus a whole number of it."""
+    denominator up to 100,000), as a Fraction: every plan of the model whose
+    coverage slacks are whole (as in any plan worth having) is worth its
+    constant plus a whole number of it."""
     objective, section, coefs = None, None, []
     for line in open(model):
         t = line.split()
