@@ -3,10 +3,15 @@
  * where the provider has pairs at two or more schools, an integer column
  * equal to the number of those schools it works at (t = sum of y), so that
  * GLPK's branch and bound can branch on "how many schools of this cluster"
- * as well as on single pairs.  They change no plan: each column is fixed by
- * its row to a sum of binaries.  Measured (docs/performance.md, "Judging a
- * change to the search"): 48 seeded rounds of 50 to 80 schools in 913 s
- * instead of 995 s, 39 proven instead of 36.
+ * as well as on single pairs; and per school with two or more pairs, an
+ * integer column equal to its steps of FTE in all (the step columns).
+ * They change no plan: each column is fixed by its row to a sum of integer
+ * columns.  Measured (docs/performance.md, "Judging a change to the
+ * search"): the count columns took 48 seeded rounds of 50 to 80 schools in
+ * 913 s instead of 995 s, 39 proven instead of 36; the step columns take
+ * the 27 such rounds that both builds prove within 15,000 nodes (and not
+ * by branch and price) through 52,679 nodes instead of 75,023, and
+ * 100 x 60 through 4,491 instead of 6,139.
  */
 #include "solver_internal.h"
 
@@ -34,9 +39,28 @@ static int by_provider_cluster(const void *a, const void *b) {
     return ka < kb ? -1 : ka > kb;
 }
 
+/* Adds an integer column named `name` (none for a nameless model) and a row
+ * of the same name fixing it to the sum that ind/val (1-based, len entries,
+ * each -1, with room for one more) hold: the column gets coefficient 1. */
+static void add_sum(cj_lp *lp, const char *name, int *ind, double *val, int len) {
+    glp_prob *P = lp->P;
+    int col = glp_add_cols(P, 1);
+    if (*name)
+        glp_set_col_name(P, col, name);
+    glp_set_col_kind(P, col, GLP_IV);
+    /* no upper bound: the row gives it */
+    glp_set_col_bnds(P, col, GLP_LO, 0, 0);
+    ind[++len] = col;
+    val[len] = 1;
+    int row = cj_lp_row(P, name, 0, 0);
+    glp_set_mat_row(P, row, len, ind, val);
+    lp->n_counts++;
+}
+
 /*
- * Adds the count columns and their rows after all others.  Returns the
- * number added (0 when no provider has two schools in one cluster), or -1
+ * Adds the count columns, then the step columns, and their rows after all
+ * others.  Returns the number added (0 when no provider has two schools in
+ * one cluster and no school two pairs), or -1
  * when out of memory, which leaves the model as it was.  They stay until
  * cj_lp_drop_counts(), which must come before any other rows or columns are
  * deleted (deleting earlier rows renumbers them).
@@ -60,7 +84,7 @@ int cj_lp_add_counts(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
     glp_prob *P = lp->P;
     lp->count_row = glp_get_num_rows(P) + 1;
     lp->count_col = glp_get_num_cols(P) + 1;
-    lp->n_counts = 0;
+    lp->n_counts = lp->n_steps = 0;
     char name[64];
     for (size_t a = 0, b; a < n; a = b) {
         const cj_pair *first = &sel->pairs[idx[a]];
@@ -78,18 +102,24 @@ int cj_lp_add_counts(cj_lp *lp, const cj_round *r, const cj_selection *sel) {
             ind[++len] = lp->ycol[idx[k]];
             val[len] = -1;
         }
-        int col = glp_add_cols(P, 1);
         cj_lp_name(lp, name, sizeof name, "count_c%d_p%d", c + 1, first->provider + 1);
-        if (*name)
-            glp_set_col_name(P, col, name);
-        glp_set_col_kind(P, col, GLP_IV);
-        /* no upper bound: the row gives it */
-        glp_set_col_bnds(P, col, GLP_LO, 0, 0);
-        ind[++len] = col;
-        val[len] = 1;
-        int row = cj_lp_row(P, name, 0, 0);
-        glp_set_mat_row(P, row, len, ind, val);
-        lp->n_counts++;
+        add_sum(lp, name, ind, val, len);
+    }
+    /* per school with two or more pairs, its steps of FTE in all (t = sum of
+     * its pairs' steps), so that GLPK can also branch on "how much FTE at
+     * this school in all", which no single pair's steps give it */
+    for (size_t s = 0; lp->q > 0 && s < r->n_schools; s++) {
+        size_t a = sel->first[s], b = sel->first[s + 1];
+        if (b - a < 2)
+            continue;
+        int len = 0;
+        for (size_t k = a; k < b; k++) {
+            ind[++len] = lp->fcol[k];
+            val[len] = -1;
+        }
+        cj_lp_name(lp, name, sizeof name, "steps_s%zu", s + 1);
+        add_sum(lp, name, ind, val, len);
+        lp->n_steps++;
     }
     cj_lp_unscratch(lp, val);
     return (int)lp->n_counts;
@@ -110,5 +140,5 @@ void cj_lp_drop_counts(cj_lp *lp) {
             del[k] = lp->count_col + (int)left + k - 1;
         glp_del_cols(lp->P, n, del);
     }
-    lp->n_counts = 0;
+    lp->n_counts = lp->n_steps = 0;
 }

@@ -586,7 +586,8 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
         return CJ_ERR_NOMEM;
     }
     if (opt->verbose && lp->n_counts)
-        fprintf(stderr, "count columns: %zu\n", lp->n_counts);
+        fprintf(stderr, "count columns: %zu\nstep columns: %zu\n",
+                lp->n_counts - lp->n_steps, lp->n_steps);
     double granule = cj_lp_granule(lp);
     for (int round = 0;; round++) {
         bool all = delta > 2 * (1 + fabs(ub)) || round >= 12, same = false;

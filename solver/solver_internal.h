@@ -77,8 +77,9 @@ typedef struct cj_lp {
     /* the prices of cj_lp_price_caps(), kept for cj_price_reduce() */
     cj_price *price;
     /* the count columns of the neighbourhoods (solver/counts.c): n_counts
-     * of them from column count_col, each with its row from count_row */
-    size_t n_counts;
+     * of them from column count_col, each with its row from count_row, the
+     * last n_steps of them the schools' step columns */
+    size_t n_counts, n_steps;
     int count_row, count_col;
 } cj_lp;
 
@@ -159,8 +160,9 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
 
 /*
  * Adds per provider and cluster where it has pairs at two or more schools an
- * integer column that counts the schools it works at there, for GLPK to
- * branch on (solver/counts.c); they come after every other row and column.
+ * integer column that counts the schools it works at there, and per school
+ * with two or more pairs one that sums its steps of FTE, for GLPK to branch
+ * on (solver/counts.c); they come after every other row and column.
  * Returns how many, or -1 when out of memory (the model unchanged).
  */
 int cj_lp_add_counts(cj_lp *lp, const cj_round *r, const cj_selection *sel);

@@ -567,9 +567,10 @@ def branch_and_price_proves_a_middling_round():
 @test
 def count_columns_keep_the_optimum():
     """The neighbourhoods add a column per provider and cluster that counts
-    its schools there (solver/counts.c), for GLPK to branch on; the optimum
-    is still that of SPEC section 3, as HiGHS finds it on the model written
-    from the text (tests/pricecheck.py)."""
+    its schools there, and one per school that sums its steps of FTE
+    (solver/counts.c), for GLPK to branch on; the optimum is still that of
+    SPEC section 3, as HiGHS finds it on the model written from the text
+    (tests/pricecheck.py)."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import pricecheck
     f = os.path.join(TMP, "g30.json")
@@ -579,6 +580,9 @@ def count_columns_keep_the_optimum():
     assert p.returncode == 0, p.stderr
     m = re.search(r"count columns: (\d+)", p.stderr)
     assert m and int(m.group(1)) > 0, p.stderr
+    m = re.search(r"step columns: (\d+)", p.stderr)
+    n_schools = len(json.load(open(f))["schools"])
+    assert m and 0 < int(m.group(1)) <= n_schools, p.stderr
     assert plan["status"] == "optimal"
     checked(f, plan)
     best = pricecheck.optimum(json.load(open(f)))
@@ -625,11 +629,11 @@ def objective_step(model):
 def stalled_neighbourhoods_are_given_up():
     """A neighbourhood that cannot end the search (solver/solve.c) is given up
     once GLPK stalls in it, and the search goes on in the next one: on this
-    round the neighbourhood of 112 free pairs is given up, and the plan is
+    round the neighbourhood of 190 free pairs is given up, and the plan is
     still the optimum CBC proves on the model cjos exports."""
-    f = os.path.join(TMP, "g50.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "50",
-                    "--providers", "30", "--seed", "8", "-o", f], check=True)
+    f = os.path.join(TMP, "g80.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "80",
+                    "--providers", "50", "--seed", "10", "-o", f], check=True)
     p, plan = solve(f, "--verbose")
     assert p.returncode == 0, p.stderr
     assert re.search(r"neighbourhood [0-9.e-]+ of bound [0-9.]+: \d+ free \(given up\)",
@@ -639,7 +643,7 @@ def stalled_neighbourhoods_are_given_up():
     assert m and int(m.group(1)) > 500 and int(m.group(2)) > 0, p.stderr[-500:]
     assert plan["status"] == "optimal"
     checked(f, plan)
-    mps = os.path.join(TMP, "g50.mps")
+    mps = os.path.join(TMP, "g80.mps")
     solve(f, "--write-mps", mps, "-t", "1")
     best = cbc_optimum(mps, "-max")
     assert math.isclose(best, plan["objective"]["value"], rel_tol=1e-7, abs_tol=1e-6), (
@@ -1059,7 +1063,7 @@ def node_limit_stops_at_the_same_plan_on_every_run():
     reach changes nothing."""
     f = os.path.join(TMP, "g45.json")
     subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "45",
-                    "--providers", "28", "--seed", "1", "-o", f], check=True)
+                    "--providers", "28", "--seed", "26", "-o", f], check=True)
     p, full = solve(f, "--verbose")
     assert p.returncode == 0 and full["status"] == "optimal", p.stderr[-500:]
     needed = search_nodes(p.stderr)

@@ -5,7 +5,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
-#include "solver_internal.h" /* cj_lp_build, cj_lp_granule */
+#include "solver_internal.h" /* cj_lp_build, cj_lp_granule, cj_lp_add_counts */
 
 #include <math.h>
 #include <unistd.h>
@@ -42,6 +42,28 @@ static size_t objective_coefficients(const cj_round *r, const cj_selection *sel,
     return n;
 }
 
+/* A round of tests/data, its selection and its model as built. */
+typedef struct {
+    cj_round *r;
+    cj_selection *sel;
+    cj_lp lp;
+} built;
+
+static void build_model(const char *name, built *b) {
+    b->r = data_round(name);
+    assert_non_null(b->r);
+    b->sel = cj_selection_new(b->r);
+    b->lp = (cj_lp){0};
+    cj_solve_options none = {0};
+    assert_true(cj_lp_build(&b->lp, b->r, b->sel, &none));
+}
+
+static void free_model(built *b) {
+    cj_lp_free(&b->lp);
+    cj_selection_free(b->sel);
+    cj_round_free(b->r);
+}
+
 /* The step of the objective (solver/lattice.c) divides every coefficient a
  * whole number of times, and is the largest that does: those whole numbers
  * have no common divisor above 1.  With continuous FTE there is none. */
@@ -49,13 +71,11 @@ static void objective_step_divides_every_coefficient(void **state) {
     (void)state;
     const char *names[] = {"policy-soft.json", "tiny.json", "policy-none.json"};
     for (int k = 0; k < 3; k++) {
-        cj_round *r = data_round(names[k]);
-        assert_non_null(r);
-        cj_selection *sel = cj_selection_new(r);
-        cj_lp lp = {0};
-        cj_solve_options none = {0};
-        assert_true(cj_lp_build(&lp, r, sel, &none));
-        double g = cj_lp_granule(&lp);
+        built b;
+        build_model(names[k], &b);
+        const cj_round *r = b.r;
+        const cj_selection *sel = b.sel;
+        double g = cj_lp_granule(&b.lp);
         if (!r->policy.has_fte_step) {
             assert_true(g == 0);
         } else {
@@ -77,9 +97,66 @@ static void objective_step_divides_every_coefficient(void **state) {
             }
             assert_int_equal(common, 1);
         }
-        cj_lp_free(&lp);
-        cj_selection_free(sel);
-        cj_round_free(r);
+        free_model(&b);
+    }
+}
+
+/* The step columns of the neighbourhoods (solver/counts.c): one per school
+ * with two or more pairs, each fixed by its row to the sum of that school's
+ * steps (coefficient 1 on it, -1 on each of the school's step columns and
+ * nothing else), and gone again with the count columns. */
+static void step_columns_sum_each_schools_steps(void **state) {
+    (void)state;
+    const char *names[] = {"tiny.json", "many-blocks.json"};
+    for (int k = 0; k < 2; k++) {
+        built b;
+        build_model(names[k], &b);
+        const cj_round *r = b.r;
+        const cj_selection *sel = b.sel;
+        cj_lp *lp = &b.lp;
+        int rows = glp_get_num_rows(lp->P), cols = glp_get_num_cols(lp->P);
+        size_t several = 0;
+        for (size_t s = 0; s < r->n_schools; s++)
+            several += sel->first[s + 1] - sel->first[s] >= 2;
+        assert_true(several > 0);
+        assert_true(cj_lp_add_counts(lp, r, sel) >= 0);
+        assert_int_equal(lp->n_steps, several);
+        int *ind = malloc(((size_t)cols + 2) * sizeof *ind);
+        double *val = malloc(((size_t)cols + 2) * sizeof *val);
+        assert_non_null(ind);
+        assert_non_null(val);
+        size_t first = lp->n_counts - lp->n_steps, at = first;
+        for (size_t s = 0; s < r->n_schools; s++) {
+            size_t a = sel->first[s], b = sel->first[s + 1];
+            if (b - a < 2)
+                continue;
+            int row = lp->count_row + (int)at, col = lp->count_col + (int)at;
+            at++;
+            assert_int_equal(glp_get_row_type(lp->P, row), GLP_FX);
+            assert_true(glp_get_row_lb(lp->P, row) == 0);
+            assert_int_equal(glp_get_col_kind(lp->P, col), GLP_IV);
+            int len = glp_get_mat_row(lp->P, row, ind, val);
+            assert_int_equal(len, (int)(b - a) + 1);
+            for (int e = 1; e <= len; e++) {
+                bool own = ind[e] == col;
+                for (size_t i = a; i < b; i++)
+                    if (ind[e] == lp->fcol[i]) {
+                        assert_true(val[e] == -1);
+                        own = true;
+                    }
+                assert_true(own);
+                if (ind[e] == col)
+                    assert_true(val[e] == 1);
+            }
+        }
+        assert_int_equal(at, lp->n_counts);
+        cj_lp_drop_counts(lp);
+        assert_int_equal(glp_get_num_rows(lp->P), rows);
+        assert_int_equal(glp_get_num_cols(lp->P), cols);
+        assert_int_equal(lp->n_steps, 0);
+        free(ind);
+        free(val);
+        free_model(&b);
     }
 }
 
@@ -412,6 +489,7 @@ int main(void) {
         cmocka_unit_test(glpk_failure_is_solved_again_without_cover_cuts),
         cmocka_unit_test(node_limit_stops_the_search),
         cmocka_unit_test(objective_step_divides_every_coefficient),
+        cmocka_unit_test(step_columns_sum_each_schools_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
