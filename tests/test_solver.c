@@ -125,7 +125,7 @@ static void step_columns_sum_each_schools_steps(void **state) {
         double *val = malloc(((size_t)cols + 2) * sizeof *val);
         assert_non_null(ind);
         assert_non_null(val);
-        size_t first = lp->n_counts - lp->n_steps, at = first;
+        size_t at = lp->n_counts - lp->n_steps; /* the step columns come last */
         for (size_t s = 0; s < r->n_schools; s++) {
             size_t a = sel->first[s], b = sel->first[s + 1];
             if (b - a < 2)
