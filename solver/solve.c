@@ -517,6 +517,78 @@ static double told_value(const cj_lp *lp, double z, double g) {
     return c0 + k * g - margin;
 }
 
+/* The nodes a window's search may take, as many as a stalled neighbourhood
+ * gets before it is given up (measured: docs/performance.md, "Taken:
+ * windows"; without a cap one window of 45 x 28 seed 29 took 12,741). */
+#define WINDOW_NODES 500
+
+/* Whether a time or node limit leaves nothing after `used` seconds. */
+static bool spent(const cj_lp *lp, const cj_solve_options *opt, double used) {
+    return (opt->time_limit > 0 && used >= opt->time_limit) ||
+           (opt->node_limit > 0 && lp->nodes - lp->node_base >= opt->node_limit);
+}
+
+/*
+ * Searches the windows of the best plan (solver/windows.c), cluster by
+ * cluster, each told the best plan so far, in passes until one finds
+ * nothing better or a limit is spent; *used counts the seconds.  A better
+ * plan goes into *o and `best` as keep_better() keeps it (as `feasible`:
+ * a window's best is not the round's).  CJ_OK, CJ_ERR_INTERNAL when GLPK
+ * failed, or CJ_ERR_NOMEM; the model's bounds are as they were.
+ */
+static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                              const cj_solve_options *opt, bool careful, double granule,
+                              size_t free_y, double *used, outcome *o, double *best,
+                              size_t n, bool *have) {
+    cj_window *w = cj_window_new(lp, r, sel);
+    if (!w)
+        return CJ_ERR_NOMEM;
+    cj_code code = CJ_OK;
+    long searched = 0, nodes = 0, better = 0;
+    double t0 = *used, z0 = o->value;
+    for (bool again = true; again && code == CJ_OK;) {
+        again = false;
+        for (size_t c = 0; c < r->n_clusters && !spent(lp, opt, *used); c++) {
+            size_t in = cj_window_hold(w, lp, c, best);
+            if (in == 0 || in > free_y / 2) {
+                /* nothing in it can change, or it is much of the
+                 * neighbourhood, whose search is what stalled */
+                cj_window_release(w, lp);
+                continue;
+            }
+            /* a window's own search stops after WINDOW_NODES nodes */
+            cj_solve_options within = *opt;
+            long done = lp->nodes - lp->node_base;
+            if (opt->node_limit <= 0 || opt->node_limit > done + WINDOW_NODES)
+                within.node_limit = done + WINDOW_NODES;
+            outcome t;
+            code = intopt_above(lp, &within, careful, left(opt, *used), NAN, best, (int)n,
+                                told_value(lp, o->value, granule), &t, NULL);
+            cj_window_release(w, lp);
+            *used += t.seconds;
+            searched++;
+            nodes += t.nodes;
+            if (code != CJ_OK)
+                break;
+            bool plan = t.status == CJ_PLAN_OPTIMAL || t.status == CJ_PLAN_FEASIBLE;
+            if (plan && t.value > o->value + 1e-9 * (1 + fabs(o->value))) {
+                t.status = CJ_PLAN_FEASIBLE;
+                keep_better(lp, &t, o, best, n, have);
+                better++;
+                again = true;
+            } else {
+                memcpy(lp->val, best, n * sizeof *best);
+            }
+        }
+    }
+    cj_window_free(w, lp);
+    if (opt->verbose)
+        fprintf(stderr,
+                "windows: %ld searched, %ld better, %ld nodes, %.3f s, %.6f to %.6f\n",
+                searched, better, nodes, *used - t0, z0, o->value);
+    return code;
+}
+
 static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                               const cj_solve_options *opt, bool careful, outcome *o,
                               cj_errors *errs) {
@@ -589,6 +661,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
         fprintf(stderr, "count columns: %zu\nstep columns: %zu\n",
                 lp->n_counts - lp->n_steps, lp->n_steps);
     double granule = cj_lp_granule(lp);
+    bool stalled = false; /* the last neighbourhood was given up */
     for (int round = 0;; round++) {
         bool all = delta > 2 * (1 + fabs(ub)) || round >= 12, same = false;
         size_t free_y = 0;
@@ -607,6 +680,25 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
         double matters = NAN;
         if (!all && (!have || delta < ub - o->value - tol))
             matters = ub - delta;
+        if (stalled && have && !isnan(matters)) {
+            /* GLPK's search stalled in the last neighbourhood and would
+             * search a wider one that cannot end the search: first the
+             * plan's windows, small searches that GLPK finishes (measured:
+             * docs/performance.md, "Taken: windows") */
+            code = search_windows(lp, r, sel, opt, careful, granule, free_y, &used, o,
+                                  best, n, &have);
+            o->seconds = used;
+            if (code == CJ_ERR_INTERNAL) {
+                code = as_built(lp, opt, careful, used, o, errs);
+                break;
+            }
+            if (code != CJ_OK) {
+                cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+                break;
+            }
+            if (ub - o->value <= delta + tol)
+                matters = NAN; /* this one can end the search now */
+        }
         double above = NAN; /* the value GLPK is told, if any */
         /* (one given up is searched again: its answer does not stand) */
         if (same && (t.status == CJ_PLAN_OPTIMAL || t.status == CJ_PLAN_INFEASIBLE)) {
@@ -690,6 +782,7 @@ static cj_code neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *
             code = as_built(lp, opt, careful, used, o, errs);
             break;
         }
+        stalled = t.gave_up;
         /* the best plan may lie just outside: widen, at most fourfold (an
          * empty neighbourhood twofold), since a wider one costs more than
          * the few steps */

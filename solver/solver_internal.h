@@ -169,6 +169,24 @@ int cj_lp_add_counts(cj_lp *lp, const cj_round *r, const cj_selection *sel);
 /* Deletes them again; before anything else deletes rows or columns. */
 void cj_lp_drop_counts(cj_lp *lp);
 
+/*
+ * The windows of a plan (solver/windows.c): window c is cluster c and every
+ * cluster where a provider that works at one of c's schools in the plan
+ * works too.  cj_window_new() returns a holder for the round's pairs, in
+ * lp's scratch memory, that the caller frees with cj_window_free() (or lp
+ * does, when freed), or NULL when out of memory.
+ */
+typedef struct cj_window cj_window;
+cj_window *cj_window_new(cj_lp *lp, const cj_round *r, const cj_selection *sel);
+void cj_window_free(cj_window *w, cj_lp *lp);
+/* Fixes every pair outside window c of plan v (model column values,
+ * 1-based) at its values there, keeping the bounds it had for
+ * cj_window_release(); the window's own pairs keep theirs.  Returns how
+ * many of the window's y are not fixed. */
+size_t cj_window_hold(cj_window *w, cj_lp *lp, size_t c, const double *v);
+/* Puts back the bounds the last cj_window_hold() changed. */
+void cj_window_release(cj_window *w, cj_lp *lp);
+
 /* The bound of cj_lp_price_caps(): no plan of the round is better; HUGE_VAL
  * when there is none. */
 double cj_price_bound(const cj_price *x);

@@ -669,6 +669,35 @@ def stalled_neighbourhoods_are_given_up():
 
 
 @test
+def windows_improve_the_plan_after_a_stalled_neighbourhood():
+    """After a neighbourhood given up, and before a wider one that cannot end
+    the search, cjos searches the best plan's windows (solver/windows.c): on
+    this round they find better plans than the neighbourhoods had, and the
+    plan written under a node limit that stops just after them is at least
+    the windows' best, meets every rule and claims no bound below it."""
+    f = os.path.join(TMP, "w80.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "80",
+                    "--providers", "50", "--seed", "12", "-o", f], check=True)
+    p, plan = solve(f, "--verbose", "--node-limit", "2200")
+    assert p.returncode == 0, p.stderr
+    given_up = p.stderr.find("(given up)")
+    m = re.search(r"^windows: (\d+) searched, (\d+) better, (\d+) nodes, [0-9.]+ s, "
+                  r"([0-9.]+) to ([0-9.]+)$", p.stderr, re.M)
+    assert m and 0 <= given_up < m.start(), p.stderr[-800:]
+    searched, better, before, after = (int(m.group(1)), int(m.group(2)),
+                                       float(m.group(4)), float(m.group(5)))
+    assert searched > 0 and better > 0 and after > before, m.group(0)
+    # nothing before the windows was as good as what they found
+    found = [float(x) for x in re.findall(r"^neighbourhood .*, status [01], ([0-9.]+), ",
+                                          p.stderr[:m.start()], re.M)]
+    assert found and max(found) < after - 1e-6, (found, after)
+    ob = plan["objective"]
+    assert plan["status"] == "feasible", plan["status"]
+    assert ob["value"] >= after - 1e-6 and ob["bound"] >= ob["value"], ob
+    checked(f, plan)
+
+
+@test
 def the_last_neighbourhood_looks_only_above_the_best_plan():
     """The neighbourhood that can end the search is told the best plan so far
     (solver/solve.c), and GLPK looks there only for plans worth more than a

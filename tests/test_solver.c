@@ -5,7 +5,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
-#include "solver_internal.h" /* cj_lp_build, cj_lp_granule, cj_lp_add_counts */
+#include "solver_internal.h" /* cj_lp_build, cj_lp_granule, cj_lp_add_counts, cj_window_hold */
 
 #include <math.h>
 #include <unistd.h>
@@ -158,6 +158,98 @@ static void step_columns_sum_each_schools_steps(void **state) {
         free(val);
         free_model(&b);
     }
+}
+
+/* The bounds of a pair's y and FTE columns. */
+typedef struct {
+    int type[2];
+    double lo[2], hi[2];
+} pair_bounds;
+
+static pair_bounds bounds_of(const cj_lp *lp, size_t i) {
+    pair_bounds b;
+    int col[2] = {lp->ycol[i], lp->fcol[i]};
+    for (int k = 0; k < 2; k++) {
+        b.type[k] = glp_get_col_type(lp->P, col[k]);
+        b.lo[k] = glp_get_col_lb(lp->P, col[k]);
+        b.hi[k] = glp_get_col_ub(lp->P, col[k]);
+    }
+    return b;
+}
+
+static bool same_bounds(pair_bounds a, pair_bounds b) {
+    for (int k = 0; k < 2; k++)
+        if (a.type[k] != b.type[k] || a.lo[k] != b.lo[k] || a.hi[k] != b.hi[k])
+            return false;
+    return true;
+}
+
+/* A window of a plan (solver/windows.c) leaves the pairs of its cluster and
+ * of every cluster where a provider working there also works as they were,
+ * fixes every other pair at its values in the plan, and is undone by its
+ * release: here a provider works at one school of cluster A and one of B,
+ * and no one anywhere else. */
+static void windows_hold_all_but_their_clusters(void **state) {
+    (void)state;
+    built b;
+    build_model("many-blocks.json", &b);
+    const cj_round *r = b.r;
+    const cj_selection *sel = b.sel;
+    cj_lp *lp = &b.lp;
+    size_t np = sel->n_pairs;
+    assert_true(r->n_clusters >= 3);
+    /* pairs i and j: one provider at schools of two clusters */
+    size_t i = 0, j = np;
+    for (size_t k = 1; k < np && j == np; k++)
+        if (sel->pairs[k].provider == sel->pairs[i].provider &&
+            r->schools[sel->pairs[k].school].cluster_idx !=
+                r->schools[sel->pairs[i].school].cluster_idx)
+            j = k;
+    assert_true(j < np);
+    int A = r->schools[sel->pairs[i].school].cluster_idx;
+    int B = r->schools[sel->pairs[j].school].cluster_idx;
+    int C = 0;
+    while (C == A || C == B)
+        C++;
+    int cols = glp_get_num_cols(lp->P);
+    double *v = calloc((size_t)cols + 1, sizeof *v);
+    pair_bounds *before = malloc(np * sizeof *before);
+    assert_non_null(v);
+    assert_non_null(before);
+    v[lp->ycol[i]] = v[lp->ycol[j]] = 1;
+    v[lp->fcol[i]] = v[lp->fcol[j]] = 3;
+    for (size_t k = 0; k < np; k++)
+        before[k] = bounds_of(lp, k);
+    cj_window *w = cj_window_new(lp, r, sel);
+    assert_non_null(w);
+    int in_ab[] = {A, B, -1}, in_c[] = {C, -1, -1};
+    const int *in[] = {in_ab, in_c};
+    for (int t = 0; t < 2; t++) {
+        size_t free_y = cj_window_hold(w, lp, (size_t)in[t][0], v), expect = 0;
+        for (size_t k = 0; k < np; k++) {
+            int c = r->schools[sel->pairs[k].school].cluster_idx;
+            if (c == in[t][0] || c == in[t][1]) {
+                assert_true(same_bounds(bounds_of(lp, k), before[k]));
+                expect += before[k].type[0] != GLP_FX;
+                continue;
+            }
+            pair_bounds now = bounds_of(lp, k);
+            for (int e = 0; e < 2; e++) {
+                int col = e ? lp->fcol[k] : lp->ycol[k];
+                assert_int_equal(now.type[e], GLP_FX);
+                assert_true(now.lo[e] == v[col]);
+            }
+        }
+        assert_int_equal(free_y, expect);
+        assert_true(free_y > 0);
+        cj_window_release(w, lp);
+        for (size_t k = 0; k < np; k++)
+            assert_true(same_bounds(bounds_of(lp, k), before[k]));
+    }
+    cj_window_free(w, lp);
+    free(before);
+    free(v);
+    free_model(&b);
 }
 
 /* A node limit stops the search for the plan as a time limit does, and the
@@ -490,6 +582,7 @@ int main(void) {
         cmocka_unit_test(node_limit_stops_the_search),
         cmocka_unit_test(objective_step_divides_every_coefficient),
         cmocka_unit_test(step_columns_sum_each_schools_steps),
+        cmocka_unit_test(windows_hold_all_but_their_clusters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
