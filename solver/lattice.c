@@ -2,7 +2,7 @@
  * The objective's lattice: the step g such that every plan worth more than
  * another is worth at least g more.  GLPK, told that only plans worth at
  * least the best one's value plus g matter (less a margin for rounding:
- * told_value() in solver/solve.c), prunes nodes it would otherwise search
+ * told_value() in solver/neighbourhoods.c), prunes nodes it would otherwise search
  * to prove that nothing between the two exists.
  */
 #include "solver_internal.h"

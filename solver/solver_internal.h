@@ -274,6 +274,48 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
 int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
                    double seconds);
 
+/* What one search of the plan gave (solver/search.c). */
+typedef struct {
+    cj_plan_status status; /* optimal, feasible, infeasible or unknown */
+    double value, bound, gap, seconds;
+    bool staff_short; /* a plan exists without the staff, none with them */
+    bool gave_up;     /* stopped since it could no longer matter (give_up_stalled) */
+    bool again; /* told, GLPK left neither a plan nor nothing: searched again untold */
+    long nodes; /* GLPK's, in this search (level_one: in all its searches) */
+} cj_outcome;
+
+/*
+ * One glp_intopt of lp within `seconds` (0: no limit) and within what
+ * opt->node_limit leaves of the plan's nodes since lp->node_base, given up
+ * when it stalls with no open node above `matters_above` (NAN: never).
+ * Given `plan` (its first plan_n column values, 1-based) and a value `above`
+ * (not NAN), GLPK looks only for plans worth more than `above`; when it
+ * finds none, the outcome is that plan's and lp->val is left as it was.
+ * CJ_OK, or an error (said in `errs` unless it is NULL); solver/search.c.
+ */
+cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
+                        double seconds, double matters_above, const double *plan,
+                        int plan_n, double above, cj_outcome *o, cj_errors *errs);
+/* cj_intopt_above() without giving up and without a plan to beat. */
+cj_code cj_intopt(cj_lp *lp, const cj_solve_options *opt, bool careful, double seconds,
+                  cj_outcome *o, cj_errors *errs);
+/* Seconds left of the time limit after `used`; 0 means no limit, and a
+ * spent limit leaves a token moment rather than none. */
+double cj_time_left(const cj_solve_options *opt, double used);
+/* Keeps the column values of the solution GLPK holds in lp->val; false when
+ * out of memory. */
+bool cj_keep_values(cj_lp *lp);
+/* The objective of column values v (1-based) in P. */
+double cj_objective_of(glp_prob *P, const double *v);
+/*
+ * Solves a priced model within ever wider neighbourhoods of its bound
+ * (solver/neighbourhoods.c); its outcome in *o and the best plan's values
+ * in lp->val.  CJ_OK or an error, said in `errs`.
+ */
+cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                          const cj_solve_options *opt, bool careful, cj_outcome *o,
+                          cj_errors *errs);
+
 /*
  * Builds the model of SPEC §3 into a new GLPK problem.  Must run under the
  * error guard of solve.c.  Returns false when out of memory; the caller then

@@ -5,7 +5,7 @@
  * values in the plan, so that GLPK searches only the window's pairs (within
  * the bounds the model has) for a better plan: a provider's capacity and
  * number of schools, which join clusters, can be traded within the window.
- * Used where GLPK's search of a whole neighbourhood stalls (solver/solve.c,
+ * Used where GLPK's search of a whole neighbourhood stalls (solver/neighbourhoods.c,
  * docs/model.md): on 1000 x 1000 it gives up the neighbourhood of 1,151
  * free pairs at 6878.95, and its search of the next one (2,991 free pairs)
  * finds nothing better in 99 s; the windows take that plan to 6881.53 in

@@ -1,0 +1,363 @@
+/*
+ * The search of a priced model (docs/model.md, "The priced rows and
+ * neighbourhoods"): ever wider neighbourhoods of the bound of its prices,
+ * the windows of the best plan where a neighbourhood's search stalls, and
+ * the model as built where the bound is too far from the plans.
+ */
+#include "solver_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Solves a priced model (solver/price.c) within ever wider neighbourhoods of
+ * its bound: first only what plans within `delta` of the bound can use; when
+ * the best plan there, z, is further than `delta` below the bound, a better
+ * one could only be within bound - z, so again with that as `delta` (each
+ * neighbourhood holds the last one, and so z).  A neighbourhood with no plan
+ * at all widens twofold.  Proves the same optimum as one solve of the whole
+ * model; much sooner when the bound is close.
+ *
+ * Each neighbourhood is solved from scratch with GLPK's presolve, which
+ * shrinks it to its free pairs: measured against handing GLPK the last plan
+ * as its first incumbent (which rules presolve out), 100 x 60 proves in 39 s
+ * instead of 107 s, and the bundled round's sweeps take a third less.
+ */
+/* A relative distance from the bound past which neighbourhoods do not pay. */
+#define FAR_FROM_BOUND 0.1
+/* Free pairs more than the last neighbourhood's up to which the widening
+ * goes straight to bound - z. */
+#define JUMP_PAIRS 8
+
+/* The model as built, without its priced rows, in the time left after
+ * `used` seconds; its outcome in *o (seconds counted from the start). */
+static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, double used,
+                        cj_outcome *o, cj_errors *errs) {
+    cj_lp_drop_counts(lp); /* first: unpricing renumbers the rows */
+    cj_lp_unprice(lp);
+    cj_code code = cj_intopt(lp, opt, careful, cj_time_left(opt, used), o, errs);
+    o->seconds += used;
+    return code;
+}
+
+/* Keeps the plan of outcome t (in lp->val) as the best in *o and `best`
+ * when it is better than what they hold. */
+static void keep_better(cj_lp *lp, const cj_outcome *t, cj_outcome *o, double *best,
+                        size_t n, bool *have) {
+    bool plan = t->status == CJ_PLAN_OPTIMAL || t->status == CJ_PLAN_FEASIBLE;
+    if (plan && (!*have || t->value > o->value)) {
+        *o = *t;
+        memcpy(best, lp->val, n * sizeof *best);
+        *have = true;
+    } else if (*have) {
+        memcpy(lp->val, best, n * sizeof *best); /* GLPK's worse plan, or none */
+    }
+}
+
+/* The value to tell GLPK in a search for a plan better than z.  Every plan
+ * with whole coverage slacks is worth c0 plus a whole number of the step g,
+ * so a better one is worth at least the next such value, and a node whose
+ * bound is below that holds none.  GLPK is told that value less a margin
+ * for rounding in its bounds: ten times its own tolerance (1e-7, relative),
+ * or half a step when that is less (measured, docs/performance.md: the
+ * margin of half a step took 2-6% more nodes); z itself when even that is
+ * within GLPK's tolerance, or there is no step. */
+static double told_value(const cj_lp *lp, double z, double g) {
+    double margin = 1e-6 * (1 + fabs(z));
+    if (margin > g / 2)
+        margin = g / 2;
+    if (!(g > 0) || margin < 5e-7 * (1 + fabs(z)))
+        return z;
+    double c0 = glp_get_obj_coef(lp->P, 0);
+    double k = floor((z - c0) / g + 1e-6) + 1;
+    return c0 + k * g - margin;
+}
+
+/* The nodes a window's search may take, as many as a stalled neighbourhood
+ * gets before it is given up (measured: docs/performance.md, "Taken:
+ * windows"; without a cap one window of 45 x 28 seed 29 took 12,741). */
+#define WINDOW_NODES 500
+
+/* Whether a time or node limit leaves nothing after `used` seconds. */
+static bool spent(const cj_lp *lp, const cj_solve_options *opt, double used) {
+    return (opt->time_limit > 0 && used >= opt->time_limit) ||
+           (opt->node_limit > 0 && lp->nodes - lp->node_base >= opt->node_limit);
+}
+
+/*
+ * Searches the windows of the best plan (solver/windows.c), cluster by
+ * cluster, each told the best plan so far, in passes until one finds
+ * nothing better or a limit is spent; *used counts the seconds.  A better
+ * plan goes into *o and `best` as keep_better() keeps it (as `feasible`:
+ * a window's best is not the round's).  CJ_OK, CJ_ERR_INTERNAL when GLPK
+ * failed, or CJ_ERR_NOMEM; the model's bounds are as they were.
+ */
+static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                              const cj_solve_options *opt, bool careful, double granule,
+                              size_t free_y, double *used, cj_outcome *o, double *best,
+                              size_t n, bool *have) {
+    cj_window *w = cj_window_new(lp, r, sel);
+    if (!w)
+        return CJ_ERR_NOMEM;
+    cj_code code = CJ_OK;
+    long searched = 0, nodes = 0, better = 0;
+    double t0 = *used, z0 = o->value;
+    for (bool again = true; again && code == CJ_OK;) {
+        again = false;
+        for (size_t c = 0; c < r->n_clusters && !spent(lp, opt, *used); c++) {
+            size_t in = cj_window_hold(w, lp, c, best);
+            if (in == 0 || in > free_y / 2) {
+                /* nothing in it can change, or it is much of the
+                 * neighbourhood, whose search is what stalled */
+                cj_window_release(w, lp);
+                continue;
+            }
+            /* a window's own search stops after WINDOW_NODES nodes */
+            cj_solve_options within = *opt;
+            long done = lp->nodes - lp->node_base;
+            if (opt->node_limit <= 0 || opt->node_limit > done + WINDOW_NODES)
+                within.node_limit = done + WINDOW_NODES;
+            cj_outcome t;
+            code =
+                cj_intopt_above(lp, &within, careful, cj_time_left(opt, *used), NAN, best,
+                                (int)n, told_value(lp, o->value, granule), &t, NULL);
+            cj_window_release(w, lp);
+            *used += t.seconds;
+            searched++;
+            nodes += t.nodes;
+            if (code != CJ_OK)
+                break;
+            bool plan = t.status == CJ_PLAN_OPTIMAL || t.status == CJ_PLAN_FEASIBLE;
+            if (plan && t.value > o->value + 1e-9 * (1 + fabs(o->value))) {
+                t.status = CJ_PLAN_FEASIBLE;
+                keep_better(lp, &t, o, best, n, have);
+                better++;
+                again = true;
+            } else {
+                memcpy(lp->val, best, n * sizeof *best);
+            }
+        }
+    }
+    cj_window_free(w, lp);
+    if (opt->verbose)
+        fprintf(stderr,
+                "windows: %ld searched, %ld better, %ld nodes, %.3f s, %.6f to %.6f\n",
+                searched, better, nodes, *used - t0, z0, o->value);
+    return code;
+}
+
+cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                          const cj_solve_options *opt, bool careful, cj_outcome *o,
+                          cj_errors *errs) {
+    /* the time limit counts from the start: the prices took some of it */
+    double ub = cj_price_bound(lp->price), used = cj_price_seconds(lp->price);
+    double delta = 1e-5 * (1 + fabs(ub)), tol = 1e-9 * (1 + fabs(ub));
+    size_t n = (size_t)glp_get_num_cols(lp->P) + 1;
+    double *best = cj_lp_scratch(lp, n * sizeof *best); /* the best plan's values */
+    if (!best) {
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    cj_code code = CJ_OK;
+    cj_outcome t = {0};
+    bool have = false; /* *o and best hold a plan */
+    /* what the neighbourhoods finished so far prove of the whole model: a
+     * later one stopped by a time or node limit may know less (nothing at
+     * all when it stops before GLPK's first bound) */
+    double known = ub;
+    *o = (cj_outcome){0};
+    if (lp->sweep && lp->val && cj_lp_meets(lp->P, lp->val, 1e-9) == 1) {
+        /* the plan of a sweep's last scenario holds here too: the first
+         * incumbent, and often the best (measured: jumping straight to
+         * bound - z instead of widening costs more when it is not) */
+        double z = cj_objective_of(lp->P, lp->val);
+        cj_outcome start = {.status = CJ_PLAN_FEASIBLE, .value = z, .bound = ub};
+        keep_better(lp, &start, o, best, n, &have);
+        if (ub - z <= tol) {
+            /* as good as the bound: nothing to search */
+            *o = (cj_outcome){
+                .status = CJ_PLAN_OPTIMAL, .value = z, .bound = z, .seconds = used};
+            cj_price_restore(lp->price);
+            cj_lp_unscratch(lp, best);
+            return CJ_OK;
+        }
+    }
+    const double *proven;
+    double proven_value;
+    if (cj_price_proven(lp->price, &proven, &proven_value) &&
+        cj_lp_meets(lp->P, proven, 1e-9) == 1) {
+        /* branch and price proved it; checked against every row all the same,
+         * and its value against the model's objective (a plan that meets
+         * every row but is worth less is only a first incumbent) */
+        double *v = realloc(lp->val, n * sizeof *v);
+        if (!v) {
+            cj_lp_unscratch(lp, best);
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            return CJ_ERR_NOMEM;
+        }
+        lp->val = v;
+        memcpy(v, proven, n * sizeof *v);
+        double z = cj_objective_of(lp->P, v);
+        if (z >= proven_value - tol) {
+            *o = (cj_outcome){
+                .status = CJ_PLAN_OPTIMAL, .value = z, .bound = z, .seconds = used};
+            cj_lp_unscratch(lp, best);
+            return CJ_OK;
+        }
+        cj_outcome start = {.status = CJ_PLAN_FEASIBLE, .value = z, .bound = ub};
+        keep_better(lp, &start, o, best, n, &have);
+    }
+    /* what GLPK may branch on besides single pairs (solver/counts.c); not
+     * in sweeps, where it was not measured and the targets are met */
+    if (!lp->sweep && cj_lp_add_counts(lp, r, sel) < 0) {
+        cj_lp_unscratch(lp, best);
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    if (opt->verbose && lp->n_counts)
+        fprintf(stderr, "count columns: %zu\nstep columns: %zu\n",
+                lp->n_counts - lp->n_steps, lp->n_steps);
+    double granule = cj_lp_granule(lp);
+    bool stalled = false; /* the last neighbourhood was given up */
+    for (int round = 0;; round++) {
+        bool all = delta > 2 * (1 + fabs(ub)) || round >= 12, same = false;
+        size_t free_y = 0;
+        if (!all) {
+            free_y = cj_price_reduce(lp->price, delta, &same);
+            /* even a wide neighbourhood keeps its step bounds, which GLPK
+             * needs (100 x 60: 423 of 559 pairs free, proven in 46 s; the
+             * model as built not in 120 s) */
+            all = free_y > lp->n_pairs * 9 / 10;
+        }
+        if (all)
+            cj_price_restore(lp->price);
+        /* a neighbourhood that cannot be the last (one whose plans above
+         * bound - delta would end the search) only looks for a better plan,
+         * and gives up when its search stalls below that */
+        double matters = NAN;
+        if (!all && (!have || delta < ub - o->value - tol))
+            matters = ub - delta;
+        if (stalled && have && !isnan(matters)) {
+            /* GLPK's search stalled in the last neighbourhood and would
+             * search a wider one that cannot end the search: first the
+             * plan's windows, small searches that GLPK finishes (measured:
+             * docs/performance.md, "Taken: windows") */
+            code = search_windows(lp, r, sel, opt, careful, granule, free_y, &used, o,
+                                  best, n, &have);
+            o->seconds = used;
+            if (code == CJ_ERR_INTERNAL) {
+                code = as_built(lp, opt, careful, used, o, errs);
+                break;
+            }
+            if (code != CJ_OK) {
+                cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+                break;
+            }
+            if (ub - o->value <= delta + tol)
+                matters = NAN; /* this one can end the search now */
+        }
+        double above = NAN; /* the value GLPK is told, if any */
+        /* (one given up is searched again: its answer does not stand) */
+        if (same && (t.status == CJ_PLAN_OPTIMAL || t.status == CJ_PLAN_INFEASIBLE)) {
+            t.seconds = 0; /* the last neighbourhood again: its answer stands */
+            t.nodes = 0;
+        } else {
+            /* the one that can end the search is told the best plan, so that
+             * GLPK only looks above it (docs/model.md, "Neighbourhoods") */
+            above = have && isnan(matters) ? told_value(lp, o->value, granule) : NAN;
+            code = cj_intopt_above(lp, opt, careful, cj_time_left(opt, used), matters,
+                                   best, (int)n, above, &t, NULL);
+        }
+        if (code == CJ_ERR_INTERNAL) {
+            /* GLPK lost its way in a neighbourhood: the whole model as
+             * built (solved with presolve, so no basis is carried over) */
+            code = as_built(lp, opt, careful, used, o, errs);
+            break;
+        }
+        if (opt->verbose) {
+            char told[64] = "";
+            if (!isnan(above))
+                snprintf(told, sizeof told, " (above %.6f%s)", above,
+                         t.again ? ", searched again untold" : "");
+            fprintf(stderr,
+                    "neighbourhood %.6g of bound %.6f: %zu free%s%s%s, status %d, %.6f, "
+                    "%.3f s, %ld nodes\n",
+                    all ? HUGE_VAL : delta, ub, free_y, same ? " (as before)" : "", told,
+                    t.gave_up ? " (given up)" : "", (int)t.status, t.value, t.seconds,
+                    t.nodes);
+        }
+        used += t.seconds;
+        if (code == CJ_ERR_NOMEM)
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        if (code != CJ_OK)
+            break;
+        keep_better(lp, &t, o, best, n, &have);
+        if (!have)
+            *o = t; /* no plan yet: this neighbourhood's status */
+        o->seconds = used;
+        if (!t.gave_up && (t.status == CJ_PLAN_FEASIBLE || t.status == CJ_PLAN_UNKNOWN)) {
+            /* out of time: GLPK's bound holds inside the neighbourhood (the
+             * priced bound when it has none), and bound - delta outside */
+            double in = t.status == CJ_PLAN_FEASIBLE ? t.bound : ub;
+            double bound = all || in > ub - delta ? in : ub - delta;
+            if (bound > known)
+                bound = known;
+            if (have) {
+                o->status = CJ_PLAN_FEASIBLE;
+                o->bound = bound > o->value ? bound : o->value;
+                o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
+            }
+            break;
+        }
+        if (all) {
+            if (have && t.status == CJ_PLAN_OPTIMAL) {
+                o->status = CJ_PLAN_OPTIMAL; /* the whole model */
+                o->bound = o->value;
+                o->gap = 0;
+            }
+            break;
+        }
+        /* the neighbourhood is searched through, or given up with no open
+         * node above bound - delta: nothing outside it beats bound - delta,
+         * nothing inside it the plan it found or bound - delta */
+        double beaten = ub - delta;
+        if (t.status == CJ_PLAN_OPTIMAL && t.value > beaten)
+            beaten = t.value;
+        if (beaten < known)
+            known = beaten;
+        if (have && ub - o->value <= delta + tol) {
+            o->status = CJ_PLAN_OPTIMAL;
+            o->bound = o->value;
+            o->gap = 0;
+            break;
+        }
+        if (have && ub - o->value > FAR_FROM_BOUND * (1 + fabs(ub))) {
+            /* the bound is far from the plans (penalties that the blocks
+             * can share at fractions of a provider): the neighbourhoods
+             * would be the whole model, and the priced rows only slow
+             * GLPK down; solve the model as built */
+            code = as_built(lp, opt, careful, used, o, errs);
+            break;
+        }
+        stalled = t.gave_up;
+        /* the best plan may lie just outside: widen, at most fourfold (an
+         * empty neighbourhood twofold), since a wider one costs more than
+         * the few steps */
+        double grow = t.status == CJ_PLAN_OPTIMAL || t.gave_up ? 4 * delta : 2 * delta;
+        /* unless the last neighbourhood that can hold a better plan is
+         * hardly larger than this one: then straight to it (measured: what-if
+         * sweeps of the bundled round a third faster, synthetic rounds of 10
+         * to 60 schools the same) */
+        if (have && (ub - o->value < grow ||
+                     cj_price_free_at(lp->price, ub - o->value) <= free_y + JUMP_PAIRS))
+            delta = ub - o->value;
+        else
+            delta = grow;
+    }
+    cj_lp_drop_counts(lp);
+    cj_price_restore(lp->price);
+    cj_lp_unscratch(lp, best);
+    return code;
+}

@@ -1,0 +1,389 @@
+/*
+ * One GLPK search of the model as it stands: GLPK's parameters, its
+ * callback (the bound and gap it reports, a node limit, giving up a search
+ * that stalls, a first incumbent), telling it the best plan so far, and
+ * reading back what it found.  Every branch and bound of the plan goes
+ * through cj_intopt_above(); each runs under the GLPK guard of solve.c.
+ */
+#include "solver_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    double bound, gap;
+    bool have_bound;
+    const double *start; /* a plan to give GLPK as its first incumbent, or NULL */
+    bool given;
+    /* whether a search that can only matter by a plan above `matters_above`
+     * is given up when it stalls (give_up_stalled), and how it went: the
+     * node count when its best plan was found, that plan's value, whether
+     * it was given up */
+    bool may_give_up;
+    double matters_above;
+    int found_at;
+    double found;
+    bool gave_up;
+    int nodes;       /* in the search so far */
+    long node_limit; /* stop once the search has this many, 0: never */
+} progress;
+
+/* Nodes a search that can no longer matter goes on after its last better
+ * plan: at least STALL_NODES, and STALL_SHARE of the nodes it took to find
+ * that plan (docs/performance.md, "Giving up a neighbourhood"). */
+#define STALL_NODES 500
+#define STALL_SHARE 0.5
+
+/* Gives the search up once no open node can reach pr->matters_above and
+ * the best plan has not improved for a while.  Counted in nodes, not
+ * seconds, so that the same round always gives the same plan. */
+static void give_up_stalled(glp_tree *T, progress *pr, int best) {
+    int total = pr->nodes;
+    glp_prob *Q = glp_ios_get_prob(T);
+    int st = glp_mip_status(Q);
+    if (st == GLP_FEAS || st == GLP_OPT) {
+        double z = glp_mip_obj_val(Q);
+        if (!pr->found_at || z != pr->found) {
+            pr->found = z;
+            pr->found_at = total > 0 ? total : 1;
+        }
+    }
+    double wait = STALL_SHARE * pr->found_at;
+    if (glp_ios_reason(T) == GLP_ISELECT && pr->found_at && best &&
+        pr->bound < pr->matters_above &&
+        total - pr->found_at > (wait > STALL_NODES ? wait : STALL_NODES)) {
+        pr->gave_up = true;
+        glp_ios_terminate(T);
+    }
+}
+
+static void on_tree(glp_tree *T, void *info) {
+    progress *pr = info;
+    int best = glp_ios_best_node(T);
+    if (best) {
+        pr->bound = glp_ios_node_bound(T, best);
+        pr->have_bound = true;
+    }
+    pr->gap = glp_ios_mip_gap(T);
+    int active, current;
+    glp_ios_tree_size(T, &active, &current, &pr->nodes);
+    if (pr->may_give_up)
+        give_up_stalled(T, pr, best);
+    if (pr->node_limit && pr->nodes >= pr->node_limit && glp_ios_reason(T) == GLP_ISELECT)
+        glp_ios_terminate(T); /* a limit, like GLPK's own on time */
+    if (pr->start && !pr->given && glp_ios_reason(T) == GLP_IHEUR) {
+        pr->given = true;
+        glp_ios_heur_sol(T, pr->start);
+    }
+}
+
+static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
+                       bool small, progress *pr) {
+    glp_init_iocp(io);
+    io->msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    io->presolve = GLP_ON;
+    io->mip_gap = 0;
+    if (opt->time_limit > 0)
+        io->tm_lim =
+            opt->time_limit * 1000 > 2e9 ? 2000000000 : (int)(opt->time_limit * 1000);
+    io->cb_func = on_tree;
+    io->cb_info = pr;
+    /* measured on the bundled round (docs/model.md): without MIR cuts GLPK
+     * needs 55,000 nodes and 13 s, with them and pseudo-cost branching 140
+     * nodes and 30 ms */
+    io->gmi_cuts = GLP_ON;
+    io->mir_cuts = GLP_ON;
+    io->clq_cuts = GLP_ON;
+    io->br_tech = GLP_BR_PCH;
+    /* measured (docs/performance.md): the best projection proves 100 x 60
+     * in 32 s instead of 39-43 s, and 33 rounds of 10 to 60 schools in 16.1 s
+     * instead of 18.5 s; the bundled round and sweeps the same */
+    io->bt_tech = GLP_BT_BPH;
+    /* GLPK 5.0's cover-cut generator fails on some models (see cj_solve) */
+    io->cov_cuts = careful ? GLP_OFF : GLP_ON;
+    /* measured on seeded synthetic rounds of 10 to 25 schools and on the
+     * bundled round (docs/performance.md): on small models GLPK's default
+     * branching proves sooner (the bundled round 15 ms instead of 35 ms), on
+     * larger ones pseudo-costs do (25 schools: 36 s instead of 45 s) */
+    if (small)
+        io->br_tech = GLP_BR_DTH;
+}
+
+/*
+ * With continuous FTE: GLPK accepts a binary within 1e-5 of a whole number,
+ * and FTE bounded by U y then comes out a hair short (a plan up to 1e-5
+ * worse than the best).  Fix the binaries at their whole values and solve
+ * the LP again for the FTE; `lp->val` gets its values when it is optimal.
+ */
+static void polish(cj_lp *lp) {
+    glp_prob *P = lp->P;
+    int n = glp_get_num_cols(P);
+    int *type = cj_lp_scratch(lp, ((size_t)n + 1) * sizeof *type);
+    double *lb = cj_lp_scratch(lp, ((size_t)n + 1) * sizeof *lb);
+    double *ub = cj_lp_scratch(lp, ((size_t)n + 1) * sizeof *ub);
+    for (int j = 1; type && lb && ub && j <= n; j++) {
+        type[j] = glp_get_col_type(P, j);
+        lb[j] = glp_get_col_lb(P, j);
+        ub[j] = glp_get_col_ub(P, j);
+        if (glp_get_col_kind(P, j) != GLP_CV) {
+            double v = round(lp->val[j]);
+            glp_set_col_bnds(P, j, GLP_FX, v, v);
+        }
+    }
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    sm.presolve = GLP_ON; /* no basis to start from is needed */
+    if (type && lb && ub && glp_simplex(P, &sm) == 0 && glp_get_status(P) == GLP_OPT)
+        for (int j = 1; j <= n; j++)
+            lp->val[j] = glp_get_col_kind(P, j) != GLP_CV ? round(lp->val[j])
+                                                          : glp_get_col_prim(P, j);
+    for (int j = 1; type && lb && ub && j <= n; j++)
+        glp_set_col_bnds(P, j, type[j], lb[j], ub[j]);
+    cj_lp_unscratch(lp, type);
+    cj_lp_unscratch(lp, lb);
+    cj_lp_unscratch(lp, ub);
+}
+
+/* Keeps the column values of the solution GLPK holds; false when out of memory. */
+bool cj_keep_values(cj_lp *lp) {
+    int n = glp_get_num_cols(lp->P);
+    double *v = realloc(lp->val, ((size_t)n + 1) * sizeof *v);
+    if (!v)
+        return false;
+    lp->val = v;
+    v[0] = 0;
+    for (int j = 1; j <= n; j++)
+        v[j] = glp_mip_col_val(lp->P, j);
+    if (lp->q <= 0)
+        polish(lp);
+    return true;
+}
+
+/* Solves the relaxation of P, as glp_intopt without presolve needs: 0 or
+ * glp_simplex's code (GLP_ENOPFS when it has no solution). */
+static int relaxation(glp_prob *P, int msg_lev) {
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = msg_lev;
+    int ret = glp_simplex(P, &sm);
+    return ret ? ret : glp_get_status(P) != GLP_OPT ? GLP_ENOPFS : 0;
+}
+
+int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
+                   double seconds) {
+    int msg = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    int ret = relaxation(P, msg);
+    if (ret)
+        return ret;
+    progress pr = {.start = x};
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = msg;
+    io.presolve = GLP_OFF; /* the start is in the model's own columns */
+    /* measured on the bundled round's week (docs/performance.md): clique
+     * cuts and GLPK's default branching 70 ms; every cut and pseudo-cost
+     * branching, as for the plan, 225 ms */
+    io.clq_cuts = GLP_ON;
+    io.br_tech = GLP_BR_DTH;
+    io.mip_gap = 0;
+    io.cb_func = on_tree;
+    io.cb_info = &pr;
+    if (seconds > 0)
+        io.tm_lim = seconds * 1000 > 2e9 ? 2000000000 : (int)(seconds * 1000);
+    return glp_intopt(P, &io);
+}
+
+/* Seconds left of the time limit after `used`; 0 means no limit, and a
+ * spent limit leaves a token moment rather than none. */
+double cj_time_left(const cj_solve_options *opt, double used) {
+    if (opt->time_limit <= 0)
+        return 0;
+    double l = opt->time_limit - used;
+    return l > 0.01 ? l : 0.01;
+}
+
+/*
+ * Makes `value` the value of P's MIP solution, which GLPK takes as its first
+ * incumbent under use_sol: with presolve on it takes the value and not the
+ * plan, so the plan `v` (1-based), every column fixed at it, is solved once
+ * with the objective's constant moved until it is worth `value`; the plan's
+ * own value in *worth.  False, P's bounds and objective as they were, when
+ * `v` is not a plan of P's bounds as they stand (a neighbourhood may fix it
+ * out) or GLPK fails.
+ */
+static bool tell_incumbent(cj_lp *lp, const double *v, int nv, double value,
+                           double *worth) {
+    glp_prob *P = lp->P;
+    int n = glp_get_num_cols(P);
+    size_t m = (size_t)n + 1;
+    double *bounds = cj_lp_scratch(lp, m * (2 * sizeof(double) + sizeof(int)));
+    if (!bounds)
+        return false;
+    double *lo = bounds, *hi = bounds + m;
+    int *type = (int *)(bounds + 2 * m);
+    double c0 = glp_get_obj_coef(P, 0), z = c0;
+    for (int j = 1; j <= n; j++) {
+        type[j] = glp_get_col_type(P, j);
+        lo[j] = glp_get_col_lb(P, j);
+        hi[j] = glp_get_col_ub(P, j);
+        if (j >= nv)
+            continue; /* added since the plan was read (count columns): GLPK sets them */
+        double x = glp_get_col_kind(P, j) == GLP_CV ? v[j] : round(v[j]);
+        z += glp_get_obj_coef(P, j) * x;
+        glp_set_col_bnds(P, j, GLP_FX, x, x);
+    }
+    *worth = z;
+    glp_set_obj_coef(P, 0, c0 + value - z);
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = GLP_MSG_OFF;
+    io.presolve = GLP_ON; /* which settles every column: no search */
+    int ret = glp_intopt(P, &io);
+    glp_set_obj_coef(P, 0, c0);
+    for (int j = 1; j <= n; j++)
+        glp_set_col_bnds(P, j, type[j], lo[j], hi[j]);
+    cj_lp_unscratch(lp, bounds);
+    return ret == 0 && glp_mip_status(P) == GLP_OPT &&
+           fabs(glp_mip_obj_val(P) - value) <= 1e-9 * (1 + fabs(value));
+}
+
+/* Whether GLPK found a plan above `above`, the value it was told: 1 yes, 0
+ * no, -1 out of memory, -2 neither can be told.  When it found nothing, P
+ * holds the postprocessing of no solution, worth anything, or, when a time
+ * limit stopped GLPK before it began, what tell_incumbent() left there,
+ * worth `above` (within 1e-9).  What GLPK finds is worth more than it was
+ * told by its own tolerance (1e-7, relative), so a value up to 1e-8 above
+ * is nothing found; a higher one must be a plan, its integer columns
+ * rounded as read_plan() reads them. */
+static int found_above(cj_lp *lp, double above) {
+    glp_prob *P = lp->P;
+    if (glp_mip_obj_val(P) <= above + 1e-8 * (1 + fabs(above)))
+        return 0;
+    int n = glp_get_num_cols(P);
+    double *v = cj_lp_scratch(lp, ((size_t)n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    v[0] = 0;
+    for (int j = 1; j <= n; j++) {
+        double x = glp_mip_col_val(P, j);
+        v[j] = glp_get_col_kind(P, j) == GLP_CV ? x : round(x);
+    }
+    int ok = cj_lp_meets(P, v, 1e-5);
+    cj_lp_unscratch(lp, v);
+    return ok < 0 ? -1 : ok ? 1 : -2;
+}
+
+/* One glp_intopt within `seconds` (0: no limit) and within what
+ * opt->node_limit leaves of the plan's nodes since lp->node_base, given up
+ * when it stalls with no open node above `matters_above` (NAN: never); CJ_OK
+ * or an error (said in `errs` unless it is NULL).  A search given up is
+ * `feasible` or `unknown`, with o->gave_up set; one stopped by a limit is
+ * too, without it.  Given `plan` (its first plan_n column values, 1-based)
+ * and a value `above` (not NAN), GLPK looks only for plans worth more than
+ * `above`; when it finds none, the outcome is that plan's: `optimal`
+ * (searched through) or `feasible` (stopped, with GLPK's bound, or none:
+ * HUGE_VAL), and lp->val is left as it was. */
+cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
+                        double seconds, double matters_above, const double *plan,
+                        int plan_n, double above, cj_outcome *o, cj_errors *errs) {
+    *o = (cj_outcome){0};
+    double worth = NAN; /* of `plan` */
+    bool told = plan && !isnan(above) && tell_incumbent(lp, plan, plan_n, above, &worth);
+    progress pr = {.may_give_up = !isnan(matters_above), .matters_above = matters_above};
+    if (opt->node_limit > 0) {
+        /* what the search for the plan has left; one node at least, which
+         * stops GLPK before its first, as a time limit that has run out */
+        long left = opt->node_limit - (lp->nodes - lp->node_base);
+        pr.node_limit = left > 1 ? left : 1;
+    }
+    glp_iocp io;
+    cj_solve_options within = *opt;
+    within.time_limit = seconds;
+    set_params(&io, &within, careful, glp_get_num_int(lp->P) <= SMALL_MODEL, &pr);
+    if (told)
+        io.use_sol = GLP_ON;
+    double t0 = glp_time();
+    int it0 = glp_get_it_cnt(lp->P);
+    int ret = glp_intopt(lp->P, &io);
+    double spent = glp_difftime(glp_time(), t0);
+    o->seconds = spent;
+    o->gave_up = pr.gave_up;
+    o->nodes = pr.nodes;
+    lp->nodes += pr.nodes;
+    lp->iterations += glp_get_it_cnt(lp->P) - it0;
+    int st = glp_mip_status(lp->P);
+    bool limit = ret == GLP_ETMLIM || ret == GLP_EMIPGAP || ret == GLP_ESTOP;
+    if (told && (ret == 0 || limit)) {
+        int better = found_above(lp, above);
+        if (better == -1) {
+            if (errs)
+                cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            return CJ_ERR_NOMEM;
+        }
+        if (better == -2) {
+            /* neither a plan nor nothing (not seen so far): search again
+             * without telling, in the time that is left */
+            double rest =
+                seconds > 0 ? (seconds - spent > 0.01 ? seconds - spent : 0.01) : 0;
+            cj_code again = cj_intopt_above(lp, opt, careful, rest, matters_above, NULL,
+                                            0, NAN, o, errs);
+            o->seconds += spent;
+            o->nodes += pr.nodes; /* the first search's too */
+            o->again = true;
+            return again;
+        }
+        if (!better) {
+            /* nothing above it: as if GLPK had found the plan it was told */
+            o->status = limit ? CJ_PLAN_FEASIBLE : CJ_PLAN_OPTIMAL;
+            o->value = worth;
+            o->bound = !limit ? worth : pr.have_bound ? pr.bound : HUGE_VAL;
+            o->gap = limit ? pr.gap : 0;
+            return CJ_OK;
+        }
+    }
+    if (ret == GLP_ENOPFS || (ret == 0 && st == GLP_NOFEAS)) {
+        o->status = CJ_PLAN_INFEASIBLE;
+        return CJ_OK;
+    }
+    if (!(ret == 0 || limit)) {
+        if (errs)
+            cj_errors_add(errs, CJ_ERR_INTERNAL, false, NULL,
+                          "solver failed (glp_intopt returned %d)", ret);
+        return CJ_ERR_INTERNAL;
+    }
+    if (st != GLP_OPT && st != GLP_FEAS) {
+        o->status = limit ? CJ_PLAN_UNKNOWN : CJ_PLAN_INFEASIBLE;
+        return CJ_OK;
+    }
+    o->status = st == GLP_OPT && !limit ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;
+    o->value = glp_mip_obj_val(lp->P);
+    o->bound = pr.have_bound ? pr.bound : glp_mip_obj_val(lp->P);
+    o->gap = pr.gap;
+    if (o->status == CJ_PLAN_OPTIMAL) {
+        o->bound = glp_mip_obj_val(lp->P);
+        o->gap = 0;
+    }
+    if (!cj_keep_values(lp)) {
+        if (errs)
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    return CJ_OK;
+}
+
+/* cj_intopt_above() without giving up. */
+cj_code cj_intopt(cj_lp *lp, const cj_solve_options *opt, bool careful, double seconds,
+                  cj_outcome *o, cj_errors *errs) {
+    return cj_intopt_above(lp, opt, careful, seconds, NAN, NULL, 0, NAN, o, errs);
+}
+
+/* The objective of column values v (1-based) in P. */
+double cj_objective_of(glp_prob *P, const double *v) {
+    double z = glp_get_obj_coef(P, 0);
+    for (int j = 1; j <= glp_get_num_cols(P); j++)
+        z += glp_get_obj_coef(P, j) * v[j];
+    return z;
+}
