@@ -11,20 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Solves a priced model (solver/price.c) within ever wider neighbourhoods of
- * its bound: first only what plans within `delta` of the bound can use; when
- * the best plan there, z, is further than `delta` below the bound, a better
- * one could only be within bound - z, so again with that as `delta` (each
- * neighbourhood holds the last one, and so z).  A neighbourhood with no plan
- * at all widens twofold.  Proves the same optimum as one solve of the whole
- * model; much sooner when the bound is close.
- *
- * Each neighbourhood is solved from scratch with GLPK's presolve, which
- * shrinks it to its free pairs: measured against handing GLPK the last plan
- * as its first incumbent (which rules presolve out), 100 x 60 proves in 39 s
- * instead of 107 s, and the bundled round's sweeps take a third less.
- */
 /* A relative distance from the bound past which neighbourhoods do not pay. */
 #define FAR_FROM_BOUND 0.1
 /* Free pairs more than the last neighbourhood's up to which the widening
@@ -148,6 +134,20 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
     return code;
 }
 
+/*
+ * Solves a priced model (solver/price.c) within ever wider neighbourhoods of
+ * its bound: first only what plans within `delta` of the bound can use; when
+ * the best plan there, z, is further than `delta` below the bound, a better
+ * one could only be within bound - z, so again with that as `delta` (each
+ * neighbourhood holds the last one, and so z).  A neighbourhood with no plan
+ * at all widens twofold.  Proves the same optimum as one solve of the whole
+ * model; much sooner when the bound is close.
+ *
+ * Each neighbourhood is solved from scratch with GLPK's presolve, which
+ * shrinks it to its free pairs: measured against handing GLPK the last plan
+ * as its first incumbent (which rules presolve out), 100 x 60 proves in 39 s
+ * instead of 107 s, and the bundled round's sweeps take a third less.
+ */
 cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                           const cj_solve_options *opt, bool careful, cj_outcome *o,
                           cj_errors *errs) {

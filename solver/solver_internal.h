@@ -172,7 +172,7 @@ void cj_lp_drop_counts(cj_lp *lp);
 /*
  * The windows of a plan (solver/windows.c): window c is cluster c and every
  * cluster where a provider that works at one of c's schools in the plan
- * works too.  cj_window_new() returns a holder for the round's pairs, in
+ * has a pair.  cj_window_new() returns a holder for the round's pairs, in
  * lp's scratch memory, that the caller frees with cj_window_free() (or lp
  * does, when freed), or NULL when out of memory.
  */

@@ -1,15 +1,16 @@
 /*
  * Owns the windows of a plan: window c is cluster c together with every
  * cluster where a provider that works at one of c's schools in the plan
- * works as well.  Holding a window fixes every pair outside it at its
- * values in the plan, so that GLPK searches only the window's pairs (within
- * the bounds the model has) for a better plan: a provider's capacity and
- * number of schools, which join clusters, can be traded within the window.
+ * may work (has a pair there).  Holding a window fixes every pair outside
+ * it at its values in the plan, so that GLPK searches only the window's
+ * pairs (within the bounds the model has) for a better plan: a provider's
+ * capacity and number of schools, which join clusters, can be traded and
+ * moved within the window.
  * Used where GLPK's search of a whole neighbourhood stalls (solver/neighbourhoods.c,
  * docs/model.md): on 1000 x 1000 it gives up the neighbourhood of 1,151
  * free pairs at 6878.95, and its search of the next one (2,991 free pairs)
- * finds nothing better in 99 s; the windows take that plan to 6881.53 in
- * 600 small searches and 10 s (docs/performance.md, "Taken: windows").
+ * finds nothing better in 99 s; the windows take that plan to 6882.08 in
+ * 600 small searches and 19 s (docs/performance.md, "Taken: windows").
  */
 #include "solver_internal.h"
 
@@ -72,7 +73,7 @@ size_t cj_window_hold(cj_window *w, cj_lp *lp, size_t c, const double *v) {
         if (cluster_of(w, i) == c && v[lp->ycol[i]] > 0.5)
             w->works[sel->pairs[i].provider] = true;
     for (size_t i = 0; i < sel->n_pairs; i++)
-        if (w->works[sel->pairs[i].provider] && v[lp->ycol[i]] > 0.5)
+        if (w->works[sel->pairs[i].provider])
             w->in[cluster_of(w, i)] = true;
     size_t free_y = 0;
     for (size_t i = 0; i < sel->n_pairs; i++) {

@@ -8,6 +8,7 @@
 #include "solver_internal.h" /* cj_lp_build, cj_lp_granule, cj_lp_add_counts, cj_window_hold */
 
 #include <math.h>
+#include <string.h>
 #include <unistd.h>
 
 /* Solves tests/data/NAME; the plan and its round come back to the caller. */
@@ -184,51 +185,51 @@ static bool same_bounds(pair_bounds a, pair_bounds b) {
     return true;
 }
 
-/* A window of a plan (solver/windows.c) leaves the pairs of its cluster and
- * of every cluster where a provider working there also works as they were,
- * fixes every other pair at its values in the plan, and is undone by its
- * release: here a provider works at one school of cluster A and one of B,
- * and no one anywhere else. */
+/* A window of a plan (solver/windows.c) leaves the pairs of its cluster,
+ * and of every cluster where a provider working there has pairs, as they
+ * were, fixes every other pair at its values in the plan, and is undone by
+ * its release.  tests/data/windows.json: clusters c0..c3 with one school
+ * each, p0 at c0 and c1, p1 at c1 and c2, p2 at c2 and c3; in the plan
+ * here p0 works at s0 alone and p2 at s3 alone. */
 static void windows_hold_all_but_their_clusters(void **state) {
     (void)state;
     built b;
-    build_model("many-blocks.json", &b);
+    build_model("windows.json", &b);
     const cj_round *r = b.r;
     const cj_selection *sel = b.sel;
     cj_lp *lp = &b.lp;
     size_t np = sel->n_pairs;
-    assert_true(r->n_clusters >= 3);
-    /* pairs i and j: one provider at schools of two clusters */
-    size_t i = 0, j = np;
-    for (size_t k = 1; k < np && j == np; k++)
-        if (sel->pairs[k].provider == sel->pairs[i].provider &&
-            r->schools[sel->pairs[k].school].cluster_idx !=
-                r->schools[sel->pairs[i].school].cluster_idx)
-            j = k;
-    assert_true(j < np);
-    int A = r->schools[sel->pairs[i].school].cluster_idx;
-    int B = r->schools[sel->pairs[j].school].cluster_idx;
-    int C = 0;
-    while (C == A || C == B)
-        C++;
+    assert_int_equal(r->n_clusters, 4);
+    assert_int_equal(np, 6);
     int cols = glp_get_num_cols(lp->P);
     double *v = calloc((size_t)cols + 1, sizeof *v);
     pair_bounds *before = malloc(np * sizeof *before);
     assert_non_null(v);
     assert_non_null(before);
-    v[lp->ycol[i]] = v[lp->ycol[j]] = 1;
-    v[lp->fcol[i]] = v[lp->fcol[j]] = 3;
-    for (size_t k = 0; k < np; k++)
+    for (size_t k = 0; k < np; k++) {
         before[k] = bounds_of(lp, k);
+        const char *p = r->providers[sel->pairs[k].provider].id;
+        int c = r->schools[sel->pairs[k].school].cluster_idx;
+        if ((strcmp(p, "p0") == 0 && c == 0) || (strcmp(p, "p2") == 0 && c == 3)) {
+            v[lp->ycol[k]] = 1;
+            v[lp->fcol[k]] = 3;
+        }
+    }
     cj_window *w = cj_window_new(lp, r, sel);
     assert_non_null(w);
-    int in_ab[] = {A, B, -1}, in_c[] = {C, -1, -1};
-    const int *in[] = {in_ab, in_c};
-    for (int t = 0; t < 2; t++) {
-        size_t free_y = cj_window_hold(w, lp, (size_t)in[t][0], v), expect = 0;
+    /* window of c0: c0 and c1 (p0 may work there); of c1: c1 alone (no
+     * one works there); of c3: c3 and c2 (p2) */
+    const struct {
+        int c;
+        bool in[4];
+    } cases[] = {{0, {true, true, false, false}},
+                 {1, {false, true, false, false}},
+                 {3, {false, false, true, true}}};
+    for (size_t t = 0; t < sizeof cases / sizeof *cases; t++) {
+        size_t free_y = cj_window_hold(w, lp, (size_t)cases[t].c, v), expect = 0;
         for (size_t k = 0; k < np; k++) {
             int c = r->schools[sel->pairs[k].school].cluster_idx;
-            if (c == in[t][0] || c == in[t][1]) {
+            if (cases[t].in[c]) {
                 assert_true(same_bounds(bounds_of(lp, k), before[k]));
                 expect += before[k].type[0] != GLP_FX;
                 continue;
