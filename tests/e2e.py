@@ -627,10 +627,11 @@ def objective_step(model):
 
 @test
 def stalled_neighbourhoods_are_given_up():
-    """A neighbourhood that cannot end the search (solver/solve.c) is given up
-    once GLPK stalls in it, and the search goes on in the next one: on this
-    round the neighbourhood of 190 free pairs is given up, and the plan is
-    still the optimum CBC proves on the model cjos exports."""
+    """A neighbourhood that cannot end the search (solver/neighbourhoods.c)
+    is given up once GLPK stalls in it (solver/search.c), and the search
+    goes on in the next one: on this round the neighbourhood of 190 free
+    pairs is given up, and the plan is still the optimum CBC proves on the
+    model cjos exports."""
     f = os.path.join(TMP, "g80.json")
     subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "80",
                     "--providers", "50", "--seed", "10", "-o", f], check=True)
@@ -700,8 +701,9 @@ def windows_improve_the_plan_after_a_stalled_neighbourhood():
 @test
 def the_last_neighbourhood_looks_only_above_the_best_plan():
     """The neighbourhood that can end the search is told the best plan so far
-    (solver/solve.c), and GLPK looks there only for plans worth more than a
-    value between it and the next value a plan can have (solver/lattice.c).
+    (solver/neighbourhoods.c), and GLPK looks there only for plans worth more
+    than a value between it and the next value a plan can have
+    (solver/lattice.c).
     On the first round it finds none, so the plan found before stands; on
     the second (where the widening jumps straight to the last neighbourhood)
     and the third it finds a better one.  On the third, GLPK's plan meets
