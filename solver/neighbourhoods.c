@@ -298,9 +298,10 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             *o = t; /* no plan yet: this neighbourhood's status */
         o->seconds = used;
         if (!t.gave_up && (t.status == CJ_PLAN_FEASIBLE || t.status == CJ_PLAN_UNKNOWN)) {
-            /* out of time: GLPK's bound holds inside the neighbourhood (the
-             * priced bound when it has none), and bound - delta outside */
-            double in = t.status == CJ_PLAN_FEASIBLE ? t.bound : ub;
+            /* out of time: GLPK's bound holds inside the neighbourhood, with
+             * a plan found there or not (the priced bound when it has none),
+             * and bound - delta outside */
+            double in = t.bound < ub ? t.bound : ub;
             double bound = all || in > ub - delta ? in : ub - delta;
             if (bound > known)
                 bound = known;

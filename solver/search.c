@@ -281,7 +281,8 @@ static int found_above(cj_lp *lp, double above) {
  * when it stalls with no open node above `matters_above` (NAN: never); CJ_OK
  * or an error (said in `errs` unless it is NULL).  A search given up is
  * `feasible` or `unknown`, with o->gave_up set; one stopped by a limit is
- * too, without it.  Given `plan` (its first plan_n column values, 1-based)
+ * too, without it, and an `unknown` one has GLPK's bound, or HUGE_VAL when
+ * GLPK had none.  Given `plan` (its first plan_n column values, 1-based)
  * and a value `above` (not NAN), GLPK looks only for plans worth more than
  * `above`; when it finds none, the outcome is that plan's: `optimal`
  * (searched through) or `feasible` (stopped, with GLPK's bound, or none:
@@ -356,6 +357,9 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
     }
     if (st != GLP_OPT && st != GLP_FEAS) {
         o->status = limit ? CJ_PLAN_UNKNOWN : CJ_PLAN_INFEASIBLE;
+        /* stopped before a plan: GLPK's bound still holds for every plan
+         * of the model (none known: HUGE_VAL) */
+        o->bound = limit && pr.have_bound ? pr.bound : HUGE_VAL;
         return CJ_OK;
     }
     o->status = st == GLP_OPT && !limit ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;

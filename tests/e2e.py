@@ -670,6 +670,33 @@ def stalled_neighbourhoods_are_given_up():
 
 
 @test
+def a_search_stopped_before_its_first_plan_keeps_its_bound():
+    """A neighbourhood stopped by a limit before GLPK found a plan in it
+    still has GLPK's bound on every plan inside it (solver/search.c), and
+    bound - delta holds outside (solver/neighbourhoods.c): on this round,
+    at 500 nodes, the plan's bound is that, below the bound - delta of the
+    neighbourhood searched through before it, and above the optimum."""
+    f = os.path.join(TMP, "u60.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "60",
+                    "--providers", "40", "--seed", "13", "-o", f], check=True)
+    p, cut = solve(f, "--verbose", "--node-limit", "500")
+    assert p.returncode == 0 and cut["status"] == "feasible", p.stderr[-500:]
+    lines = re.findall(r"^neighbourhood ([0-9.e-]+) of bound ([0-9.]+): \d+ free, "
+                       r"status (\d+), ", p.stderr, re.M)
+    assert len(lines) >= 2, p.stderr[-800:]
+    (before, ub, status_before), (delta, _, status) = lines[-2], lines[-1]
+    # the last one stopped without a plan, the one before searched through
+    assert status == "3" and status_before == "0", lines
+    ub, before, delta = float(ub), float(before), float(delta)
+    ob = cut["objective"]
+    assert ub - delta - 1e-6 <= ob["bound"] < ub - before - 1e-4, (ob, ub, before, delta)
+    p, plan = solve(f)
+    assert p.returncode == 0 and plan["status"] == "optimal", p.stderr[-500:]
+    checked(f, plan)
+    assert ob["value"] <= plan["objective"]["value"] <= ob["bound"] + 1e-6, (ob, plan)
+
+
+@test
 def windows_improve_the_plan_after_a_stalled_neighbourhood():
     """After a neighbourhood given up, and before a wider one that cannot end
     the search, cjos searches the best plan's windows (solver/windows.c): on
