@@ -359,7 +359,8 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
         o->status = limit ? CJ_PLAN_UNKNOWN : CJ_PLAN_INFEASIBLE;
         /* stopped before a plan: GLPK's bound still holds for every plan
          * of the model (none known: HUGE_VAL) */
-        o->bound = limit && pr.have_bound ? pr.bound : HUGE_VAL;
+        if (limit)
+            o->bound = pr.have_bound ? pr.bound : HUGE_VAL;
         return CJ_OK;
     }
     o->status = st == GLP_OPT && !limit ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;

@@ -288,6 +288,8 @@ typedef struct {
  * One glp_intopt of lp within `seconds` (0: no limit) and within what
  * opt->node_limit leaves of the plan's nodes since lp->node_base, given up
  * when it stalls with no open node above `matters_above` (NAN: never).
+ * Stopped by a limit before a plan, the outcome is `unknown` with GLPK's
+ * bound (HUGE_VAL when it had none).
  * Given `plan` (its first plan_n column values, 1-based) and a value `above`
  * (not NAN), GLPK looks only for plans worth more than `above`; when it
  * finds none, the outcome is that plan's and lp->val is left as it was.
