@@ -175,6 +175,8 @@ cj_plan *cj_plan_view(const cj_round *full, const cj_plan *p, const cj_round *vi
     v->n_int = p->n_int;
     v->time_limit = p->time_limit;
     v->node_limit = p->node_limit;
+    v->memory_limit = p->memory_limit;
+    v->stopped_by = p->stopped_by;
     v->careful = p->careful;
     for (size_t s = 0; s < full->n_schools; s++) {
         int vs = a->school[s] ? cj_round_school(view, full->schools[s].id) : -1;

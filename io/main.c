@@ -94,6 +94,8 @@ static const char *const usage_solve =
     "      --node-limit N     stop after N nodes of branch and bound in all, the\n"
     "                         same way; unlike seconds, the same round stops at\n"
     "                         the same plan on every machine\n"
+    "      --memory-limit MIB stop the same way once GLPK holds more than MIB\n"
+    "                         MiB (its model and search tree); default 1024\n"
     "      --write-lp FILE    also write the model as built, in CPLEX LP format\n"
     "      --write-mps FILE   also write the model as built, in free MPS format\n"
     "  -v, --verbose          show GLPK's progress on standard error\n"
@@ -150,7 +152,8 @@ static const char *const usage_reasons =
     "      --audience WHO     procurement (the default) or school:ID\n"
     "  -t, --time-limit SECS  per solve of a provider forced in (default "
     "600)\n"
-    "      --node-limit N     the same in GLPK's nodes (as for solve)\n" COMMON_OPTS;
+    "      --node-limit N     the same in GLPK's nodes (as for solve)\n"
+    "      --memory-limit MIB as for solve (default 1024)\n" COMMON_OPTS;
 
 static const char *const usage_alternatives =
     "usage: cjos alternatives [OPTIONS] ROUND.json\n"
@@ -164,8 +167,9 @@ static const char *const usage_alternatives =
     "  -f, --format FORMAT    json (default), md, csv or html\n"
     "      --lang LANG        labels of the HTML report: nl (default) or en\n"
     "  -t, --time-limit SECS  per plan (default 600, 0 for none)\n"
-    "      --node-limit N     per plan, in GLPK's nodes (as for solve)\n" PSEUDONYM_OPT
-        AUDIENCE_OPT COMMON_OPTS;
+    "      --node-limit N     per plan, in GLPK's nodes (as for solve)\n"
+    "      --memory-limit MIB as for solve (default 1024)\n" PSEUDONYM_OPT AUDIENCE_OPT
+        COMMON_OPTS;
 
 static const char *const usage_compare =
     "usage: cjos compare [OPTIONS] A.json B.json\n"
@@ -192,7 +196,8 @@ static const char *const usage_whatif =
     "      --chart FILE.svg   the objective and total FTE against the varied number\n"
     "      --lang LANG        labels of the chart: nl (default) or en\n"
     "  -t, --time-limit SECS  per scenario (default 600, 0 for none)\n"
-    "      --node-limit N     per scenario, in GLPK's nodes (as for solve)\n" COMMON_OPTS;
+    "      --node-limit N     per scenario, in GLPK's nodes (as for solve)\n"
+    "      --memory-limit MIB as for solve (default 1024)\n" COMMON_OPTS;
 
 static const char *const usage_explain =
     "usage: cjos explain [OPTIONS] ROUND.json\n"
@@ -205,7 +210,8 @@ static const char *const usage_explain =
     "for a provider in the plan, up for one left out) that changes its providers.\n"
     "\n" OUTPUT_OPT "  -f, --format FORMAT    md (default) or json\n"
     "  -t, --time-limit SECS  per solve (default 600, 0 for none)\n"
-    "      --node-limit N     per solve, in GLPK's nodes (as for solve)\n" COMMON_OPTS;
+    "      --node-limit N     per solve, in GLPK's nodes (as for solve)\n"
+    "      --memory-limit MIB as for solve (default 1024)\n" COMMON_OPTS;
 
 enum {
     OPT_LP = 256,
@@ -220,7 +226,8 @@ enum {
     OPT_CHART,
     OPT_PSEUDO,
     OPT_SALT,
-    OPT_NODES
+    OPT_NODES,
+    OPT_MEMORY
 };
 
 static const struct option long_opts[] = {
@@ -228,6 +235,7 @@ static const struct option long_opts[] = {
     {"format", required_argument, NULL, 'f'},
     {"time-limit", required_argument, NULL, 't'},
     {"node-limit", required_argument, NULL, OPT_NODES},
+    {"memory-limit", required_argument, NULL, OPT_MEMORY},
     {"write-lp", required_argument, NULL, OPT_LP},
     {"write-mps", required_argument, NULL, OPT_MPS},
     {"max-input", required_argument, NULL, OPT_MAX_INPUT},
@@ -264,23 +272,24 @@ typedef enum {
 
 /* Which options each command takes, as the letters of its short options and
  * L (LP/MPS), M (max input), S (separator), I (in place), G (language),
- * A (audience), D (deep), W (vary), C (chart), P (pseudonyms). */
+ * A (audience), D (deep), W (vary), C (chart), P (pseudonyms), N (node limit),
+ * R (memory limit). */
 static const struct {
     const char *name, *sub, *help, *opts;
     command cmd;
     int files; /* positional arguments */
 } commands[] = {
     {"validate", NULL, usage_validate, "MDt", VALIDATE, 1},
-    {"solve", NULL, usage_solve, "oftNvqLMGAP", SOLVE, 1},
+    {"solve", NULL, usage_solve, "oftNRvqLMGAP", SOLVE, 1},
     {"shortlist", NULL, usage_shortlist, "ofMA", SHORTLIST, 1},
     {"scores", "template", usage_scores, "oMS", TEMPLATE, 1},
     {"scores", "import", usage_scores, "oMSI", IMPORT, 2},
     {"decide", NULL, usage_decide, "scxoMI", DECIDE, 1},
-    {"reasons", NULL, usage_reasons, "sotNMGA", REASONS, 2},
-    {"alternatives", NULL, usage_alternatives, "ksoftNMGAP", ALTERNATIVES, 1},
+    {"reasons", NULL, usage_reasons, "sotNRMGA", REASONS, 2},
+    {"alternatives", NULL, usage_alternatives, "ksoftNRMGAP", ALTERNATIVES, 1},
     {"compare", NULL, usage_compare, "ofMG", COMPARE, 2},
-    {"whatif", NULL, usage_whatif, "oftNMWCG", WHATIF, 1},
-    {"explain", NULL, usage_explain, "oftNM", EXPLAIN, 1},
+    {"whatif", NULL, usage_whatif, "oftNRMWCG", WHATIF, 1},
+    {"explain", NULL, usage_explain, "oftNRM", EXPLAIN, 1},
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
@@ -390,6 +399,8 @@ static char spelled(int ch) {
         return 'P';
     case OPT_NODES:
         return 'N';
+    case OPT_MEMORY:
+        return 'R';
     default:
         return (char)ch;
     }
@@ -445,6 +456,7 @@ int main(int argc, char **argv) {
     cj_command c = {0};
     bool format_given = false;
     c.solve.time_limit = CJ_DEFAULT_TIME_LIMIT;
+    c.solve.memory_limit = CJ_DEFAULT_MEMORY_LIMIT;
     bool quiet = false;
     const char **choose = calloc((size_t)argc, sizeof *choose);
     const char **exclude = calloc((size_t)argc, sizeof *exclude);
@@ -477,8 +489,11 @@ int main(int argc, char **argv) {
             break;
         }
         if (!strchr(opts, spelled(ch))) {
+            /* the option as typed: the word before its value when that
+             * came as a word of its own ("-t 5", not "-t5") */
+            bool apart = optarg && optind >= 2 && optarg == sub_argv[optind - 1];
             rc = usage_error(name, "option '%s' does not apply here",
-                             sub_argv[optind - 1]);
+                             sub_argv[optind - (apart ? 2 : 1)]);
             break;
         }
         switch (ch) {
@@ -560,6 +575,17 @@ int main(int argc, char **argv) {
                     name, "bad node limit '%s': give a whole number of nodes", optarg);
             else
                 c.solve.node_limit = (long)v;
+            break;
+        case OPT_MEMORY:
+            /* below GLPK's hard limit, which ends a solve with an error */
+            if (!parse_number(optarg, &v) || v < 1 || v >= CJ_GLPK_MEMORY_MB ||
+                v != (long)v)
+                rc = usage_error(name,
+                                 "bad memory limit '%s': give a whole number of MiB "
+                                 "from 1 to 8191",
+                                 optarg);
+            else
+                c.solve.memory_limit = (long)v;
             break;
         case OPT_SALT:
             if (!*optarg)

@@ -296,6 +296,8 @@ json_t *cj_plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
     put(sv, "integer_columns", json_integer(p->n_int));
     put(sv, "time_limit", p->time_limit > 0 ? num(p->time_limit) : NULL);
     put(sv, "node_limit", p->node_limit > 0 ? json_integer(p->node_limit) : NULL);
+    put(sv, "memory_limit", p->memory_limit > 0 ? json_integer(p->memory_limit) : NULL);
+    put(sv, "stopped_by", str(cj_stop_name(p->stopped_by)));
     put(sv, "settings", json_string(p->careful ? "no-cover-cuts" : "cuts"));
     put(o, "solver", sv);
     json_t *in = json_object();

@@ -338,6 +338,14 @@ typedef enum {
     CJ_PLAN_UNKNOWN /* a limit stopped the search before any plan was found */
 } cj_plan_status;
 
+/* Which limit stopped the search of a plan that is not proven. */
+typedef enum {
+    CJ_STOP_NONE, /* none: the search went through */
+    CJ_STOP_TIME,
+    CJ_STOP_NODES,
+    CJ_STOP_MEMORY /* GLPK's memory passed the memory limit */
+} cj_stop;
+
 typedef struct {
     int provider; /* index into the round's providers */
     double fte;
@@ -406,8 +414,10 @@ typedef struct {
     double time_limit; /* seconds, 0 for none */
     bool careful;      /* solved again with GLPK's plainest settings after it failed */
     /* (last, so that the fields before them keep their places) */
-    long node_limit; /* branch-and-bound nodes, 0 for none */
-    long nodes;      /* the nodes the search for the plan took */
+    long node_limit;    /* branch-and-bound nodes, 0 for none */
+    long nodes;         /* the nodes the search for the plan took */
+    long memory_limit;  /* MiB of GLPK's memory, 0 for none */
+    cj_stop stopped_by; /* of a feasible or unknown plan: which limit */
 } cj_plan;
 
 /* A new plan with room for `n_schools` empty school entries and `n_expertise`
@@ -454,5 +464,7 @@ void cj_plan_evaluate(const cj_round *r, cj_plan *p);
 bool cj_school_plan_same(const cj_school_plan *a, const cj_school_plan *b);
 /* "optimal", "feasible", "infeasible" or "unknown". */
 const char *cj_plan_status_name(cj_plan_status s);
+/* "time", "nodes" or "memory"; NULL for CJ_STOP_NONE. */
+const char *cj_stop_name(cj_stop s);
 
 #endif

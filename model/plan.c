@@ -201,6 +201,19 @@ const char *cj_plan_status_name(cj_plan_status s) {
     }
 }
 
+const char *cj_stop_name(cj_stop s) {
+    switch (s) {
+    case CJ_STOP_TIME:
+        return "time";
+    case CJ_STOP_NODES:
+        return "nodes";
+    case CJ_STOP_MEMORY:
+        return "memory";
+    default:
+        return NULL;
+    }
+}
+
 void cj_plan_evaluate(const cj_round *r, cj_plan *p) {
     const cj_policy *pol = &r->policy;
     p->part_score = p->part_continuity = p->part_coverage = 0;

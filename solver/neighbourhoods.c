@@ -106,9 +106,12 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
             if (opt->node_limit <= 0 || opt->node_limit > done + WINDOW_NODES)
                 within.node_limit = done + WINDOW_NODES;
             cj_outcome t;
+            cj_stop was = cj_stop_last();
             code =
                 cj_intopt_above(lp, &within, careful, cj_time_left(opt, *used), NAN, best,
                                 (int)n, told_value(lp, o->value, granule), &t, NULL);
+            if (t.stopped == CJ_STOP_NODES && within.node_limit != opt->node_limit)
+                cj_stop_restore(was); /* the window's own cap, not the plan's limit */
             cj_window_release(w, lp);
             *used += t.seconds;
             searched++;

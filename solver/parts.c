@@ -200,8 +200,10 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
             else if (!add_part(r, plan, pr, q))
                 ret = -1;
             else {
-                if (q->status != CJ_PLAN_OPTIMAL)
+                if (q->status != CJ_PLAN_OPTIMAL) {
                     plan->status = CJ_PLAN_FEASIBLE;
+                    plan->stopped_by = q->stopped_by;
+                }
                 bound += q->bound;
             }
             if (opt->verbose && q)
@@ -231,6 +233,7 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
     }
     plan->time_limit = opt->time_limit;
     plan->node_limit = opt->node_limit;
+    plan->memory_limit = opt->memory_limit;
     plan->nodes = *nodes;
     plan->bound = plan->status == CJ_PLAN_OPTIMAL ? plan->objective : bound;
     plan->gap = plan->status == CJ_PLAN_OPTIMAL ? 0

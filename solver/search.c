@@ -28,7 +28,42 @@ typedef struct {
     bool gave_up;
     int nodes;       /* in the search so far */
     long node_limit; /* stop once the search has this many, 0: never */
+    size_t memory;   /* bytes of GLPK's memory to stop past, 0: never */
+    cj_stop stop;    /* which of those two stopped it */
 } progress;
+
+/* The limit that stopped a search last on this thread.  A plan's searches
+ * run through several models (the relaxation of a staffed round, the rota)
+ * and cj_intopt_from(), which has no cj_lp, so the record is kept beside
+ * them, one per thread like the GLPK guard of solve.c. */
+static _Thread_local cj_stop last_stop;
+
+void cj_stop_reset(void) {
+    last_stop = CJ_STOP_NONE;
+}
+cj_stop cj_stop_last(void) {
+    return last_stop;
+}
+void cj_stop_restore(cj_stop s) {
+    last_stop = s;
+}
+
+/* Which limit stopped a search that glp_intopt ended with `ret`, and the
+ * record of it; CJ_STOP_NONE when none did (a search given up stopped
+ * since it could no longer matter, not by a limit). */
+static cj_stop note_stop(int ret, const progress *pr) {
+    cj_stop s = ret == GLP_ETMLIM                  ? CJ_STOP_TIME
+                : ret == GLP_ESTOP && !pr->gave_up ? pr->stop
+                                                   : CJ_STOP_NONE;
+    if (s != CJ_STOP_NONE)
+        last_stop = s;
+    return s;
+}
+
+/* The bytes of `mib` MiB (0: none), as GLPK counts its memory. */
+static size_t memory_bytes(long mib) {
+    return mib > 0 ? (size_t)mib << 20 : 0;
+}
 
 /* Nodes a search that can no longer matter goes on after its last better
  * plan: at least STALL_NODES, and STALL_SHARE of the nodes it took to find
@@ -71,8 +106,21 @@ static void on_tree(glp_tree *T, void *info) {
     glp_ios_tree_size(T, &active, &current, &pr->nodes);
     if (pr->may_give_up)
         give_up_stalled(T, pr, best);
-    if (pr->node_limit && pr->nodes >= pr->node_limit && glp_ios_reason(T) == GLP_ISELECT)
-        glp_ios_terminate(T); /* a limit, like GLPK's own on time */
+    if (glp_ios_reason(T) == GLP_ISELECT && !pr->gave_up) {
+        /* limits, like GLPK's own on time */
+        if (pr->node_limit && pr->nodes >= pr->node_limit) {
+            pr->stop = CJ_STOP_NODES;
+            glp_ios_terminate(T);
+        } else if (pr->memory) {
+            int count, cpeak;
+            size_t total, tpeak;
+            glp_mem_usage(&count, &cpeak, &total, &tpeak);
+            if (total > pr->memory) {
+                pr->stop = CJ_STOP_MEMORY;
+                glp_ios_terminate(T);
+            }
+        }
+    }
     if (pr->start && !pr->given && glp_ios_reason(T) == GLP_IHEUR) {
         pr->given = true;
         glp_ios_heur_sol(T, pr->start);
@@ -178,7 +226,7 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
     int ret = relaxation(P, msg);
     if (ret)
         return ret;
-    progress pr = {.start = x};
+    progress pr = {.start = x, .memory = memory_bytes(opt->memory_limit)};
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = msg;
@@ -193,7 +241,9 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
     io.cb_info = &pr;
     if (seconds > 0)
         io.tm_lim = seconds * 1000 > 2e9 ? 2000000000 : (int)(seconds * 1000);
-    return glp_intopt(P, &io);
+    ret = glp_intopt(P, &io);
+    note_stop(ret, &pr);
+    return ret;
 }
 
 /* Seconds left of the time limit after `used`; 0 means no limit, and a
@@ -293,7 +343,9 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
     *o = (cj_outcome){0};
     double worth = NAN; /* of `plan` */
     bool told = plan && !isnan(above) && tell_incumbent(lp, plan, plan_n, above, &worth);
-    progress pr = {.may_give_up = !isnan(matters_above), .matters_above = matters_above};
+    progress pr = {.may_give_up = !isnan(matters_above),
+                   .matters_above = matters_above,
+                   .memory = memory_bytes(opt->memory_limit)};
     if (opt->node_limit > 0) {
         /* what the search for the plan has left; one node at least, which
          * stops GLPK before its first, as a time limit that has run out */
@@ -312,6 +364,7 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
     double spent = glp_difftime(glp_time(), t0);
     o->seconds = spent;
     o->gave_up = pr.gave_up;
+    o->stopped = note_stop(ret, &pr);
     o->nodes = pr.nodes;
     lp->nodes += pr.nodes;
     lp->iterations += glp_get_it_cnt(lp->P) - it0;

@@ -305,17 +305,27 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     cj_outcome o;
     bool rota = r->staffed && !lp->elastic;
     long before[2], after[2];
+    cj_stop_reset();
     work_of(lp, before);
     cj_code code = rota ? staffed(lp, r, sel, opt, careful, &o, errs)
                         : level_one(lp, r, sel, opt, careful, &o, errs);
     if (code != CJ_OK)
         return code;
     work_of(lp, after);
-    if (opt->verbose)
+    if (opt->verbose) {
+        /* the peak since GLPK's first allocation in this process: what a
+         * memory limit is measured against */
+        int count, cpeak;
+        size_t total, tpeak;
+        glp_mem_usage(&count, &cpeak, &total, &tpeak);
         fprintf(stderr, "search: %ld nodes, %ld simplex iterations\n",
                 after[0] - before[0], after[1] - before[1]);
+        fprintf(stderr, "GLPK's memory: at most %.1f MiB\n", (double)tpeak / (1 << 20));
+    }
     plan->nodes = o.nodes;
     plan->status = o.status;
+    if (o.status == CJ_PLAN_FEASIBLE || o.status == CJ_PLAN_UNKNOWN)
+        plan->stopped_by = cj_stop_last();
     if (o.staff_short)
         cj_plan_diagnose(
             plan, "S1-S4", NULL, NAN, NAN,
@@ -371,6 +381,7 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     }
     plan->time_limit = opt->time_limit;
     plan->node_limit = opt->node_limit;
+    plan->memory_limit = opt->memory_limit;
 
     static _Thread_local guard g; /* must survive the longjmp; one per thread */
     memset(&g, 0, sizeof g);

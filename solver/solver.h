@@ -16,6 +16,11 @@
 #define CJ_DEFAULT_TIME_LIMIT 600
 /* GLPK's working memory, in MiB: past it GLPK stops with an error. */
 #define CJ_GLPK_MEMORY_MB 8192
+/* The command line's default memory limit, in MiB of GLPK's memory: a
+ * search that grows past it stops with its best plan, as under the time
+ * limit, well before the hard limit above ends it with an error and no
+ * plan (docs/reliability.md, "Limits"). */
+#define CJ_DEFAULT_MEMORY_LIMIT 1024
 
 typedef struct {
     double time_limit;     /* seconds; 0: none */
@@ -46,6 +51,12 @@ typedef struct {
      * on every machine (docs/model.md, "How GLPK is run").  Last, so that
      * the fields before it keep their places */
     long node_limit;
+    /* MiB of memory GLPK may hold (its models and search trees, as GLPK
+     * counts it) before a search stops with its best plan, 0: none but
+     * CJ_GLPK_MEMORY_MB.  Checked between nodes, so a search ends a node
+     * past it.  Counted by GLPK, not the system: the same round stops at
+     * the same plan on every machine with the same GLPK */
+    long memory_limit;
 } cj_solve_options;
 
 /*

@@ -282,7 +282,15 @@ typedef struct {
     bool gave_up;     /* stopped since it could no longer matter (give_up_stalled) */
     bool again; /* told, GLPK left neither a plan nor nothing: searched again untold */
     long nodes; /* GLPK's, in this search (level_one: in all its searches) */
+    cj_stop stopped; /* the limit that stopped this search, if one did */
 } cj_outcome;
+
+/* The limit that stopped a search last on this thread (solver/search.c):
+ * what a plan that is not proven says stopped it.  Reset when a plan's
+ * search begins; restored by a search whose own cap stops it (a window). */
+void cj_stop_reset(void);
+cj_stop cj_stop_last(void);
+void cj_stop_restore(cj_stop s);
 
 /*
  * One glp_intopt of lp within `seconds` (0: no limit) and within what

@@ -1102,6 +1102,7 @@ def time_limit_stops_with_a_feasible_plan_and_its_gap():
     p, plan = solve(f, "--time-limit", "8")
     assert p.returncode == 0, p.stderr
     assert plan["status"] == "feasible", plan["status"]
+    assert plan["solver"]["stopped_by"] == "time", plan["solver"]
     ob = plan["objective"]
     assert ob["gap"] > 0 and ob["bound"] > ob["value"], ob
     checked(f, plan)
@@ -1171,6 +1172,53 @@ def node_limit_stops_at_the_same_plan_on_every_run():
             plans = [x["plan"] for x in doc["plans"]]
             assert len(plans) == 2 and all(x["status"] == "feasible" for x in plans)
             assert all(x["solver"]["node_limit"] == limit for x in plans)
+
+
+@test
+def memory_limit_stops_with_the_best_plan():
+    """--memory-limit stops a search once GLPK holds more than so many MiB,
+    as a time limit does: the plan says which limit stopped it, is checked,
+    is at most the optimum with a bound at least the optimum, and is the same
+    byte for byte on every run (GLPK counts its memory, not the system).  A
+    limit the search does not reach changes nothing; the default is 1024."""
+    f = os.path.join(TMP, "g45m.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "45",
+                    "--providers", "28", "--seed", "26", "-o", f], check=True)
+    p, full = solve(f, "--verbose")
+    assert p.returncode == 0 and full["status"] == "optimal", p.stderr[-500:]
+    assert full["solver"]["memory_limit"] == 1024 and full["solver"]["stopped_by"] is None
+    peak = re.search(r"^GLPK's memory: at most ([\d.]+) MiB$", p.stderr, re.M)
+    peak = float(peak.group(1))
+    assert peak > 1, peak  # else the round no longer tests a limit
+    stopped = None
+    for limit in range(1, int(peak) + 1):
+        p, plan = solve(f, "--memory-limit", str(limit))
+        assert plan["solver"]["memory_limit"] == limit, plan["solver"]
+        if plan["status"] == "optimal":
+            assert plan["schools"] == full["schools"] and plan["solver"]["stopped_by"] is None
+        else:
+            assert plan["solver"]["stopped_by"] == "memory", plan["solver"]
+            stopped = stopped or (limit, plan)
+    assert stopped, f"no limit up to {int(peak)} MiB stopped the search"
+    limit, plan = stopped
+    assert plan["status"] == "feasible", plan["status"]
+    checked(f, plan)
+    best, ob = full["objective"]["value"], plan["objective"]
+    assert ob["value"] <= best + 1e-6 <= ob["bound"] + 2e-6, (ob, best)
+    out = [run("solve", f, "--memory-limit", str(limit), "-f", "md") for _ in range(2)]
+    assert out[0].returncode == 0 and out[0].stdout == out[1].stdout
+    assert "(stopped by the memory limit)" in out[0].stdout, out[0].stdout[:400]
+    p, same = solve(f, "--memory-limit", str(int(peak) + 2))
+    assert same["status"] == "optimal" and same["schools"] == full["schools"]
+    # a node limit says so too
+    p, cut = solve(f, "--node-limit", "20")
+    assert cut["status"] == "feasible" and cut["solver"]["stopped_by"] == "nodes", cut["solver"]
+    for bad in ("0", "8192", "1.5", "lots"):
+        p = run("solve", f, "--memory-limit", bad)
+        assert p.returncode == 64 and f"bad memory limit '{bad}'" in p.stderr, p.stderr
+    p = run("shortlist", f, "--memory-limit", "5")
+    assert p.returncode == 64, p.returncode
+    assert "option '--memory-limit' does not apply here" in p.stderr, p.stderr
 
 
 @test

@@ -254,7 +254,8 @@ static void windows_hold_all_but_their_clusters(void **state) {
 }
 
 /* A node limit stops the search for the plan as a time limit does, and the
- * plan says how many nodes the search took and what limit it was given */
+ * plan says how many nodes the search took, what limit it was given and
+ * that this limit stopped it */
 static void node_limit_stops_the_search(void **state) {
     (void)state;
     cj_round *r[3];
@@ -267,9 +268,15 @@ static void node_limit_stops_the_search(void **state) {
     assert_true(cut->status == CJ_PLAN_FEASIBLE || cut->status == CJ_PLAN_UNKNOWN);
     assert_true(cut->nodes <= full->nodes);
     assert_int_equal(cut->node_limit, full->nodes);
-    cj_solve_options enough = {.node_limit = full->nodes + 1};
+    assert_int_equal(cut->stopped_by, CJ_STOP_NODES);
+    assert_int_equal(full->stopped_by, CJ_STOP_NONE);
+    /* a memory limit the search does not reach changes nothing (one that
+     * does: tests/e2e.py, memory_limit_stops_with_the_best_plan) */
+    cj_solve_options enough = {.node_limit = full->nodes + 1, .memory_limit = 64};
     cj_plan *same = solve_file("policy-none.json", &r[2], &enough);
     assert_int_equal(same->status, CJ_PLAN_OPTIMAL);
+    assert_int_equal(same->stopped_by, CJ_STOP_NONE);
+    assert_int_equal(same->memory_limit, 64);
     assert_int_equal(same->nodes, full->nodes);
     assert_true(fabs(same->objective - full->objective) <= 1e-9);
     cj_plan *plans[] = {full, cut, same};
