@@ -326,8 +326,9 @@ static int found_above(cj_lp *lp, double above) {
     return ok < 0 ? -1 : ok ? 1 : -2;
 }
 
-/* One glp_intopt within `seconds` (0: no limit) and within what
- * opt->node_limit leaves of the plan's nodes since lp->node_base, given up
+/* One glp_intopt within `seconds` (0: no limit), within what
+ * opt->node_limit leaves of the plan's nodes since lp->node_base and within
+ * opt->memory_limit (o->stopped says which limit stopped it), given up
  * when it stalls with no open node above `matters_above` (NAN: never); CJ_OK
  * or an error (said in `errs` unless it is NULL).  A search given up is
  * `feasible` or `unknown`, with o->gave_up set; one stopped by a limit is

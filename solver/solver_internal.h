@@ -266,7 +266,8 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
 /*
  * glp_intopt from a known solution `x` (1-based, one value per column): the
  * LP relaxation first, then branch and bound without presolve, with `x` as
- * the first incumbent, for at most `seconds` (0: no limit).  Returns
+ * the first incumbent, for at most `seconds` (0: no limit) and within
+ * opt->memory_limit (GLP_ESTOP past it, in cj_stop_last()).  Returns
  * glp_intopt's code (or glp_simplex's when the relaxation failed); the
  * solution is then read with glp_mip_col_val() when glp_mip_status() says
  * there is one.
@@ -293,11 +294,12 @@ cj_stop cj_stop_last(void);
 void cj_stop_restore(cj_stop s);
 
 /*
- * One glp_intopt of lp within `seconds` (0: no limit) and within what
- * opt->node_limit leaves of the plan's nodes since lp->node_base, given up
- * when it stalls with no open node above `matters_above` (NAN: never).
- * Stopped by a limit before a plan, the outcome is `unknown` with GLPK's
- * bound (HUGE_VAL when it had none).
+ * One glp_intopt of lp within `seconds` (0: no limit), within what
+ * opt->node_limit leaves of the plan's nodes since lp->node_base and within
+ * opt->memory_limit, given up when it stalls with no open node above
+ * `matters_above` (NAN: never).  Stopped by a limit, o->stopped says which
+ * (and the thread's record, cj_stop_last(), too); stopped before a plan,
+ * the outcome is `unknown` with GLPK's bound (HUGE_VAL when it had none).
  * Given `plan` (its first plan_n column values, 1-based) and a value `above`
  * (not NAN), GLPK looks only for plans worth more than `above`; when it
  * finds none, the outcome is that plan's and lp->val is left as it was.

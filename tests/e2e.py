@@ -1035,6 +1035,22 @@ def help_and_version():
 
 
 @test
+def the_manual_names_every_option_of_the_help():
+    """docs/cjos.1 and `cjos COMMAND --help` name the same long options."""
+    man = open(os.path.join(SRC, "docs", "cjos.1")).read().replace("\\-", "-")
+    in_man = set(re.findall(r"--[a-z][a-z-]+", man))
+    in_help = set()
+    for command in ("validate", "solve", "shortlist", "scores template", "decide",
+                    "reasons", "alternatives", "compare", "whatif", "explain"):
+        p = run(*command.split(), "--help")
+        assert p.returncode == 0, command
+        in_help |= set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", p.stdout))
+    in_help |= set(re.findall(r"--[a-z][a-z-]+", run("--help").stdout))
+    assert "--memory-limit" in in_help, sorted(in_help)
+    assert in_help == in_man, (sorted(in_help - in_man), sorted(in_man - in_help))
+
+
+@test
 def unreadable_input_exits_66():
     for path in (os.path.join(TMP, "missing.json"), TMP):
         p = run("validate", path)
