@@ -123,6 +123,25 @@ static void status(H *h, const cj_plan *p) {
     cj_buf_printf(h->b, "<span class=\"status%s\">%s</span>", ok ? "" : " bad", st);
 }
 
+/* Which limit stopped the search of a plan that is not proven, said beside
+ * its status (nothing for a proven plan or one without a limit). */
+static void stopped(H *h, const cj_plan *p) {
+    const char *nl = p->stopped_by == CJ_STOP_TIME    ? "de tijdslimiet"
+                     : p->stopped_by == CJ_STOP_NODES ? "de limiet op knopen"
+                                                      : "de geheugenlimiet";
+    const char *en = p->stopped_by == CJ_STOP_TIME    ? "the time limit"
+                     : p->stopped_by == CJ_STOP_NODES ? "the node limit"
+                                                      : "the memory limit";
+    if (p->stopped_by == CJ_STOP_NONE)
+        return;
+    if (p->status == CJ_PLAN_FEASIBLE)
+        cj_buf_printf(h->b, " (%s %s)", L(h, "gestopt door", "stopped by"), L(h, nl, en));
+    else if (p->status == CJ_PLAN_UNKNOWN)
+        cj_buf_printf(h->b, " · %s %s", L(h, nl, en),
+                      L(h, "stopte het zoeken voordat er een plan was",
+                        "stopped the search before any plan was found"));
+}
+
 static size_t schools_in_cluster(const cj_round *r, int c) {
     size_t n = 0;
     for (size_t s = 0; s < r->n_schools; s++)
@@ -319,6 +338,11 @@ char *cj_plan_render_html(const cj_round *r, const cj_plan *p, const cj_plan_met
     if (ok)
         cj_buf_printf(&b, " · %s %s", L(&h, "resultaat", "objective"),
                       fnum(&h, x, sizeof x, p->objective, 4));
+    if (p->status == CJ_PLAN_FEASIBLE)
+        cj_buf_printf(&b, " · %s %s, %s %s%%", L(&h, "bovengrens", "bound"),
+                      fnum(&h, x, sizeof x, p->bound, 4), L(&h, "verschil", "gap"),
+                      fnum(&h, y, sizeof y, 100 * p->gap, 2));
+    stopped(&h, p);
     cj_buf_puts(&b, "</p>\n");
     cj_buf_printf(&b, "<h2>%s</h2>\n<p>%s fte, € %s %s, %zu %s.</p>\n",
                   L(&h, "Overzicht", "Overview"), fnum(&h, x, sizeof x, t->fte, 2),

@@ -112,10 +112,16 @@ char *cj_plan_render_md(const cj_round *r, const cj_plan *p, const cj_plan_meta 
             p->objective, p->part_score, p->part_continuity, p->part_coverage);
         if (p->status == CJ_PLAN_FEASIBLE)
             cj_buf_printf(&b, " · bound %.4f, gap %.2f%%", p->bound, 100 * p->gap);
-        if (p->status == CJ_PLAN_FEASIBLE && p->stopped_by != CJ_STOP_NONE)
-            cj_buf_printf(&b, " (stopped by the %s limit)",
-                          p->stopped_by == CJ_STOP_NODES ? "node"
-                                                         : cj_stop_name(p->stopped_by));
+    }
+    if (p->stopped_by != CJ_STOP_NONE) {
+        const char *limit =
+            p->stopped_by == CJ_STOP_NODES ? "node" : cj_stop_name(p->stopped_by);
+        if (p->status == CJ_PLAN_FEASIBLE)
+            cj_buf_printf(&b, " (stopped by the %s limit)", limit);
+        else if (p->status == CJ_PLAN_UNKNOWN)
+            cj_buf_printf(&b,
+                          " · the %s limit stopped the search before any plan was found",
+                          limit);
     }
     cj_buf_printf(&b, "\n\nTotal %.4g FTE for %s %s a year, in %zu assignments.\n\n",
                   t->fte, r->currency ? r->currency : "EUR",

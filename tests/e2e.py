@@ -1224,6 +1224,19 @@ def memory_limit_stops_with_the_best_plan():
     out = [run("solve", f, "--memory-limit", str(limit), "-f", "md") for _ in range(2)]
     assert out[0].returncode == 0 and out[0].stdout == out[1].stdout
     assert "(stopped by the memory limit)" in out[0].stdout, out[0].stdout[:400]
+    for lang, said in (("en", "(stopped by the memory limit)"),
+                       ("nl", "(gestopt door de geheugenlimiet)")):
+        p = run("solve", f, "--memory-limit", str(limit), "-f", "html", "--lang", lang)
+        assert p.returncode == 0 and said in p.stdout, (lang, p.stdout[:600])
+    # stopped before any plan: status unknown, exit 1, and the plan says why
+    g = os.path.join(TMP, "g60m.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "60",
+                    "--providers", "40", "--seed", "13", "-o", g], check=True)
+    p, none = solve(g, "--memory-limit", "1")
+    assert p.returncode == 1 and none["status"] == "unknown", (p.returncode, none["status"])
+    assert none["solver"]["stopped_by"] == "memory", none["solver"]
+    p = run("solve", g, "--memory-limit", "1", "-f", "md")
+    assert "the memory limit stopped the search before any plan was found" in p.stdout, p.stdout
     p, same = solve(f, "--memory-limit", str(int(peak) + 2))
     assert same["status"] == "optimal" and same["schools"] == full["schools"]
     # a node limit says so too
