@@ -48,14 +48,16 @@ typedef struct {
     bool no_branch;
     /* GLPK branch-and-bound nodes the search for the plan may take in all,
      * 0: none.  Unlike seconds, nodes stop the same round at the same plan
-     * on every machine (docs/model.md, "How GLPK is run").  Last, so that
-     * the fields before it keep their places */
+     * on every machine (docs/model.md, "How GLPK is run") */
     long node_limit;
     /* MiB of memory GLPK may hold (its models and search trees, as GLPK
      * counts it) before a search stops with its best plan, 0: none but
-     * CJ_GLPK_MEMORY_MB.  Checked between nodes, so a search ends a node
-     * past it.  Counted by GLPK, not the system: the same round stops at
-     * the same plan on every machine with the same GLPK */
+     * CJ_GLPK_MEMORY_MB.  Checked between nodes, so GLPK's peak passes it
+     * by what the node in hand and the stop take (25 MiB at a limit of 160
+     * on 1000 x 1000).  Counted by GLPK, not the system: the same round
+     * stops at the same plan on every machine with the same GLPK.
+     * (node_limit and memory_limit last, so that the fields before them
+     * keep their places) */
     long memory_limit;
 } cj_solve_options;
 
