@@ -126,18 +126,13 @@ static void status(H *h, const cj_plan *p) {
 /* Which limit stopped the search of a plan that is not proven, said beside
  * its status (nothing for a proven plan or one without a limit). */
 static void stopped(H *h, const cj_plan *p) {
-    const char *nl = p->stopped_by == CJ_STOP_TIME    ? "de tijdslimiet"
-                     : p->stopped_by == CJ_STOP_NODES ? "de limiet op knopen"
-                                                      : "de geheugenlimiet";
-    const char *en = p->stopped_by == CJ_STOP_TIME    ? "the time limit"
-                     : p->stopped_by == CJ_STOP_NODES ? "the node limit"
-                                                      : "the memory limit";
-    if (p->stopped_by == CJ_STOP_NONE)
+    const char *limit = cj_stop_limit(p->stopped_by, h->nl);
+    if (!limit)
         return;
     if (p->status == CJ_PLAN_FEASIBLE)
-        cj_buf_printf(h->b, " (%s %s)", L(h, "gestopt door", "stopped by"), L(h, nl, en));
+        cj_buf_printf(h->b, " (%s %s)", L(h, "gestopt door", "stopped by"), limit);
     else if (p->status == CJ_PLAN_UNKNOWN)
-        cj_buf_printf(h->b, " · %s %s", L(h, nl, en),
+        cj_buf_printf(h->b, " · %s %s", limit,
                       L(h, "stopte het zoeken voordat er een plan was",
                         "stopped the search before any plan was found"));
 }

@@ -6,6 +6,21 @@
 
 #include <stdarg.h>
 
+/* The limit that stopped a search, as the Markdown and HTML plans name it
+ * ("the time limit"), in Dutch when `nl`; NULL for CJ_STOP_NONE. */
+static inline const char *cj_stop_limit(cj_stop s, bool nl) {
+    switch (s) {
+    case CJ_STOP_TIME:
+        return nl ? "de tijdslimiet" : "the time limit";
+    case CJ_STOP_NODES:
+        return nl ? "de limiet op knopen" : "the node limit";
+    case CJ_STOP_MEMORY:
+        return nl ? "de geheugenlimiet" : "the memory limit";
+    default:
+        return NULL;
+    }
+}
+
 /* The command's solver options for runs that need only the objective. */
 static inline cj_solve_options cj_objective_only(const cj_solve_options *o) {
     cj_solve_options v = *o;

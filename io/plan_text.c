@@ -113,16 +113,11 @@ char *cj_plan_render_md(const cj_round *r, const cj_plan *p, const cj_plan_meta 
         if (p->status == CJ_PLAN_FEASIBLE)
             cj_buf_printf(&b, " · bound %.4f, gap %.2f%%", p->bound, 100 * p->gap);
     }
-    if (p->stopped_by != CJ_STOP_NONE) {
-        const char *limit =
-            p->stopped_by == CJ_STOP_NODES ? "node" : cj_stop_name(p->stopped_by);
-        if (p->status == CJ_PLAN_FEASIBLE)
-            cj_buf_printf(&b, " (stopped by the %s limit)", limit);
-        else if (p->status == CJ_PLAN_UNKNOWN)
-            cj_buf_printf(&b,
-                          " · the %s limit stopped the search before any plan was found",
-                          limit);
-    }
+    const char *limit = cj_stop_limit(p->stopped_by, false);
+    if (limit && p->status == CJ_PLAN_FEASIBLE)
+        cj_buf_printf(&b, " (stopped by %s)", limit);
+    else if (limit && p->status == CJ_PLAN_UNKNOWN)
+        cj_buf_printf(&b, " · %s stopped the search before any plan was found", limit);
     cj_buf_printf(&b, "\n\nTotal %.4g FTE for %s %s a year, in %zu assignments.\n\n",
                   t->fte, r->currency ? r->currency : "EUR",
                   money(m1, sizeof m1, t->cost), t->assignments);
