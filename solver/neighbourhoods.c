@@ -225,6 +225,9 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     double granule = cj_lp_granule(lp);
     bool stalled = false; /* the last neighbourhood was given up */
     for (int round = 0;; round++) {
+        /* with no plan yet, a search stopped before one is rescued (and
+         * so is the model as built, should GLPK lose its way in it) */
+        lp->planless = !have;
         bool all = delta > 2 * (1 + fabs(ub)) || round >= 12, same = false;
         size_t free_y = 0;
         if (!all) {
@@ -360,6 +363,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         else
             delta = grow;
     }
+    lp->planless = false;
     cj_lp_drop_counts(lp);
     cj_price_restore(lp->price);
     cj_lp_unscratch(lp, best);

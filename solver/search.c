@@ -71,6 +71,9 @@ static size_t memory_bytes(long mib) {
 #define STALL_NODES 500
 #define STALL_SHARE 0.5
 
+/* Share of a search's time that the rescue may take after it (cj_rescue). */
+#define RESCUE_SHARE 0.5
+
 /* Gives the search up once no open node can reach pr->matters_above and
  * the best plan has not improved for a while.  Counted in nodes, not
  * seconds, so that the same round always gives the same plan. */
@@ -326,6 +329,53 @@ static int found_above(cj_lp *lp, double above) {
     return ok < 0 ? -1 : ok ? 1 : -2;
 }
 
+/* The outcome of a search that a limit stopped before any plan, when it
+ * was the plan's only hope of one: the rescue's plan (cj_rescue), found in
+ * at most RESCUE_SHARE of the search's `seconds` more, with the bound GLPK
+ * had (none: HUGE_VAL); `unknown` as before when the rescue finds none.
+ * CJ_OK, or CJ_ERR_NOMEM (said in `errs` unless it is NULL). */
+static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double seconds,
+                            const progress *pr, cj_outcome *o, cj_errors *errs) {
+    o->status = CJ_PLAN_UNKNOWN;
+    o->bound = pr->have_bound ? pr->bound : HUGE_VAL;
+    int n = glp_get_num_cols(lp->P), nodes = 0;
+    double *v = realloc(lp->val, ((size_t)n + 1) * sizeof *v);
+    if (!v) {
+        if (errs)
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
+    lp->val = v;
+    double t0 = glp_time(), bound;
+    cj_rescued got =
+        cj_rescue(lp->P, RESCUE_SHARE * seconds, pr->memory, v, &nodes, &bound);
+    if (bound < o->bound)
+        o->bound = bound; /* both hold for every plan */
+    double took = glp_difftime(glp_time(), t0);
+    if (opt->verbose)
+        fprintf(stderr, "rescue: %s, %d nodes, %.3f s\n",
+                got == CJ_RESCUED_PLAN          ? "a first plan"
+                : got == CJ_RESCUED_NONE_EXISTS ? "none exists"
+                                                : "no plan",
+                nodes, took);
+    o->seconds += took;
+    o->nodes += nodes;
+    lp->nodes += nodes;
+    if (got == CJ_RESCUED_NONE_EXISTS) {
+        o->status = CJ_PLAN_INFEASIBLE;
+        o->bound = 0;
+    } else if (got == CJ_RESCUED_PLAN) {
+        if (lp->q <= 0)
+            polish(lp);
+        o->status = CJ_PLAN_FEASIBLE;
+        o->value = cj_objective_of(lp->P, lp->val);
+        if (o->bound < o->value)
+            o->bound = o->value;
+        o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
+    }
+    return CJ_OK;
+}
+
 /* One glp_intopt within `seconds` (0: no limit), within what
  * opt->node_limit leaves of the plan's nodes since lp->node_base and within
  * opt->memory_limit (o->stopped says which limit stopped it), given up
@@ -409,6 +459,8 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
                           "solver failed (glp_intopt returned %d)", ret);
         return CJ_ERR_INTERNAL;
     }
+    if (st != GLP_OPT && st != GLP_FEAS && limit && lp->planless && !told)
+        return after_rescue(lp, opt, seconds, &pr, o, errs);
     if (st != GLP_OPT && st != GLP_FEAS) {
         o->status = limit ? CJ_PLAN_UNKNOWN : CJ_PLAN_INFEASIBLE;
         /* stopped before a plan: GLPK's bound still holds for every plan

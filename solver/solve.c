@@ -96,6 +96,7 @@ static cj_code level_one(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (inherited(lp, o))
         return CJ_OK;
     lp->proven = false;
+    lp->planless = false; /* left set by a GLPK failure that jumped out */
     lp->node_base = lp->nodes;
     /* not in the careful attempt, which follows a GLPK failure */
     if (!careful && !cj_lp_price_caps(lp, r, sel, opt,
@@ -103,9 +104,14 @@ static cj_code level_one(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
     }
-    cj_code code = cj_price_bound(lp->price) < HUGE_VAL
-                       ? cj_neighbourhoods(lp, r, sel, opt, careful, o, errs)
-                       : cj_intopt(lp, opt, careful, opt->time_limit, o, errs);
+    cj_code code;
+    if (cj_price_bound(lp->price) < HUGE_VAL) {
+        code = cj_neighbourhoods(lp, r, sel, opt, careful, o, errs);
+    } else {
+        lp->planless = true;
+        code = cj_intopt(lp, opt, careful, opt->time_limit, o, errs);
+        lp->planless = false;
+    }
     lp->proven = code == CJ_OK && o->status == CJ_PLAN_OPTIMAL && lp->val;
     o->nodes = lp->nodes - lp->node_base; /* all the plan's: what a node limit counts */
     return code;
@@ -348,7 +354,10 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
     }
-    plan->bound = plan->status == CJ_PLAN_OPTIMAL ? plan->objective : o.bound;
+    /* (the plan's value as read may pass the solver's bound by its
+     * tolerance: a bound below the plan's own value says nothing) */
+    plan->bound = plan->status == CJ_PLAN_OPTIMAL ? plan->objective
+                                                  : fmax(o.bound, plan->objective);
     plan->gap = plan->status == CJ_PLAN_OPTIMAL ? 0 : o.gap;
     return CJ_OK;
 }

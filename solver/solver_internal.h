@@ -81,6 +81,10 @@ typedef struct cj_lp {
      * last n_steps of them the schools' step columns */
     size_t n_counts, n_steps;
     int count_row, count_col;
+    /* the search in hand is the plan's only hope of a plan: should a limit
+     * stop it before GLPK finds one, the rescue looks for one (cj_rescue);
+     * set by solver/solve.c and solver/neighbourhoods.c */
+    bool planless;
 } cj_lp;
 
 /* Whether the column values `v` (1-based) meet every bound, row and
@@ -274,6 +278,27 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
  */
 int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
                    double seconds);
+
+/* What the rescue found (solver/rescue.c). */
+typedef enum {
+    CJ_RESCUED_NOTHING,     /* stopped by a limit, or GLPK failed */
+    CJ_RESCUED_PLAN,        /* a plan */
+    CJ_RESCUED_NONE_EXISTS, /* proof that P has no plan */
+} cj_rescued;
+
+/*
+ * A first plan of P, by GLPK's search (with presolve and its cuts)
+ * branching on the first fractional column, depth first, stopped at its
+ * first plan or after RESCUE_NODES nodes, within
+ * `seconds` (0: no limit) and `memory` bytes of GLPK's memory (0: no
+ * limit); solver/rescue.c.  With CJ_RESCUED_PLAN its column values are in v
+ * (1-based, whole where the column is integer; room for every column);
+ * otherwise v is left as it was.  P's MIP solution is overwritten either
+ * way.  GLPK's nodes in *nodes; in *bound, a bound on every plan of P from
+ * its search tree (HUGE_VAL when it had none).
+ */
+cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, double *v, int *nodes,
+                     double *bound);
 
 /* What one search of the plan gave (solver/search.c). */
 typedef struct {

@@ -1191,6 +1191,51 @@ def node_limit_stops_at_the_same_plan_on_every_run():
 
 
 @test
+def a_search_stopped_before_any_plan_is_rescued():
+    """A limit that stops the search for the plan before GLPK has found any
+    plan leaves the rescue's: a depth-first search for a first plan, run
+    after it.  That plan is feasible, passes the plan checker, is at most
+    the optimum with a bound at least the optimum, says which limit stopped
+    the search, and is the same byte for byte on every run.  Where the
+    rescue shows a neighbourhood empty, the search widens as it would."""
+    f = os.path.join(TMP, "g60r.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "60",
+                    "--providers", "40", "--seed", "1", "-o", f], check=True)
+    p, full = solve(f)
+    assert p.returncode == 0 and full["status"] == "optimal", p.stderr[-500:]
+    texts = []
+    for k in range(2):
+        out = os.path.join(TMP, f"rescued{k}.json")
+        p = run("solve", f, "-o", out, "--node-limit", "1", "--verbose")
+        assert p.returncode == 0, p.stderr[-500:]
+        # GLPK's own search stopped with nothing: the plan is the rescue's
+        assert re.search(r"^rescue: a first plan, \d+ nodes", p.stderr, re.M), p.stderr
+        texts.append(open(out, "rb").read())
+    assert texts[0] == texts[1]
+    plan = json.loads(texts[0])
+    assert plan["status"] == "feasible", plan["status"]
+    assert plan["solver"]["stopped_by"] == "nodes", plan["solver"]
+    checked(f, plan)
+    best, ob = full["objective"]["value"], plan["objective"]
+    assert ob["value"] <= best + 1e-6 <= ob["bound"] + 2e-6, (ob, best)
+    assert ob["gap"] > 0, ob
+    p = run("solve", f, "--node-limit", "1", "-f", "md")
+    assert p.returncode == 0 and "(stopped by the node limit)" in p.stdout, p.stdout[:600]
+    # a round whose first neighbourhoods the rescue shows empty
+    g = os.path.join(TMP, "g50r.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "50",
+                    "--providers", "30", "--seed", "18", "-o", g], check=True)
+    p, plan = solve(g, "--node-limit", "1", "--verbose")
+    assert p.returncode == 0, p.stderr[-500:]
+    said = re.findall(r"^rescue: ([a-z ]+),", p.stderr, re.M)
+    assert "none exists" in said and said[-1] == "a first plan", said
+    assert plan["status"] == "feasible", plan["status"]
+    checked(g, plan)
+    ob = plan["objective"]
+    assert ob["value"] <= ob["bound"] + 1e-6, ob
+
+
+@test
 def memory_limit_stops_with_the_best_plan():
     """--memory-limit stops a search once GLPK holds more than so many MiB,
     as a time limit does: the plan says which limit stopped it, is checked,
