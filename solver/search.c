@@ -71,7 +71,8 @@ static size_t memory_bytes(long mib) {
 #define STALL_NODES 500
 #define STALL_SHARE 0.5
 
-/* Share of a search's time that the rescue may take after it (cj_rescue). */
+/* Share of the time a search took (or had, if more) that the rescue may
+ * take after it (cj_rescue). */
 #define RESCUE_SHARE 0.5
 
 /* Gives the search up once no open node can reach pr->matters_above and
@@ -329,11 +330,13 @@ static int found_above(cj_lp *lp, double above) {
     return ok < 0 ? -1 : ok ? 1 : -2;
 }
 
-/* The outcome of a search that a limit stopped before any plan, when it
- * was the plan's only hope of one: the rescue's plan (cj_rescue), found in
- * at most RESCUE_SHARE of the search's `seconds` more, with the bound GLPK
- * had (none: HUGE_VAL); `unknown` as before when the rescue finds none.
- * CJ_OK, or CJ_ERR_NOMEM (said in `errs` unless it is NULL). */
+/* The outcome o of a search that a limit stopped before any plan, when it
+ * was the plan's only hope of one (o->seconds taken of `seconds`, 0: no
+ * limit): the rescue's plan (cj_rescue), in lp->val, with the
+ * lower of GLPK's bound and the rescue's (neither: HUGE_VAL); `infeasible`
+ * when the rescue shows there is no plan; `unknown` as before when it finds
+ * none, lp->val then as it was.  CJ_OK, or CJ_ERR_NOMEM (said in `errs`
+ * unless it is NULL). */
 static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double seconds,
                             const progress *pr, cj_outcome *o, cj_errors *errs) {
     o->status = CJ_PLAN_UNKNOWN;
@@ -346,9 +349,15 @@ static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double secon
         return CJ_ERR_NOMEM;
     }
     lp->val = v;
+    /* what is left of the search's time, or half as long again as it
+     * took if that is more (GLPK may pass its limit at a long root); no
+     * limit without one, so that a search stopped early by nodes or memory
+     * has the rescue stop by its node count, the same on every run */
+    double cap = 0;
+    if (seconds > 0)
+        cap = fmax(seconds - o->seconds, RESCUE_SHARE * fmax(o->seconds, seconds));
     double t0 = glp_time(), bound;
-    cj_rescued got =
-        cj_rescue(lp->P, RESCUE_SHARE * seconds, pr->memory, v, &nodes, &bound);
+    cj_rescued got = cj_rescue(lp->P, cap, pr->memory, v, &nodes, &bound);
     if (bound < o->bound)
         o->bound = bound; /* both hold for every plan */
     double took = glp_difftime(glp_time(), t0);
@@ -363,7 +372,7 @@ static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double secon
     lp->nodes += nodes;
     if (got == CJ_RESCUED_NONE_EXISTS) {
         o->status = CJ_PLAN_INFEASIBLE;
-        o->bound = 0;
+        o->bound = 0; /* as GLPK's own proof of none leaves it */
     } else if (got == CJ_RESCUED_PLAN) {
         if (lp->q <= 0)
             polish(lp);

@@ -289,7 +289,7 @@ typedef enum {
 /*
  * A first plan of P, by GLPK's search (with presolve and its cuts)
  * branching on the first fractional column, depth first, stopped at its
- * first plan or after RESCUE_NODES nodes, within
+ * first plan or after 5,000 nodes, within
  * `seconds` (0: no limit) and `memory` bytes of GLPK's memory (0: no
  * limit); solver/rescue.c.  With CJ_RESCUED_PLAN its column values are in v
  * (1-based, whole where the column is integer; room for every column);
