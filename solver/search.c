@@ -349,10 +349,11 @@ static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double secon
         return CJ_ERR_NOMEM;
     }
     lp->val = v;
-    /* what is left of the search's time, or half as long again as it
-     * took if that is more (GLPK may pass its limit at a long root); no
-     * limit without one, so that a search stopped early by nodes or memory
-     * has the rescue stop by its node count, the same on every run */
+    /* the rescue's time: what is left of the search's, or half as long
+     * again as the search took if that is more (GLPK may pass its limit
+     * at a long root); none when the search had no limit.  A search that
+     * nodes or memory stopped early so leaves its rescue ample time, and
+     * the rescue stops by its node count: the same plan on every run */
     double cap = 0;
     if (seconds > 0)
         cap = fmax(seconds - o->seconds, RESCUE_SHARE * fmax(o->seconds, seconds));
