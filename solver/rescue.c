@@ -34,18 +34,12 @@ static void on_rescue(glp_tree *T, void *info) {
     if (best)
         rs->bound = glp_ios_node_bound(T, best);
     if (glp_ios_reason(T) == GLP_IBINGO ||
-        (glp_ios_reason(T) == GLP_ISELECT && rs->nodes >= RESCUE_NODES)) {
+        (glp_ios_reason(T) == GLP_ISELECT &&
+         (rs->nodes >= RESCUE_NODES || cj_glpk_memory_past(rs->memory))))
         glp_ios_terminate(T);
-    } else if (glp_ios_reason(T) == GLP_ISELECT && rs->memory) {
-        int count, cpeak;
-        size_t total, tpeak;
-        glp_mem_usage(&count, &cpeak, &total, &tpeak);
-        if (total > rs->memory)
-            glp_ios_terminate(T);
-    }
 }
 
-cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, double *v, int *nodes,
+cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, int *nodes,
                      double *bound) {
     rescue rs = {.memory = memory, .bound = HUGE_VAL};
     glp_iocp io;
@@ -64,7 +58,7 @@ cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, double *v, int 
     io.gmi_cuts = GLP_ON;
     io.clq_cuts = GLP_ON;
     if (seconds > 0)
-        io.tm_lim = seconds * 1000 > 2e9 ? 2000000000 : (int)(seconds * 1000);
+        io.tm_lim = cj_glpk_ms(seconds);
     io.cb_func = on_rescue;
     io.cb_info = &rs;
     int ret = glp_intopt(P, &io);
@@ -73,14 +67,8 @@ cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, double *v, int 
     int st = glp_mip_status(P);
     if (ret == GLP_ENOPFS || (ret == 0 && st == GLP_NOFEAS))
         return CJ_RESCUED_NONE_EXISTS;
-    if (!(ret == 0 || ret == GLP_ESTOP || ret == GLP_ETMLIM) ||
-        !(st == GLP_FEAS || st == GLP_OPT))
-        return CJ_RESCUED_NOTHING;
-    int n = glp_get_num_cols(P);
-    v[0] = 0;
-    for (int j = 1; j <= n; j++) {
-        double x = glp_mip_col_val(P, j);
-        v[j] = glp_get_col_kind(P, j) == GLP_CV ? x : round(x);
-    }
-    return CJ_RESCUED_PLAN;
+    return (ret == 0 || ret == GLP_ESTOP || ret == GLP_ETMLIM) &&
+                   (st == GLP_FEAS || st == GLP_OPT)
+               ? CJ_RESCUED_PLAN
+               : CJ_RESCUED_NOTHING;
 }

@@ -65,6 +65,17 @@ static size_t memory_bytes(long mib) {
     return mib > 0 ? (size_t)mib << 20 : 0;
 }
 
+int cj_glpk_ms(double seconds) {
+    return seconds * 1000 > 2e9 ? 2000000000 : (int)(seconds * 1000);
+}
+
+bool cj_glpk_memory_past(size_t bytes) {
+    int count, cpeak;
+    size_t total, tpeak;
+    glp_mem_usage(&count, &cpeak, &total, &tpeak);
+    return bytes && total > bytes;
+}
+
 /* Nodes a search that can no longer matter goes on after its last better
  * plan: at least STALL_NODES, and STALL_SHARE of the nodes it took to find
  * that plan (docs/performance.md, "Giving up a neighbourhood"). */
@@ -115,14 +126,9 @@ static void on_tree(glp_tree *T, void *info) {
         if (pr->node_limit && pr->nodes >= pr->node_limit) {
             pr->stop = CJ_STOP_NODES;
             glp_ios_terminate(T);
-        } else if (pr->memory) {
-            int count, cpeak;
-            size_t total, tpeak;
-            glp_mem_usage(&count, &cpeak, &total, &tpeak);
-            if (total > pr->memory) {
-                pr->stop = CJ_STOP_MEMORY;
-                glp_ios_terminate(T);
-            }
+        } else if (cj_glpk_memory_past(pr->memory)) {
+            pr->stop = CJ_STOP_MEMORY;
+            glp_ios_terminate(T);
         }
     }
     if (pr->start && !pr->given && glp_ios_reason(T) == GLP_IHEUR) {
@@ -138,8 +144,7 @@ static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
     io->presolve = GLP_ON;
     io->mip_gap = 0;
     if (opt->time_limit > 0)
-        io->tm_lim =
-            opt->time_limit * 1000 > 2e9 ? 2000000000 : (int)(opt->time_limit * 1000);
+        io->tm_lim = cj_glpk_ms(opt->time_limit);
     io->cb_func = on_tree;
     io->cb_info = pr;
     /* measured on the bundled round (docs/model.md): without MIR cuts GLPK
@@ -244,7 +249,7 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
     io.cb_func = on_tree;
     io.cb_info = &pr;
     if (seconds > 0)
-        io.tm_lim = seconds * 1000 > 2e9 ? 2000000000 : (int)(seconds * 1000);
+        io.tm_lim = cj_glpk_ms(seconds);
     ret = glp_intopt(P, &io);
     note_stop(ret, &pr);
     return ret;
@@ -341,14 +346,7 @@ static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double secon
                             const progress *pr, cj_outcome *o, cj_errors *errs) {
     o->status = CJ_PLAN_UNKNOWN;
     o->bound = pr->have_bound ? pr->bound : HUGE_VAL;
-    int n = glp_get_num_cols(lp->P), nodes = 0;
-    double *v = realloc(lp->val, ((size_t)n + 1) * sizeof *v);
-    if (!v) {
-        if (errs)
-            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
-        return CJ_ERR_NOMEM;
-    }
-    lp->val = v;
+    int nodes = 0;
     /* the rescue's time: what is left of the search's, or half as long
      * again as the search took if that is more (GLPK may pass its limit
      * at a long root); none when the search had no limit.  A search that
@@ -358,7 +356,7 @@ static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double secon
     if (seconds > 0)
         cap = fmax(seconds - o->seconds, RESCUE_SHARE * fmax(o->seconds, seconds));
     double t0 = glp_time(), bound;
-    cj_rescued got = cj_rescue(lp->P, cap, pr->memory, v, &nodes, &bound);
+    cj_rescued got = cj_rescue(lp->P, cap, pr->memory, &nodes, &bound);
     if (bound < o->bound)
         o->bound = bound; /* both hold for every plan */
     double took = glp_difftime(glp_time(), t0);
@@ -375,10 +373,13 @@ static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double secon
         o->status = CJ_PLAN_INFEASIBLE;
         o->bound = 0; /* as GLPK's own proof of none leaves it */
     } else if (got == CJ_RESCUED_PLAN) {
-        if (lp->q <= 0)
-            polish(lp);
+        if (!cj_keep_values(lp)) {
+            if (errs)
+                cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            return CJ_ERR_NOMEM;
+        }
         o->status = CJ_PLAN_FEASIBLE;
-        o->value = cj_objective_of(lp->P, lp->val);
+        o->value = glp_mip_obj_val(lp->P);
         if (o->bound < o->value)
             o->bound = o->value;
         o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);

@@ -291,14 +291,19 @@ typedef enum {
  * branching on the first fractional column, depth first, stopped at its
  * first plan or after 5,000 nodes, within
  * `seconds` (0: no limit) and `memory` bytes of GLPK's memory (0: no
- * limit); solver/rescue.c.  With CJ_RESCUED_PLAN its column values are in v
- * (1-based, whole where the column is integer; room for every column);
- * otherwise v is left as it was.  P's MIP solution is overwritten either
- * way.  GLPK's nodes in *nodes; in *bound, a bound on every plan of P from
- * its search tree (HUGE_VAL when it had none).
+ * limit); solver/rescue.c.  With CJ_RESCUED_PLAN the plan is P's MIP
+ * solution (read as any other, cj_keep_values); otherwise that solution is
+ * overwritten with none.  GLPK's nodes in *nodes; in *bound, a bound on
+ * every plan of P from its search tree (HUGE_VAL when it had none).
  */
-cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, double *v, int *nodes,
+cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, int *nodes,
                      double *bound);
+
+/* GLPK's tm_lim for `seconds` (> 0), held where an int ends. */
+int cj_glpk_ms(double seconds);
+/* Whether GLPK holds more than `bytes` of memory, as glp_mem_usage counts
+ * it (0: never); solver/search.c. */
+bool cj_glpk_memory_past(size_t bytes);
 
 /* What one search of the plan gave (solver/search.c). */
 typedef struct {
