@@ -9,10 +9,9 @@
 #include <math.h>
 #include <string.h>
 
-/* What candidates `set` (bits) pay for the school's own rows on y: 0, the
- * price of the slacks they need (soft coverage), or -INFINITY when a row
- * cannot be met. */
-static double y_rows(const school *x, unsigned long long set) {
+/* Reads the school's own rows on y alone: the slacks' price is their
+ * objective, so a plan's `pay`. */
+double cj_block_y_rows(const school *x, unsigned long long set) {
     double z = 0;
     for (int k = 0; k < x->yl.n; k++) {
         /* coefficients are 1 (checked when the row was read) */
@@ -101,7 +100,7 @@ static void each_subset(const school *x, const cand *c, subset_fn visit, void *a
                 ok = ok && !cc[idx[i]].none && cc[idx[i]].lo <= cc[idx[i]].hi;
                 fixed += cc[idx[i]].vy;
             }
-            double pay = ok && (set & must) == must ? y_rows(x, set) : -INFINITY;
+            double pay = ok && (set & must) == must ? cj_block_y_rows(x, set) : -INFINITY;
             if (pay > -INFINITY && !visit(arg, idx, m, fixed + pay))
                 return;
             int i = m - 1;

@@ -352,16 +352,20 @@ void cj_price_read_prices(ctx *x) {
  * have a plan better than the master pays for (adding them as columns when
  * `add`), and sets *bound to the Lagrangian bound at these prices: no plan
  * of the round is better. */
-int cj_price_all(ctx *x, bool add, double *bound) {
+void cj_price_candidates(ctx *x, const double *pi) {
     for (size_t i = 0; i < x->n_pairs; i++) {
         cand *c = &x->c[i];
         c->vy = c->cy;
         c->vf = c->cf;
         for (int j = 0; j < c->njy; j++)
-            c->vy -= x->pi[c->jy[j].row] * c->jy[j].a;
+            c->vy -= pi[c->jy[j].row] * c->jy[j].a;
         for (int j = 0; j < c->njf; j++)
-            c->vf -= x->pi[c->jf[j].row] * c->jf[j].a;
+            c->vf -= pi[c->jf[j].row] * c->jf[j].a;
     }
+}
+
+int cj_price_all(ctx *x, bool add, double *bound) {
+    cj_price_candidates(x, x->pi);
     int better = 0;
     double L = 0;
     for (size_t k = 0; k < x->n_blocks; k++) {
@@ -418,7 +422,8 @@ void cj_price_free(cj_price *x) {
     void *all[] = {x->c,       x->sc,   x->bl,      x->bl_schools, x->pair_of, x->is_y,
                    x->own_col, x->kind, x->map,     x->ind,        x->ind2,    x->val,
                    x->val2,    x->acc,  x->touched, x->pi,         x->best_pi, x->is_conv,
-                   x->pi_out,  x->orig, x->cur,     x->dp,         x->arg,     x->rows};
+                   x->pi_out,  x->orig, x->cur,     x->dp,         x->arg,     x->rows,
+                   x->lp_k,    x->lp_w};
     for (size_t k = 0; k < sizeof all / sizeof *all; k++)
         free(all[k]);
     free(x);
@@ -580,6 +585,41 @@ bool cj_price_artificial(const ctx *x) {
     return false;
 }
 
+/* Keeps, per block, the plan the master's solution leans on most, and how
+ * much (x->lp_k, x->lp_w), for a first plan (solver/first.c); the master is
+ * solved again, as branch and price may have left it elsewhere.  False when
+ * out of memory; nothing is kept when the master has no solution. */
+static bool keep_master_plans(ctx *x, const glp_smcp *sm) {
+    if (glp_simplex(x->M, sm) != 0 || glp_get_status(x->M) != GLP_OPT)
+        return true;
+    x->lp_k = malloc(x->n_pairs * sizeof *x->lp_k);
+    x->lp_w = calloc(x->n_blocks, sizeof *x->lp_w);
+    int *col = calloc(x->n_blocks, sizeof *col);
+    if (!x->lp_k || !x->lp_w || !col) {
+        free(col);
+        return false;
+    }
+    for (size_t i = 0; i < x->n_pairs; i++)
+        x->lp_k[i] = -1;
+    const cj_branch *t = &x->bp;
+    for (int j = 1; j < t->col_cap && j <= glp_get_num_cols(x->M); j++) {
+        int b = t->col_block[j];
+        if (b < 0)
+            continue; /* not a plan */
+        double w = glp_get_col_prim(x->M, j);
+        if (w > x->lp_w[b] + 1e-9) {
+            x->lp_w[b] = w;
+            col[b] = j;
+        }
+    }
+    for (size_t b = 0; b < x->n_blocks; b++)
+        for (size_t e = col[b] ? t->col_start[col[b]] : 0;
+             col[b] && e < t->col_end[col[b]]; e++)
+            x->lp_k[t->ent_pair[e]] = t->ent_k[e];
+    free(col);
+    return true;
+}
+
 bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                       const cj_solve_options *opt, double seconds) {
     if (lp->q <= 0 || lp->elastic || lp->n_sk > 0 || sel->n_pairs == 0)
@@ -594,6 +634,8 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     x->lp = lp;
     x->n_pairs = sel->n_pairs;
     x->n_schools = r->n_schools;
+    x->n_model_rows = nr;
+    x->n_model_cols = nc;
     x->c = calloc(sel->n_pairs, sizeof *x->c);
     x->sc = calloc(r->n_schools, sizeof *x->sc);
     x->pair_of = calloc(nc + 1, sizeof *x->pair_of);
@@ -707,6 +749,9 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             add_rows(x);
         } else
             x->priced = false;
+        /* (not for sweeps: a scenario's time is mostly its pricing) */
+        if (x->priced && !lp->sweep && !keep_master_plans(x, &sm))
+            return false;
     }
     glp_delete_prob(x->M);
     x->M = NULL;

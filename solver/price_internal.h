@@ -106,6 +106,8 @@ struct cj_price {
     glp_prob *M; /* the master, while prices are sought */
     size_t n_pairs, n_schools, n_blocks;
     int n_mrows;                /* master rows */
+    size_t n_model_rows;        /* the model's rows when it was priced (map) */
+    size_t n_model_cols;        /* and its columns (pair_of, is_y, own_col) */
     int other_first, other_end; /* master columns of the model's other columns */
     double *pi, *best_pi;       /* per master row: current prices, the best found */
     double *pi_out;             /* the master's own, while smoothed ones are tried */
@@ -132,6 +134,11 @@ struct cj_price {
     int *touched;
     double *dp, *dp2; /* (MAX_STEPS + 1) each, for the blocks' programmes */
     int *arg;         /* per school in a block and total: the school's part */
+    /* per pair, its steps in its block's plan that the master's last
+     * solution leans on most (-1: not in it), and per block how much; NULL
+     * when not known (solver/first.c) */
+    int *lp_k;
+    double *lp_w;
     cj_branch bp;
 };
 typedef struct cj_price ctx;
@@ -139,6 +146,10 @@ typedef struct cj_price ctx;
 /* Calls `visit` with every plan of a school and its total of steps. */
 typedef void (*plan_fn)(void *arg, const plan *p, int total);
 
+/* What candidates `set` (bits) of school x pay for its own rows on y: 0,
+ * the objective of the slacks they need (soft coverage), or -INFINITY when
+ * a row cannot be met. */
+double cj_block_y_rows(const school *x, unsigned long long set);
 /* School x's best plan at the current prices (x->best; m -1: none). */
 void cj_block_price_school(school *x, const cand *c);
 /* Calls `visit` for every plan of school x (every subset of its candidates
@@ -161,6 +172,9 @@ const plan *cj_block_chosen(const block *b, const school *sc);
  * whether the master's solution leans on an artificial column. */
 void cj_price_read_prices(ctx *x);
 int cj_price_all(ctx *x, bool add, double *bound);
+/* Every candidate's priced objective (vy, vf) at the prices `pi` (per
+ * master row). */
+void cj_price_candidates(ctx *x, const double *pi);
 bool cj_price_artificial(const ctx *x);
 /* Notes plan column col of block b (its best at the current prices) for the
  * search; false when out of memory. */

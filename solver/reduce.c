@@ -37,6 +37,17 @@ void cj_price_restore(cj_price *x) {
         set_pair(x->lp->P, x->lp, i, &x->orig[i * O_N]);
 }
 
+int cj_price_meets_as_built(cj_price *x, const double *v) {
+    cj_lp *lp = x->lp;
+    bool narrowed = x->orig && x->have_cur;
+    for (size_t i = 0; narrowed && i < x->n_pairs; i++)
+        set_pair(lp->P, lp, i, &x->orig[i * O_N]);
+    int ok = cj_lp_meets(lp->P, v, 1e-9);
+    for (size_t i = 0; narrowed && i < x->n_pairs; i++)
+        set_pair(lp->P, lp, i, &x->cur[i * O_N]);
+    return ok;
+}
+
 /* For cj_price_reduce(): per candidate of one school and steps, the best
  * its block can do with that school's plan using it (with), and the best
  * with a plan not using it (without). */

@@ -337,54 +337,91 @@ static int found_above(cj_lp *lp, double above) {
 
 /* The outcome o of a search that a limit stopped before any plan, when it
  * was the plan's only hope of one (o->seconds taken of `seconds`, 0: no
- * limit): the rescue's plan (cj_rescue), in lp->val, with the
- * lower of GLPK's bound and the rescue's (neither: HUGE_VAL); `infeasible`
- * when the rescue shows there is no plan; `unknown` as before when it finds
- * none, lp->val then as it was.  CJ_OK, or CJ_ERR_NOMEM (said in `errs`
- * unless it is NULL). */
+ * limit): the better of a plan put together block by block
+ * (cj_price_first_plan, for a priced model) and the rescue's (cj_rescue),
+ * in lp->val, with the lower of GLPK's bound and the rescue's (neither:
+ * HUGE_VAL); `infeasible` when the rescue shows there is no plan in P;
+ * `unknown` as before when neither finds one, lp->val then as it was.
+ * CJ_OK, or CJ_ERR_NOMEM (said in `errs` unless it is NULL). */
 static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double seconds,
                             const progress *pr, cj_outcome *o, cj_errors *errs) {
     o->status = CJ_PLAN_UNKNOWN;
     o->bound = pr->have_bound ? pr->bound : HUGE_VAL;
-    int nodes = 0;
-    /* the rescue's time: what is left of the search's, or half as long
-     * again as the search took if that is more (GLPK may pass its limit
-     * at a long root); none when the search had no limit.  A search that
-     * nodes or memory stopped early so leaves its rescue ample time, and
-     * the rescue stops by its node count: the same plan on every run */
+    double t0 = glp_time();
+    int n = glp_get_num_cols(lp->P), made = 0;
+    double *w = NULL, z = -HUGE_VAL;
+    if (lp->price) {
+        w = malloc(((size_t)n + 1) * sizeof *w);
+        made = w ? cj_price_first_plan(lp->price, w) : -1;
+        if (made == 1)
+            made = cj_price_meets_as_built(lp->price, w);
+        if (made == 1)
+            z = cj_objective_of(lp->P, w);
+        if (opt->verbose && made == 1)
+            fprintf(stderr, "first plan block by block: %.6f, %.3f s\n", z,
+                    glp_difftime(glp_time(), t0));
+        else if (opt->verbose && made == 0)
+            fprintf(stderr, "first plan block by block: none, %.3f s\n",
+                    glp_difftime(glp_time(), t0));
+    }
+    /* then GLPK's search, whose plans are better where both find one:
+     * what is left of the search's time, or half as long again as the
+     * search took if that is more (GLPK may pass its limit at a long root;
+     * measured: with only what is left, 600 x 400 at -t 25 ends with the
+     * plan block by block, gap 23%, where this finds one of 3.3%); none
+     * when the search had no limit.  A search that nodes or memory stopped
+     * early so leaves it ample time, and it stops by its node count: the
+     * same plan on every run */
     double cap = 0;
     if (seconds > 0)
         cap = fmax(seconds - o->seconds, RESCUE_SHARE * fmax(o->seconds, seconds));
-    double t0 = glp_time(), bound;
-    cj_rescued got = cj_rescue(lp->P, cap, pr->memory, &nodes, &bound);
+    int nodes = 0;
+    double bound = HUGE_VAL;
+    cj_rescued got = CJ_RESCUED_NOTHING;
+    if (made >= 0) {
+        double t1 = glp_time();
+        got = cj_rescue(lp->P, cap, pr->memory, &nodes, &bound);
+        if (opt->verbose)
+            fprintf(stderr, "rescue: %s, %d nodes, %.3f s\n",
+                    got == CJ_RESCUED_PLAN          ? "a first plan"
+                    : got == CJ_RESCUED_NONE_EXISTS ? "none exists"
+                                                    : "no plan",
+                    nodes, glp_difftime(glp_time(), t1));
+    }
     if (bound < o->bound)
         o->bound = bound; /* both hold for every plan */
-    double took = glp_difftime(glp_time(), t0);
-    if (opt->verbose)
-        fprintf(stderr, "rescue: %s, %d nodes, %.3f s\n",
-                got == CJ_RESCUED_PLAN          ? "a first plan"
-                : got == CJ_RESCUED_NONE_EXISTS ? "none exists"
-                                                : "no plan",
-                nodes, took);
-    o->seconds += took;
+    o->seconds += glp_difftime(glp_time(), t0);
     o->nodes += nodes;
     lp->nodes += nodes;
-    if (got == CJ_RESCUED_NONE_EXISTS) {
+    bool glpk = got == CJ_RESCUED_PLAN && !(glp_mip_obj_val(lp->P) <= z);
+    cj_code code = CJ_OK;
+    if (made < 0) {
+        code = CJ_ERR_NOMEM;
+    } else if (got == CJ_RESCUED_NONE_EXISTS) {
+        /* none in P: a plan block by block lies outside a neighbourhood,
+         * which the search widens, and it is found again there */
         o->status = CJ_PLAN_INFEASIBLE;
         o->bound = 0; /* as GLPK's own proof of none leaves it */
-    } else if (got == CJ_RESCUED_PLAN) {
-        if (!cj_keep_values(lp)) {
-            if (errs)
-                cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
-            return CJ_ERR_NOMEM;
+    } else if (glpk || made == 1) {
+        double *v = glpk ? NULL : realloc(lp->val, ((size_t)n + 1) * sizeof *v);
+        if (glpk ? !cj_keep_values(lp) : !v) {
+            code = CJ_ERR_NOMEM;
+        } else {
+            if (!glpk) {
+                lp->val = v;
+                memcpy(v, w, ((size_t)n + 1) * sizeof *v);
+            }
+            o->status = CJ_PLAN_FEASIBLE;
+            o->value = glpk ? glp_mip_obj_val(lp->P) : z;
+            if (o->bound < o->value)
+                o->bound = o->value;
+            o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
         }
-        o->status = CJ_PLAN_FEASIBLE;
-        o->value = glp_mip_obj_val(lp->P);
-        if (o->bound < o->value)
-            o->bound = o->value;
-        o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
     }
-    return CJ_OK;
+    free(w);
+    if (code == CJ_ERR_NOMEM && errs)
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+    return code;
 }
 
 /* One glp_intopt within `seconds` (0: no limit), within what

@@ -214,6 +214,20 @@ size_t cj_price_reduce(cj_price *x, double delta, bool *same);
 size_t cj_price_free_at(cj_price *x, double delta);
 void cj_price_restore(cj_price *x);
 void cj_price_free(cj_price *x);
+/*
+ * A first plan put together block by block at the decomposition's prices,
+ * each block's best that fits what the blocks before it left of the rows
+ * joining them (solver/first.c): 1 with its model column values in v
+ * (1-based, room for every column of the model), 0 when none was found (v
+ * then undefined), -1 when out of memory.  Only the plan's structure is
+ * checked here: cj_price_meets_as_built() says whether it meets the model.
+ * The candidates and blocks are left priced as they were.
+ */
+int cj_price_first_plan(cj_price *x, double *v);
+/* Whether column values v (1-based) meet every row and bound of the model
+ * as built, the bounds of the neighbourhood in hand set aside and put back
+ * (solver/reduce.c): as cj_lp_meets(). */
+int cj_price_meets_as_built(cj_price *x, const double *v);
 /* Takes the priced rows out of the model, restored, and frees its prices
  * (lp->price NULL after): for the model as built, and before a sweep's next
  * scenario changes the numbers they were priced at. */

@@ -1193,11 +1193,12 @@ def node_limit_stops_at_the_same_plan_on_every_run():
 @test
 def a_search_stopped_before_any_plan_is_rescued():
     """A limit that stops the search for the plan before GLPK has found any
-    plan leaves the rescue's: a depth-first search for a first plan, run
-    after it.  That plan is feasible, passes the plan checker, is at most
-    the optimum with a bound at least the optimum, says which limit stopped
-    the search, and is the same byte for byte on every run.  Where the
-    rescue shows a neighbourhood empty, the search widens as it would."""
+    plan leaves the rescue's: the better of a plan put together block by
+    block and a depth-first search's first plan, both run after it.  That
+    plan is feasible, passes the plan checker, is at most the optimum with a
+    bound at least the optimum, says which limit stopped the search, and is
+    the same byte for byte on every run.  Where the rescue shows a
+    neighbourhood empty, the search widens as it would."""
     f = os.path.join(TMP, "g60r.json")
     subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "60",
                     "--providers", "40", "--seed", "1", "-o", f], check=True)
@@ -1210,6 +1211,8 @@ def a_search_stopped_before_any_plan_is_rescued():
         assert p.returncode == 0, p.stderr[-500:]
         # GLPK's own search stopped with nothing: the plan is the rescue's
         assert re.search(r"^rescue: a first plan, \d+ nodes", p.stderr, re.M), p.stderr
+        blocks = re.search(r"^first plan block by block: ([-\d.]+),", p.stderr, re.M)
+        assert blocks, p.stderr
         texts.append(open(out, "rb").read())
     assert texts[0] == texts[1]
     plan = json.loads(texts[0])
@@ -1219,6 +1222,8 @@ def a_search_stopped_before_any_plan_is_rescued():
     best, ob = full["objective"]["value"], plan["objective"]
     assert ob["value"] <= best + 1e-6 <= ob["bound"] + 2e-6, (ob, best)
     assert ob["gap"] > 0, ob
+    # the better of the two: here the depth-first search's
+    assert ob["value"] > float(blocks.group(1)) + 1e-6, (ob, blocks.group(1))
     p = run("solve", f, "--node-limit", "1", "-f", "md")
     assert p.returncode == 0 and "(stopped by the node limit)" in p.stdout, p.stdout[:600]
     # a round whose first neighbourhoods the rescue shows empty
@@ -1273,14 +1278,26 @@ def memory_limit_stops_with_the_best_plan():
                        ("nl", "(gestopt door de geheugenlimiet)")):
         p = run("solve", f, "--memory-limit", str(limit), "-f", "html", "--lang", lang)
         assert p.returncode == 0 and said in p.stdout, (lang, p.stdout[:600])
-    # stopped before any plan: status unknown, exit 1, and the plan says why
+    # stopped before GLPK found any plan: the plan put together block by
+    # block, which takes next to no memory, stands
     g = os.path.join(TMP, "g60m.json")
     subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "60",
                     "--providers", "40", "--seed", "13", "-o", g], check=True)
-    p, none = solve(g, "--memory-limit", "1")
+    p, first = solve(g, "--memory-limit", "1", "--verbose")
+    assert p.returncode == 0 and first["status"] == "feasible", (p.returncode, first["status"])
+    assert re.search(r"^first plan block by block: [\d.]+,", p.stderr, re.M), p.stderr
+    assert first["solver"]["stopped_by"] == "memory", first["solver"]
+    checked(g, first)
+    # with FTE not in steps there are no blocks to put together: status
+    # unknown, exit 1, and the plan says why
+    r = json.load(open(g))
+    del r["policy"]["fte_step"]
+    c = os.path.join(TMP, "g60mc.json")
+    json.dump(r, open(c, "w"))
+    p, none = solve(c, "--memory-limit", "1")
     assert p.returncode == 1 and none["status"] == "unknown", (p.returncode, none["status"])
     assert none["solver"]["stopped_by"] == "memory", none["solver"]
-    p = run("solve", g, "--memory-limit", "1", "-f", "md")
+    p = run("solve", c, "--memory-limit", "1", "-f", "md")
     assert "the memory limit stopped the search before any plan was found" in p.stdout, p.stdout
     p, same = solve(f, "--memory-limit", str(int(peak) + 2))
     assert same["status"] == "optimal" and same["schools"] == full["schools"]

@@ -5,7 +5,8 @@
 #include <cmocka.h>
 
 #include "helpers.h"
-#include "solver_internal.h" /* cj_lp_build, cj_lp_granule, cj_lp_add_counts, cj_window_hold */
+#include "solver_internal.h" /* cj_lp_build, cj_lp_granule, cj_lp_add_counts, cj_window_hold,
+                                cj_price_first_plan */
 
 #include <math.h>
 #include <string.h>
@@ -288,6 +289,69 @@ static void node_limit_stops_the_search(void **state) {
     for (int k = 0; k < 3; k++) {
         cj_plan_free(plans[k]);
         cj_round_free(r[k]);
+    }
+}
+
+/* The plan put together block by block (solver/first.c) meets every row
+ * and bound of the model as built, is worth at most the optimum and the
+ * decomposition's bound, is the same on every call, and leaves the prices
+ * as it found them; in a neighbourhood too, whose bounds
+ * cj_price_meets_as_built() sets aside and puts back. */
+static void first_plan_block_by_block_meets_the_model(void **state) {
+    (void)state;
+    const char *names[] = {"policy-soft.json", "many-blocks.json", "windows.json",
+                           "tiny.json"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        cj_round *r0;
+        cj_plan *best = solve_file(names[k], &r0, NULL);
+        assert_int_equal(best->status, CJ_PLAN_OPTIMAL);
+        built b;
+        build_model(names[k], &b);
+        cj_solve_options none = {0};
+        assert_true(cj_lp_price_caps(&b.lp, b.r, b.sel, &none, 0));
+        cj_price *x = b.lp.price;
+        assert_non_null(x);
+        int cols = glp_get_num_cols(b.lp.P);
+        double *v = calloc((size_t)cols + 1, sizeof *v);
+        double *w = calloc((size_t)cols + 1, sizeof *w);
+        assert_non_null(v);
+        assert_non_null(w);
+        size_t wide = cj_price_free_at(x, 1.0);
+        assert_int_equal(cj_price_first_plan(x, v), 1);
+        assert_int_equal(cj_price_meets_as_built(x, v), 1);
+        double z = cj_objective_of(b.lp.P, v);
+        assert_true(z <= best->objective + 1e-6);
+        assert_true(z <= cj_price_bound(x) + 1e-6);
+        for (size_t i = 0; i < b.sel->n_pairs; i++) {
+            /* whole steps, and steps only where the pair is taken */
+            assert_true(v[b.lp.ycol[i]] == 0 || v[b.lp.ycol[i]] == 1);
+            assert_true(v[b.lp.fcol[i]] == floor(v[b.lp.fcol[i]]));
+            assert_true(v[b.lp.ycol[i]] == 1 || v[b.lp.fcol[i]] == 0);
+        }
+        /* the blocks are priced as before: the neighbourhoods the same */
+        assert_int_equal(cj_price_free_at(x, 1.0), wide);
+        /* in the narrowest neighbourhood: the same plan, the bounds kept */
+        bool same;
+        cj_price_reduce(x, 1e-9, &same);
+        double *lb = malloc(((size_t)cols + 1) * sizeof *lb);
+        assert_non_null(lb);
+        for (int j = 1; j <= cols; j++)
+            lb[j] = glp_get_col_ub(b.lp.P, j) - glp_get_col_lb(b.lp.P, j);
+        assert_int_equal(cj_price_first_plan(x, w), 1);
+        assert_memory_equal(v, w, ((size_t)cols + 1) * sizeof *v);
+        assert_int_equal(cj_price_meets_as_built(x, w), 1);
+        for (int j = 1; j <= cols; j++)
+            assert_true(glp_get_col_ub(b.lp.P, j) - glp_get_col_lb(b.lp.P, j) == lb[j]);
+        cj_price_restore(x);
+        /* a plan the model does not allow is not taken for one */
+        w[b.lp.ycol[0]] = 1 - w[b.lp.ycol[0]];
+        assert_int_equal(cj_price_meets_as_built(x, w), 0);
+        free(lb);
+        free(v);
+        free(w);
+        free_model(&b);
+        cj_plan_free(best);
+        cj_round_free(r0);
     }
 }
 
@@ -591,6 +655,7 @@ int main(void) {
         cmocka_unit_test(deterministic_and_exports),
         cmocka_unit_test(sweep_of_many_blocks),
         cmocka_unit_test(sweep_reuses_plans_only_when_rules_tighten),
+        cmocka_unit_test(first_plan_block_by_block_meets_the_model),
         cmocka_unit_test(glpk_failure_is_solved_again_without_cover_cuts),
         cmocka_unit_test(node_limit_stops_the_search),
         cmocka_unit_test(objective_step_divides_every_coefficient),
