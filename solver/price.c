@@ -348,10 +348,6 @@ void cj_price_read_prices(ctx *x) {
     }
 }
 
-/* Prices every candidate at x->pi and every block; returns how many blocks
- * have a plan better than the master pays for (adding them as columns when
- * `add`), and sets *bound to the Lagrangian bound at these prices: no plan
- * of the round is better. */
 void cj_price_candidates(ctx *x, const double *pi) {
     for (size_t i = 0; i < x->n_pairs; i++) {
         cand *c = &x->c[i];
@@ -364,6 +360,10 @@ void cj_price_candidates(ctx *x, const double *pi) {
     }
 }
 
+/* Prices every candidate at x->pi and every block; returns how many blocks
+ * have a plan better than the master pays for (adding them as columns when
+ * `add`), and sets *bound to the Lagrangian bound at these prices: no plan
+ * of the round is better. */
 int cj_price_all(ctx *x, bool add, double *bound) {
     cj_price_candidates(x, x->pi);
     int better = 0;

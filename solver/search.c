@@ -335,6 +335,28 @@ static int found_above(cj_lp *lp, double above) {
     return ok < 0 ? -1 : ok ? 1 : -2;
 }
 
+/* A first plan put together block by block (cj_price_first_plan), checked
+ * against the model as built: 1 with its column values in *w (1-based,
+ * the caller frees it) and its objective in *z, 0 when there is none, -1
+ * when out of memory. */
+static int block_plan(cj_lp *lp, const cj_solve_options *opt, double **w, double *z) {
+    double t0 = glp_time();
+    int n = glp_get_num_cols(lp->P);
+    *w = malloc(((size_t)n + 1) * sizeof **w);
+    int made = *w ? cj_price_first_plan(lp->price, *w) : -1;
+    if (made == 1)
+        made = cj_price_meets_as_built(lp->price, *w);
+    if (made == 1)
+        *z = cj_objective_of(lp->P, *w);
+    if (opt->verbose && made == 1)
+        fprintf(stderr, "first plan block by block: %.6f, %.3f s\n", *z,
+                glp_difftime(glp_time(), t0));
+    else if (opt->verbose && made == 0)
+        fprintf(stderr, "first plan block by block: none, %.3f s\n",
+                glp_difftime(glp_time(), t0));
+    return made;
+}
+
 /* The outcome o of a search that a limit stopped before any plan, when it
  * was the plan's only hope of one (o->seconds taken of `seconds`, 0: no
  * limit): the better of a plan put together block by block
@@ -348,22 +370,9 @@ static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double secon
     o->status = CJ_PLAN_UNKNOWN;
     o->bound = pr->have_bound ? pr->bound : HUGE_VAL;
     double t0 = glp_time();
-    int n = glp_get_num_cols(lp->P), made = 0;
+    int n = glp_get_num_cols(lp->P);
     double *w = NULL, z = -HUGE_VAL;
-    if (lp->price) {
-        w = malloc(((size_t)n + 1) * sizeof *w);
-        made = w ? cj_price_first_plan(lp->price, w) : -1;
-        if (made == 1)
-            made = cj_price_meets_as_built(lp->price, w);
-        if (made == 1)
-            z = cj_objective_of(lp->P, w);
-        if (opt->verbose && made == 1)
-            fprintf(stderr, "first plan block by block: %.6f, %.3f s\n", z,
-                    glp_difftime(glp_time(), t0));
-        else if (opt->verbose && made == 0)
-            fprintf(stderr, "first plan block by block: none, %.3f s\n",
-                    glp_difftime(glp_time(), t0));
-    }
+    int made = lp->price ? block_plan(lp, opt, &w, &z) : 0;
     /* then GLPK's search, whose plans are better where both find one:
      * what is left of the search's time, or half as long again as the
      * search took if that is more (GLPK may pass its limit at a long root;
