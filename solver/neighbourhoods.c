@@ -18,13 +18,32 @@
 #define JUMP_PAIRS 8
 
 /* The model as built, without its priced rows, in the time left after
- * `used` seconds; its outcome in *o (seconds counted from the start). */
+ * `used` seconds; its outcome in *o (seconds counted from the start).  With
+ * a plan in hand (`have`: *o and its column values `best`), a search that
+ * a limit stops before a better one leaves that plan, `feasible`, with the
+ * lower of GLPK's bound and the priced bound `ub`, both of which hold for
+ * every plan: before, such a search ended `unknown`, and on 20 x 15 seed 19
+ * at --memory-limit 1 the plan the neighbourhood had found was lost. */
 static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, double used,
-                        cj_outcome *o, cj_errors *errs) {
+                        double ub, const double *best, bool have, cj_outcome *o,
+                        cj_errors *errs) {
+    cj_outcome had = *o;
     cj_lp_drop_counts(lp); /* first: unpricing renumbers the rows */
     cj_lp_unprice(lp);
+    lp->planless = !have; /* a plan in hand needs no rescue */
     cj_code code = cj_intopt(lp, opt, careful, cj_time_left(opt, used), o, errs);
     o->seconds += used;
+    bool plan = o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE;
+    if (code != CJ_OK || !have || (plan && o->value >= had.value))
+        return code;
+    /* the columns as built come first in `best`: the count columns were
+     * the last, and unpricing takes rows only */
+    memcpy(lp->val, best, ((size_t)glp_get_num_cols(lp->P) + 1) * sizeof *lp->val);
+    double bound = o->status == CJ_PLAN_INFEASIBLE || o->bound > ub ? ub : o->bound;
+    o->status = CJ_PLAN_FEASIBLE;
+    o->value = had.value;
+    o->bound = bound > had.value ? bound : had.value;
+    o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
     return code;
 }
 
@@ -254,7 +273,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                                   best, n, &have);
             o->seconds = used;
             if (code == CJ_ERR_INTERNAL) {
-                code = as_built(lp, opt, careful, used, o, errs);
+                code = as_built(lp, opt, careful, used, ub, best, have, o, errs);
                 break;
             }
             if (code != CJ_OK) {
@@ -279,7 +298,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood: the whole model as
              * built (solved with presolve, so no basis is carried over) */
-            code = as_built(lp, opt, careful, used, o, errs);
+            code = as_built(lp, opt, careful, used, ub, best, have, o, errs);
             break;
         }
         if (opt->verbose) {
@@ -345,7 +364,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
              * can share at fractions of a provider): the neighbourhoods
              * would be the whole model, and the priced rows only slow
              * GLPK down; solve the model as built */
-            code = as_built(lp, opt, careful, used, o, errs);
+            code = as_built(lp, opt, careful, used, ub, best, have, o, errs);
             break;
         }
         stalled = t.gave_up;

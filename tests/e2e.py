@@ -1241,6 +1241,29 @@ def a_search_stopped_before_any_plan_is_rescued():
 
 
 @test
+def a_plan_found_before_the_model_as_built_stands():
+    """When the neighbourhoods hand over to the model as built (their bound
+    far above the plans), a limit that stops that search before a better
+    plan leaves the plan they found: feasible, checked, at most the optimum
+    with a bound at least the optimum.  (It used to end unknown, exit 1.)"""
+    f = os.path.join(TMP, "g20b.json")
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "20",
+                    "--providers", "15", "--seed", "19", "-o", f], check=True)
+    p, full = solve(f)
+    assert p.returncode == 0 and full["status"] == "optimal", p.stderr[-500:]
+    p, plan = solve(f, "--memory-limit", "1", "--verbose")
+    assert p.returncode == 0, (p.returncode, p.stderr[-500:])
+    # the neighbourhood found a plan, then the model as built was searched
+    found = re.search(r"^neighbourhood .*: \d+ free, status 0, ([-\d.]+),", p.stderr, re.M)
+    assert found and not re.search(r"^rescue:", p.stderr, re.M), p.stderr[-800:]
+    assert plan["status"] == "feasible" and plan["solver"]["stopped_by"] == "memory", plan
+    checked(f, plan)
+    best, ob = full["objective"]["value"], plan["objective"]
+    assert abs(ob["value"] - float(found.group(1))) < 1e-6, (ob, found.group(1))
+    assert ob["value"] <= best + 1e-6 <= ob["bound"] + 2e-6, (ob, best)
+
+
+@test
 def memory_limit_stops_with_the_best_plan():
     """--memory-limit stops a search once GLPK holds more than so many MiB,
     as a time limit does: the plan says which limit stopped it, is checked,
