@@ -185,19 +185,7 @@ static bool take_plan(ctx *x) {
             v[lp->fcol[t->ent_pair[e]]] = t->ent_k[e];
         }
     }
-    /* the slacks of a school's own rows: what its plan leaves uncovered */
-    for (size_t s = 0; s < x->n_schools; s++) {
-        const school *sc = &x->sc[s];
-        for (int l = 0; l < sc->yl.n; l++) {
-            if (!sc->yl.ucol[l])
-                continue;
-            double have = 0;
-            for (int i = 0; i < sc->n; i++)
-                if (sc->yl.members[l] & (1ULL << i))
-                    have += v[lp->ycol[sc->first + (size_t)i]];
-            v[sc->yl.ucol[l]] = have < sc->yl.lo[l] ? sc->yl.lo[l] - have : 0;
-        }
-    }
+    cj_price_own_slacks(x, v);
     /* the master's other columns follow the model's, in the model's order */
     int m = x->other_first;
     for (int j = 1; j <= nc && m < x->other_end; j++) {
@@ -205,6 +193,38 @@ static bool take_plan(ctx *x) {
             continue;
         v[j] = glp_get_col_prim(x->M, m++);
     }
+    return true;
+}
+
+bool cj_branch_keep_sure(ctx *x, const glp_smcp *sm) {
+    if (glp_simplex(x->M, sm) != 0 || glp_get_status(x->M) != GLP_OPT)
+        return true;
+    x->lp_k = malloc(x->n_pairs * sizeof *x->lp_k);
+    x->lp_w = calloc(x->n_blocks, sizeof *x->lp_w);
+    int *col = calloc(x->n_blocks, sizeof *col);
+    if (!x->lp_k || !x->lp_w || !col) {
+        free(col);
+        return false;
+    }
+    for (size_t i = 0; i < x->n_pairs; i++)
+        x->lp_k[i] = -1;
+    const cj_branch *t = &x->bp;
+    size_t a, b;
+    for (int j = 1; j <= glp_get_num_cols(x->M); j++) {
+        if (!entries(t, j, &a, &b))
+            continue;
+        int k = t->col_block[j];
+        double w = glp_get_col_prim(x->M, j);
+        if (w > x->lp_w[k] + 1e-9) {
+            x->lp_w[k] = w;
+            col[k] = j;
+        }
+    }
+    for (size_t k = 0; k < x->n_blocks; k++)
+        if (col[k] && entries(t, col[k], &a, &b))
+            for (size_t e = a; e < b; e++)
+                x->lp_k[t->ent_pair[e]] = t->ent_k[e];
+    free(col);
     return true;
 }
 

@@ -142,3 +142,22 @@ void cj_lp_drop_counts(cj_lp *lp) {
     }
     lp->n_counts = lp->n_steps = 0;
 }
+
+bool cj_lp_count_values(const cj_lp *lp, double *v) {
+    int n = glp_get_num_cols(lp->P);
+    int *ind = malloc(((size_t)n + 1) * sizeof *ind);
+    double *val = malloc(((size_t)n + 1) * sizeof *val);
+    for (size_t k = 0; ind && val && k < lp->n_counts; k++) {
+        int col = lp->count_col + (int)k,
+            len = glp_get_mat_row(lp->P, lp->count_row + (int)k, ind, val);
+        double sum = 0;
+        for (int e = 1; e <= len; e++)
+            if (ind[e] != col)
+                sum -= val[e] * v[ind[e]]; /* the column's own coefficient is 1 */
+        v[col] = sum;
+    }
+    bool ok = ind && val;
+    free(ind);
+    free(val);
+    return ok;
+}

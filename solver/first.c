@@ -375,10 +375,9 @@ static bool better(first *f, block *b) {
 /* Writes the plan of f->chosen as model column values into v (1-based, every
  * column of the model): y and steps of each pair, the slacks of the schools'
  * own rows, the other columns, and the count columns' sums
- * (solver/counts.c). */
-static void write_plan(const first *f, double *v, int n) {
+ * (solver/counts.c); false when out of memory. */
+static bool write_plan(const first *f, double *v, int n) {
     ctx *x = f->x;
-    cj_lp *lp = x->lp;
     for (int j = 0; j <= n; j++)
         v[j] = 0;
     for (size_t j = 1; j <= x->n_model_cols; j++)
@@ -386,35 +385,14 @@ static void write_plan(const first *f, double *v, int n) {
     for (size_t s = 0; s < x->n_schools; s++) {
         const school *sc = &x->sc[s];
         const plan *p = &f->chosen[s];
-        if (sc->n <= 0 || p->m < 0)
-            continue;
-        unsigned long long set = 0;
-        for (int m = 0; m < p->m; m++) {
+        for (int m = 0; sc->n > 0 && m < p->m; m++) {
             const cand *c = &x->c[sc->first + (size_t)p->i[m]];
             v[c->ycol] = 1;
             v[c->fcol] = p->k[m];
-            set |= 1ULL << p->i[m];
-        }
-        for (int l = 0; l < sc->yl.n; l++) {
-            double have = 0;
-            for (unsigned long long m = sc->yl.members[l] & set; m; m &= m - 1)
-                have++;
-            if (sc->yl.ucol[l] && have < sc->yl.lo[l])
-                v[sc->yl.ucol[l]] = sc->yl.lo[l] - have;
         }
     }
-    for (size_t k = 0; k < lp->n_counts; k++) {
-        int col = lp->count_col + (int)k;
-        int len = glp_get_mat_row(lp->P, lp->count_row + (int)k, x->ind, x->val);
-        double sum = 0, own = 1;
-        for (int e = 1; e <= len; e++) {
-            if (x->ind[e] == col)
-                own = x->val[e];
-            else
-                sum += x->val[e] * v[x->ind[e]];
-        }
-        v[col] = -sum / own;
-    }
+    cj_price_own_slacks(x, v);
+    return cj_lp_count_values(x->lp, v);
 }
 
 /* Reads the joining rows' bounds from the model into f->lo, f->hi, and sets
@@ -495,7 +473,8 @@ int cj_price_first_plan(cj_price *x, double *v) {
             for (size_t k = 0; k < x->n_blocks; k++)
                 moved += better(&f, &x->bl[f.order[k]]);
         }
-        write_plan(&f, v, glp_get_num_cols(x->lp->P));
+        if (!write_plan(&f, v, glp_get_num_cols(x->lp->P)))
+            found = -1;
     }
     /* each block's best at the prices again, as the neighbourhoods read it */
     memcpy(x->c, f.keep, x->n_pairs * sizeof *x->c);

@@ -348,6 +348,22 @@ void cj_price_read_prices(ctx *x) {
     }
 }
 
+void cj_price_own_slacks(const ctx *x, double *v) {
+    const cj_lp *lp = x->lp;
+    for (size_t s = 0; s < x->n_schools; s++) {
+        const school *sc = &x->sc[s];
+        for (int l = 0; l < sc->yl.n; l++) {
+            if (!sc->yl.ucol[l])
+                continue;
+            double have = 0;
+            for (int i = 0; i < sc->n; i++)
+                if (sc->yl.members[l] & (1ULL << i))
+                    have += v[lp->ycol[sc->first + (size_t)i]];
+            v[sc->yl.ucol[l]] = have < sc->yl.lo[l] ? sc->yl.lo[l] - have : 0;
+        }
+    }
+}
+
 void cj_price_candidates(ctx *x, const double *pi) {
     for (size_t i = 0; i < x->n_pairs; i++) {
         cand *c = &x->c[i];
@@ -585,41 +601,6 @@ bool cj_price_artificial(const ctx *x) {
     return false;
 }
 
-/* Keeps, per block, the plan the master's solution leans on most, and how
- * much (x->lp_k, x->lp_w), for a first plan (solver/first.c); the master is
- * solved again, as branch and price may have left it elsewhere.  False when
- * out of memory; nothing is kept when the master has no solution. */
-static bool keep_master_plans(ctx *x, const glp_smcp *sm) {
-    if (glp_simplex(x->M, sm) != 0 || glp_get_status(x->M) != GLP_OPT)
-        return true;
-    x->lp_k = malloc(x->n_pairs * sizeof *x->lp_k);
-    x->lp_w = calloc(x->n_blocks, sizeof *x->lp_w);
-    int *col = calloc(x->n_blocks, sizeof *col);
-    if (!x->lp_k || !x->lp_w || !col) {
-        free(col);
-        return false;
-    }
-    for (size_t i = 0; i < x->n_pairs; i++)
-        x->lp_k[i] = -1;
-    const cj_branch *t = &x->bp;
-    for (int j = 1; j < t->col_cap && j <= glp_get_num_cols(x->M); j++) {
-        int b = t->col_block[j];
-        if (b < 0)
-            continue; /* not a plan */
-        double w = glp_get_col_prim(x->M, j);
-        if (w > x->lp_w[b] + 1e-9) {
-            x->lp_w[b] = w;
-            col[b] = j;
-        }
-    }
-    for (size_t b = 0; b < x->n_blocks; b++)
-        for (size_t e = col[b] ? t->col_start[col[b]] : 0;
-             col[b] && e < t->col_end[col[b]]; e++)
-            x->lp_k[t->ent_pair[e]] = t->ent_k[e];
-    free(col);
-    return true;
-}
-
 bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                       const cj_solve_options *opt, double seconds) {
     if (lp->q <= 0 || lp->elastic || lp->n_sk > 0 || sel->n_pairs == 0)
@@ -750,7 +731,7 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         } else
             x->priced = false;
         /* (not for sweeps: a scenario's time is mostly its pricing) */
-        if (x->priced && !lp->sweep && !keep_master_plans(x, &sm))
+        if (x->priced && !lp->sweep && !cj_branch_keep_sure(x, &sm))
             return false;
     }
     glp_delete_prob(x->M);

@@ -175,6 +175,9 @@ int cj_price_all(ctx *x, bool add, double *bound);
 /* Every candidate's priced objective (vy, vf) at the prices `pi` (per
  * master row). */
 void cj_price_candidates(ctx *x, const double *pi);
+/* Sets the slacks of every school's own rows in column values v (1-based)
+ * to what the y there leave uncovered. */
+void cj_price_own_slacks(const ctx *x, double *v);
 bool cj_price_artificial(const ctx *x);
 /* Notes plan column col of block b (its best at the current prices) for the
  * search; false when out of memory. */
@@ -185,6 +188,11 @@ bool cj_branch_record(ctx *x, const block *b, int col);
  * (out of work or time, past its limits, or a node it cannot close), -1 out
  * of memory.  The candidates and the master's columns are put back. */
 int cj_branch_search(ctx *x, double seconds, long work);
+/* Keeps, per block, the plan the master's solution leans on most, and how
+ * much (x->lp_k, x->lp_w), for a first plan (solver/first.c); the master is
+ * solved again first, as the search may have left it elsewhere.  False when
+ * out of memory; nothing is kept when the master has no solution. */
+bool cj_branch_keep_sure(ctx *x, const glp_smcp *sm);
 /* Frees what the search holds (not t itself). */
 void cj_branch_free(cj_branch *t);
 

@@ -170,6 +170,9 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
  * Returns how many, or -1 when out of memory (the model unchanged).
  */
 int cj_lp_add_counts(cj_lp *lp, const cj_round *r, const cj_selection *sel);
+/* Sets the count and step columns of column values v (1-based) to the
+ * sums their rows fix them at; false when out of memory (v unchanged). */
+bool cj_lp_count_values(const cj_lp *lp, double *v);
 /* Deletes them again; before anything else deletes rows or columns. */
 void cj_lp_drop_counts(cj_lp *lp);
 
