@@ -2,11 +2,12 @@
  * Owns the rescue: a first plan for a search that a limit stopped before
  * GLPK found any, when it was the plan's only hope of one.  GLPK's
  * pseudo-cost branching finds good plans, but late on the largest rounds:
- * on 1000 x 1000 it spends 6 s at the first neighbourhood's root starting
- * its pseudo-costs, past any time limit, and finds its first plan after
- * 14 s, so that `-t 10` ended with no plan at all.  Branching on the first
- * fractional column, depth first, reaches a worse plan there in two
- * seconds.  As GLPK's incumbent from the start such a plan costs the
+ * on 1000 x 1000 it spent 6 s at the first neighbourhood's root starting
+ * its pseudo-costs, past any time limit, and found its first plan after
+ * 14 s, so that `-t 10` ended with no plan at all (since branching in
+ * haste, solver/haste.c, GLPK's own search finds one there in time).
+ * Branching on the first fractional column, depth first, reaches a worse
+ * plan there in two seconds.  As GLPK's incumbent from the start such a plan costs the
  * rounds GLPK finishes, and run before GLPK's search it costs them its time
  * (docs/performance.md, "Taken: a rescue"); run after a search that found
  * nothing, it changes no search that finds a plan.

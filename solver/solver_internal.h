@@ -316,6 +316,30 @@ typedef enum {
 cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, int *nodes,
                      double *bound);
 
+/* Branching in haste (solver/haste.c): one search's record of the time it
+ * has and of the columns whose pseudo-costs GLPK has started. */
+typedef struct {
+    double seconds; /* the search's time limit, 0: none (haste never) */
+    double t0;      /* when the search began, by glp_time() */
+    double eval;    /* seconds one start of a pseudo-cost takes, < 0: not known yet */
+    unsigned char *seen; /* per column of GLPK's problem: started (the caller's) */
+    int n;
+    int hurried; /* branchings cjos chose */
+    /* at the first of them: what GLPK's start would have taken, and the
+     * seconds the search had left */
+    double start, left;
+} cj_haste;
+
+/* Begins the record of a search that has `seconds` (0: no limit) of a
+ * problem of n columns, with the caller's `seen` (n + 1 bytes, cleared
+ * here; NULL: haste never), which must outlive the search. */
+void cj_haste_start(cj_haste *h, double seconds, unsigned char *seen, int n);
+/* At GLP_IBRANCH of a search with pseudo-cost branching: branches on the
+ * first fractional column itself when GLPK's start of the pseudo-costs it
+ * has not started would take more than half the time left; otherwise
+ * leaves the choice to GLPK. */
+void cj_haste_branch(cj_haste *h, glp_tree *T);
+
 /* GLPK's tm_lim for `seconds` (> 0), held where an int ends. */
 int cj_glpk_ms(double seconds);
 /* Whether GLPK holds more than `bytes` of memory, as glp_mem_usage counts

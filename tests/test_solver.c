@@ -644,6 +644,93 @@ static void sweep_reuses_plans_only_when_rules_tighten(void **state) {
         }
 }
 
+/* A multiple knapsack of 40 binaries in three rows, with coefficients from
+ * a fixed sequence: small, but GLPK branches many times on it. */
+static glp_prob *knapsack(void) {
+    glp_prob *P = glp_create_prob();
+    glp_set_obj_dir(P, GLP_MAX);
+    glp_add_rows(P, 3);
+    glp_add_cols(P, 40);
+    unsigned x = 12345;
+    int ind[41];
+    double val[41];
+    for (int i = 1; i <= 3; i++) {
+        double sum = 0;
+        for (int j = 1; j <= 40; j++) {
+            x = x * 1103515245u + 12345u;
+            ind[j] = j;
+            val[j] = 10 + (x >> 16) % 90;
+            sum += val[j];
+        }
+        glp_set_mat_row(P, i, 40, ind, val);
+        glp_set_row_bnds(P, i, GLP_UP, 0, sum / 3);
+    }
+    for (int j = 1; j <= 40; j++) {
+        x = x * 1103515245u + 12345u;
+        glp_set_col_kind(P, j, GLP_BV);
+        glp_set_obj_coef(P, j, 20 + (x >> 16) % 80);
+    }
+    return P;
+}
+
+typedef struct {
+    cj_haste haste;
+    int branchings, nodes;
+} haste_run;
+
+static void on_haste_tree(glp_tree *T, void *info) {
+    haste_run *h = info;
+    if (glp_ios_reason(T) == GLP_IBRANCH) {
+        h->branchings++;
+        cj_haste_branch(&h->haste, T);
+    }
+    int active, current;
+    glp_ios_tree_size(T, &active, &current, &h->nodes);
+}
+
+/* The knapsack solved with pseudo-cost branching and haste under a limit
+ * of `seconds` (0: none); its optimum in *z. */
+static haste_run solve_in_haste(double seconds, double *z) {
+    glp_prob *P = knapsack();
+    haste_run h = {0};
+    unsigned char seen[41];
+    cj_haste_start(&h.haste, seconds, seen, 40);
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = GLP_MSG_OFF;
+    io.presolve = GLP_ON;
+    io.br_tech = GLP_BR_PCH;
+    io.cb_func = on_haste_tree;
+    io.cb_info = &h;
+    assert_int_equal(glp_intopt(P, &io), 0);
+    assert_int_equal(glp_mip_status(P), GLP_OPT);
+    *z = glp_mip_obj_val(P);
+    glp_delete_prob(P);
+    h.haste.seen = NULL; /* gone with this frame */
+    return h;
+}
+
+/* Branching in haste (solver/haste.c): with time enough it leaves every
+ * branching to GLPK, which then searches as without it, node for node;
+ * with the time spent it branches itself at every branching, and GLPK
+ * still proves the same optimum. */
+static void haste_branches_only_when_time_is_short(void **state) {
+    (void)state;
+    double none, ample, short_;
+    haste_run without = solve_in_haste(0, &none);
+    assert_true(without.branchings > 5);
+    assert_int_equal(without.haste.hurried, 0);
+    haste_run with_time = solve_in_haste(1e6, &ample);
+    assert_int_equal(with_time.haste.hurried, 0);
+    assert_int_equal(with_time.nodes, without.nodes);
+    assert_true(with_time.haste.eval >= 0); /* it measured a start */
+    haste_run spent = solve_in_haste(1e-9, &short_);
+    assert_int_equal(spent.haste.hurried, spent.branchings);
+    assert_true(spent.branchings > 0);
+    assert_true(fabs(ample - none) < 1e-9);
+    assert_true(fabs(short_ - none) < 1e-9);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(worked_example),
@@ -661,6 +748,7 @@ int main(void) {
         cmocka_unit_test(objective_step_divides_every_coefficient),
         cmocka_unit_test(step_columns_sum_each_schools_steps),
         cmocka_unit_test(windows_hold_all_but_their_clusters),
+        cmocka_unit_test(haste_branches_only_when_time_is_short),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
