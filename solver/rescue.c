@@ -7,10 +7,10 @@
  * 14 s, so that `-t 10` ended with no plan at all (since branching in
  * haste, solver/haste.c, GLPK's own search finds one there in time).
  * Branching on the first fractional column, depth first, reaches a worse
- * plan there in two seconds.  As GLPK's incumbent from the start such a plan costs the
- * rounds GLPK finishes, and run before GLPK's search it costs them its time
- * (docs/performance.md, "Taken: a rescue"); run after a search that found
- * nothing, it changes no search that finds a plan.
+ * plan there in two seconds.  As GLPK's incumbent from the start such a
+ * plan costs the rounds GLPK finishes, and run before GLPK's search it
+ * costs them its time (docs/performance.md, "Taken: a rescue"); run after
+ * a search that found nothing, it changes no search that finds a plan.
  */
 #include "solver_internal.h"
 

@@ -134,7 +134,8 @@ static void on_tree(glp_tree *T, void *info) {
     glp_ios_tree_size(T, &active, &current, &pr->nodes);
     if (pr->may_give_up)
         give_up_stalled(T, pr, best);
-    if (time_past(pr)) {
+    bool late = time_past(pr);
+    if (late) {
         pr->stop = CJ_STOP_TIME;
         glp_ios_terminate(T);
     } else if (glp_ios_reason(T) == GLP_ISELECT && !pr->gave_up) {
@@ -151,7 +152,7 @@ static void on_tree(glp_tree *T, void *info) {
         pr->given = true;
         glp_ios_heur_sol(T, pr->start);
     }
-    if (glp_ios_reason(T) == GLP_IBRANCH)
+    if (glp_ios_reason(T) == GLP_IBRANCH && !late)
         cj_haste_branch(&pr->haste, T);
 }
 
