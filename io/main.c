@@ -422,8 +422,8 @@ static char spelled(int ch) {
  * Puts the heap's first HUGE_HEAP bytes on transparent huge pages.  On a
  * virtual machine each page first touched can cost a fault of some 11 us;
  * a 2 MiB huge page is one fault (measured on the project's machine: the
- * bundled round took 190 faults and 6.1-6.6 ms median, with this 79 and
- * 4.8-4.9 ms; docs/performance.md).
+ * bundled round took 190 faults and 4.9-6.6 ms median, with this 79 and
+ * 4.3-4.9 ms in the same runs; docs/performance.md).
  * The kernel gives one where it is asked to (MADV_HUGEPAGE) and no page of
  * the aligned range is in use yet, but malloc writes a header where it
  * grows the heap.  So the break is moved to one page below a 2 MiB boundary,
@@ -463,7 +463,6 @@ int main(int argc, char **argv) {
      * peak RSS, which is the high-water mark either way. */
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     mallopt(M_TOP_PAD, 4 << 20);
-    heap_on_a_huge_page();
 #endif
     static const struct option top[] = {{"help", no_argument, NULL, 'h'},
                                         {"version", no_argument, NULL, 'V'},
@@ -500,6 +499,9 @@ int main(int argc, char **argv) {
     int skip = commands[k].sub && strcmp(commands[k].sub, sub) == 0 ? 1 : 0;
     const char *opts = commands[k].opts;
     command cmd = commands[k].cmd;
+#ifdef __GLIBC__
+    heap_on_a_huge_page(); /* not for --version and --help, which use none */
+#endif
 
     cj_command c = {0};
     bool format_given = false;
