@@ -31,12 +31,8 @@
 /* The simplex iterations GLPK gives each start of a pseudo-cost. */
 #define HASTE_ITERATIONS 30
 
-void cj_haste_start(cj_haste *h, double seconds, unsigned char *seen, int n) {
-    *h = (cj_haste){.seconds = seen ? seconds : 0,
-                    .t0 = glp_time(),
-                    .eval = -1,
-                    .seen = seen,
-                    .n = n};
+void cj_haste_start(cj_haste *h, unsigned char *seen, int n) {
+    *h = (cj_haste){.eval = -1, .seen = seen, .n = n};
     if (seen)
         memset(seen, 0, (size_t)n + 1);
 }
@@ -81,8 +77,8 @@ static double start_time(glp_tree *T, glp_prob *P, int n, int first) {
     return t[k / 2];
 }
 
-void cj_haste_branch(cj_haste *h, glp_tree *T) {
-    if (!(h->seconds > 0))
+void cj_haste_branch(cj_haste *h, glp_tree *T, double left) {
+    if (!h->seen)
         return;
     glp_prob *P = glp_ios_get_prob(T);
     int n = glp_get_num_cols(P); /* presolve leaves no more than h->n */
@@ -99,7 +95,6 @@ void cj_haste_branch(cj_haste *h, glp_tree *T) {
     if (fresh) {
         if (h->eval < 0)
             h->eval = start_time(T, P, n, first);
-        double left = h->seconds - glp_difftime(glp_time(), h->t0);
         double start = 2 * fresh * h->eval;
         if (start > HASTE_SHARE * left) {
             if (!h->hurried) {

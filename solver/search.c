@@ -113,13 +113,18 @@ static void give_up_stalled(glp_tree *T, progress *pr, int best) {
     }
 }
 
+/* Seconds of the search's time limit left (negative once past it). */
+static double time_left(const progress *pr) {
+    return pr->seconds - glp_difftime(glp_time(), pr->began);
+}
+
 /* Whether the search has passed its time limit.  GLPK stops at its limit
  * only when it picks the next node; a node whose LP takes many passes of
  * cuts, each a simplex in numerical trouble, went on past it (1000 x 1000
  * at -t 60: the neighbourhood of 2,991 free pairs 8 s past), so cjos
  * looks at the clock at every call of the callback too. */
 static bool time_past(const progress *pr) {
-    return pr->seconds > 0 && glp_difftime(glp_time(), pr->began) > pr->seconds;
+    return pr->seconds > 0 && time_left(pr) < 0;
 }
 
 static void on_tree(glp_tree *T, void *info) {
@@ -153,7 +158,7 @@ static void on_tree(glp_tree *T, void *info) {
         glp_ios_heur_sol(T, pr->start);
     }
     if (glp_ios_reason(T) == GLP_IBRANCH && !late)
-        cj_haste_branch(&pr->haste, T);
+        cj_haste_branch(&pr->haste, T, time_left(pr));
 }
 
 static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
@@ -499,7 +504,7 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
     unsigned char *seen = io.br_tech == GLP_BR_PCH && seconds > 0
                               ? cj_lp_scratch(lp, (size_t)n_cols + 1)
                               : NULL;
-    cj_haste_start(&pr.haste, seconds, seen, n_cols);
+    cj_haste_start(&pr.haste, seen, n_cols);
     double t0 = glp_time();
     pr.seconds = seconds;
     pr.began = t0;

@@ -316,12 +316,11 @@ typedef enum {
 cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, int *nodes,
                      double *bound);
 
-/* Branching in haste (solver/haste.c): one search's record of the time it
- * has and of the columns whose pseudo-costs GLPK has started. */
+/* Branching in haste (solver/haste.c): one search's record of the columns
+ * whose pseudo-costs GLPK has started; the search's own clock says how
+ * much time it has left. */
 typedef struct {
-    double seconds; /* the search's time limit, 0: none (haste never) */
-    double t0;      /* when the search began, by glp_time() */
-    double eval;    /* seconds one start of a pseudo-cost takes, < 0: not known yet */
+    double eval; /* seconds one start of a pseudo-cost takes, < 0: not known yet */
     unsigned char *seen; /* per column of GLPK's problem: started (the caller's) */
     int n;
     int hurried; /* branchings cjos chose */
@@ -330,15 +329,15 @@ typedef struct {
     double start, left;
 } cj_haste;
 
-/* Begins the record of a search that has `seconds` (0: no limit) of a
- * problem of n columns, with the caller's `seen` (n + 1 bytes, cleared
- * here; NULL: haste never), which must outlive the search. */
-void cj_haste_start(cj_haste *h, double seconds, unsigned char *seen, int n);
-/* At GLP_IBRANCH of a search with pseudo-cost branching: branches on the
- * first fractional column itself when GLPK's start of the pseudo-costs it
- * has not started would take more than half the time left; otherwise
- * leaves the choice to GLPK. */
-void cj_haste_branch(cj_haste *h, glp_tree *T);
+/* Begins the record of a search of a problem of n columns, with the
+ * caller's `seen` (n + 1 bytes, cleared here), which must outlive the
+ * search; NULL for a search without a time limit, which is never hurried. */
+void cj_haste_start(cj_haste *h, unsigned char *seen, int n);
+/* At GLP_IBRANCH of a search with pseudo-cost branching and `left` seconds
+ * of its limit left: branches on the first fractional column itself when
+ * GLPK's start of the pseudo-costs it has not started would take more than
+ * half of them; otherwise leaves the choice to GLPK. */
+void cj_haste_branch(cj_haste *h, glp_tree *T, double left);
 
 /* GLPK's tm_lim for `seconds` (> 0), held where an int ends. */
 int cj_glpk_ms(double seconds);

@@ -675,6 +675,7 @@ static glp_prob *knapsack(void) {
 
 typedef struct {
     cj_haste haste;
+    double left; /* the seconds the search is told it has left */
     int branchings, nodes;
 } haste_run;
 
@@ -682,19 +683,19 @@ static void on_haste_tree(glp_tree *T, void *info) {
     haste_run *h = info;
     if (glp_ios_reason(T) == GLP_IBRANCH) {
         h->branchings++;
-        cj_haste_branch(&h->haste, T);
+        cj_haste_branch(&h->haste, T, h->left);
     }
     int active, current;
     glp_ios_tree_size(T, &active, &current, &h->nodes);
 }
 
-/* The knapsack solved with pseudo-cost branching and haste under a limit
- * of `seconds` (0: none); its optimum in *z. */
-static haste_run solve_in_haste(double seconds, double *z) {
+/* The knapsack solved with pseudo-cost branching and haste with `left`
+ * seconds left at every branching (0: no limit); its optimum in *z. */
+static haste_run solve_in_haste(double left, double *z) {
     glp_prob *P = knapsack();
-    haste_run h = {0};
+    haste_run h = {.left = left};
     unsigned char seen[41];
-    cj_haste_start(&h.haste, seconds, seen, 40);
+    cj_haste_start(&h.haste, left != 0 ? seen : NULL, 40);
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = GLP_MSG_OFF;
@@ -723,8 +724,8 @@ static void haste_branches_only_when_time_is_short(void **state) {
     haste_run with_time = solve_in_haste(1e6, &ample);
     assert_int_equal(with_time.haste.hurried, 0);
     assert_int_equal(with_time.nodes, without.nodes);
-    assert_true(with_time.haste.eval >= 0); /* it measured a start */
-    haste_run spent = solve_in_haste(1e-9, &short_);
+    assert_true(with_time.haste.eval >= 0);        /* it measured a start */
+    haste_run spent = solve_in_haste(-1, &short_); /* past the limit */
     assert_int_equal(spent.haste.hurried, spent.branchings);
     assert_true(spent.branchings > 0);
     assert_true(fabs(ample - none) < 1e-9);
