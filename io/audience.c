@@ -176,6 +176,7 @@ cj_plan *cj_plan_view(const cj_round *full, const cj_plan *p, const cj_round *vi
     v->time_limit = p->time_limit;
     v->node_limit = p->node_limit;
     v->memory_limit = p->memory_limit;
+    v->gap_limit = p->gap_limit;
     v->stopped_by = p->stopped_by;
     v->careful = p->careful;
     for (size_t s = 0; s < full->n_schools; s++) {

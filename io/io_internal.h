@@ -16,6 +16,8 @@ static inline const char *cj_stop_limit(cj_stop s, bool nl) {
         return nl ? "de limiet op knopen" : "the node limit";
     case CJ_STOP_MEMORY:
         return nl ? "de geheugenlimiet" : "the memory limit";
+    case CJ_STOP_GAP:
+        return nl ? "de limiet op de gap" : "the gap limit";
     default:
         return NULL;
     }

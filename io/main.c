@@ -103,6 +103,9 @@ static const char *const usage_solve =
     "                         the same plan on every machine\n"
     "      --memory-limit MIB stop the same way once GLPK holds more than MIB\n"
     "                         MiB (its model and search tree); default 1024\n"
+    "      --gap GAP          stop the same way once the best plan is proven\n"
+    "                         within GAP of the optimum: a fraction (0.001) or a\n"
+    "                         percentage (0.1%); default 0, the optimum itself\n"
     "      --write-lp FILE    also write the model as built, in CPLEX LP format\n"
     "      --write-mps FILE   also write the model as built, in free MPS format\n"
     "  -v, --verbose          show GLPK's progress on standard error\n"
@@ -204,7 +207,8 @@ static const char *const usage_whatif =
     "      --lang LANG        labels of the chart: nl (default) or en\n"
     "  -t, --time-limit SECS  per scenario (default 600, 0 for none)\n"
     "      --node-limit N     per scenario, in GLPK's nodes (as for solve)\n"
-    "      --memory-limit MIB as for solve (default 1024)\n" COMMON_OPTS;
+    "      --memory-limit MIB as for solve (default 1024)\n"
+    "      --gap GAP          per scenario, as for solve (default 0)\n" COMMON_OPTS;
 
 static const char *const usage_explain =
     "usage: cjos explain [OPTIONS] ROUND.json\n"
@@ -234,7 +238,8 @@ enum {
     OPT_PSEUDO,
     OPT_SALT,
     OPT_NODES,
-    OPT_MEMORY
+    OPT_MEMORY,
+    OPT_GAP
 };
 
 static const struct option long_opts[] = {
@@ -243,6 +248,7 @@ static const struct option long_opts[] = {
     {"time-limit", required_argument, NULL, 't'},
     {"node-limit", required_argument, NULL, OPT_NODES},
     {"memory-limit", required_argument, NULL, OPT_MEMORY},
+    {"gap", required_argument, NULL, OPT_GAP},
     {"write-lp", required_argument, NULL, OPT_LP},
     {"write-mps", required_argument, NULL, OPT_MPS},
     {"max-input", required_argument, NULL, OPT_MAX_INPUT},
@@ -280,14 +286,14 @@ typedef enum {
 /* Which options each command takes, as the letters of its short options and
  * L (LP/MPS), M (max input), S (separator), I (in place), G (language),
  * A (audience), D (deep), W (vary), C (chart), P (pseudonyms), N (node limit),
- * R (memory limit). */
+ * R (memory limit), Y (gap limit). */
 static const struct {
     const char *name, *sub, *help, *opts;
     command cmd;
     int files; /* positional arguments */
 } commands[] = {
     {"validate", NULL, usage_validate, "MDt", VALIDATE, 1},
-    {"solve", NULL, usage_solve, "oftNRvqLMGAP", SOLVE, 1},
+    {"solve", NULL, usage_solve, "oftNRYvqLMGAP", SOLVE, 1},
     {"shortlist", NULL, usage_shortlist, "ofMA", SHORTLIST, 1},
     {"scores", "template", usage_scores, "oMS", TEMPLATE, 1},
     {"scores", "import", usage_scores, "oMSI", IMPORT, 2},
@@ -295,7 +301,7 @@ static const struct {
     {"reasons", NULL, usage_reasons, "sotNRMGA", REASONS, 2},
     {"alternatives", NULL, usage_alternatives, "ksoftNRMGAP", ALTERNATIVES, 1},
     {"compare", NULL, usage_compare, "ofMG", COMPARE, 2},
-    {"whatif", NULL, usage_whatif, "oftNRMWCG", WHATIF, 1},
+    {"whatif", NULL, usage_whatif, "oftNRYMWCG", WHATIF, 1},
     {"explain", NULL, usage_explain, "oftNRM", EXPLAIN, 1},
 };
 
@@ -379,6 +385,28 @@ static bool parse_number(const char *s, double *out) {
     return true;
 }
 
+/* A gap limit as a fraction (0.001) or a percentage (0.1%), below 1: a plan
+ * within 100% of the optimum promises nothing a reader could use. */
+static bool parse_gap(const char *s, double *out) {
+    size_t n = strlen(s);
+    bool percent = n > 1 && s[n - 1] == '%';
+    char digits[64];
+    if (n >= sizeof digits)
+        return false;
+    memcpy(digits, s, n + 1);
+    if (percent)
+        digits[n - 1] = '\0';
+    double v;
+    if (!parse_number(digits, &v))
+        return false;
+    if (percent)
+        v /= 100;
+    if (!(v < 1))
+        return false;
+    *out = v;
+    return true;
+}
+
 /* The option letter as the command table spells it. */
 static char spelled(int ch) {
     switch (ch) {
@@ -408,6 +436,8 @@ static char spelled(int ch) {
         return 'N';
     case OPT_MEMORY:
         return 'R';
+    case OPT_GAP:
+        return 'Y';
     default:
         return (char)ch;
     }
@@ -636,6 +666,15 @@ int main(int argc, char **argv) {
                                  optarg);
             else
                 c.solve.memory_limit = (long)v;
+            break;
+        case OPT_GAP:
+            if (!parse_gap(optarg, &v))
+                rc = usage_error(name,
+                                 "bad gap '%s': give a fraction below 1 (0.001) or a "
+                                 "percentage below 100 (0.1%%)",
+                                 optarg);
+            else
+                c.solve.gap_limit = v;
             break;
         case OPT_SALT:
             if (!*optarg)

@@ -297,6 +297,7 @@ json_t *cj_plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
     put(sv, "time_limit", p->time_limit > 0 ? num(p->time_limit) : NULL);
     put(sv, "node_limit", p->node_limit > 0 ? json_integer(p->node_limit) : NULL);
     put(sv, "memory_limit", p->memory_limit > 0 ? json_integer(p->memory_limit) : NULL);
+    put(sv, "gap_limit", p->gap_limit > 0 ? num(p->gap_limit) : NULL);
     put(sv, "stopped_by", str(cj_stop_name(p->stopped_by)));
     put(sv, "settings", json_string(p->careful ? "no-cover-cuts" : "cuts"));
     put(o, "solver", sv);

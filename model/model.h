@@ -343,7 +343,8 @@ typedef enum {
     CJ_STOP_NONE, /* none: the search went through */
     CJ_STOP_TIME,
     CJ_STOP_NODES,
-    CJ_STOP_MEMORY /* GLPK's memory passed the memory limit */
+    CJ_STOP_MEMORY, /* GLPK's memory passed the memory limit */
+    CJ_STOP_GAP     /* the plan was proven within the gap limit of the optimum */
 } cj_stop;
 
 typedef struct {
@@ -418,6 +419,7 @@ typedef struct {
     long nodes;         /* the nodes the search for the plan took */
     long memory_limit;  /* MiB of GLPK's memory, 0 for none */
     cj_stop stopped_by; /* of a feasible or unknown plan: which limit */
+    double gap_limit;   /* relative gap at which the search may stop, 0 for none */
 } cj_plan;
 
 /* A new plan with room for `n_schools` empty school entries and `n_expertise`
@@ -464,7 +466,7 @@ void cj_plan_evaluate(const cj_round *r, cj_plan *p);
 bool cj_school_plan_same(const cj_school_plan *a, const cj_school_plan *b);
 /* "optimal", "feasible", "infeasible" or "unknown". */
 const char *cj_plan_status_name(cj_plan_status s);
-/* "time", "nodes" or "memory"; NULL for CJ_STOP_NONE. */
+/* "time", "nodes", "memory" or "gap"; NULL for CJ_STOP_NONE. */
 const char *cj_stop_name(cj_stop s);
 
 #endif

@@ -209,6 +209,8 @@ const char *cj_stop_name(cj_stop s) {
         return "nodes";
     case CJ_STOP_MEMORY:
         return "memory";
+    case CJ_STOP_GAP:
+        return "gap";
     default:
         return NULL;
     }

@@ -20,6 +20,37 @@
  * plan in hand (little_left). */
 #define LAST_START 0.05
 
+/* What the next search adds to the bound of the whole model, for the gap
+ * limit (cj_lp's gap_region): plans outside it are worth at most `outside`,
+ * every plan at most `cap`, and a plan worth `best` is in hand. */
+static void set_region(cj_lp *lp, double outside, double cap, double best) {
+    lp->gap_region = true;
+    lp->gap_outside = outside;
+    lp->gap_cap = cap;
+    lp->gap_best = best;
+}
+
+/* Whether the plan in *o is proven within the gap limit of the optimum by
+ * `bound`, which holds for every plan; if so *o says so: `feasible`, with
+ * that bound and its gap, the gap limit what stopped the search, or
+ * `optimal` when the bound proves it best. */
+static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o) {
+    double d = bound - o->value;
+    if (!(opt->gap_limit > 0) || d > opt->gap_limit * (fabs(o->value) + 1e-9))
+        return false;
+    if (d <= 1e-9 * (1 + fabs(o->value))) {
+        o->status = CJ_PLAN_OPTIMAL;
+        o->bound = o->value;
+        o->gap = 0;
+        return true;
+    }
+    o->status = CJ_PLAN_FEASIBLE;
+    o->bound = bound > o->value ? bound : o->value;
+    o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
+    cj_stop_restore(CJ_STOP_GAP);
+    return true;
+}
+
 /* The model as built, without its priced rows, in the time left after
  * `used` seconds; its outcome in *o (seconds counted from the start).  With
  * a plan in hand (`have`: *o and its column values `best`), a search that
@@ -34,9 +65,17 @@ static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, do
     cj_lp_drop_counts(lp); /* first: unpricing renumbers the rows */
     cj_lp_unprice(lp);
     lp->planless = !have; /* a plan in hand needs no rescue */
+    /* the whole model: GLPK's bound, capped by the priced one */
+    set_region(lp, -HUGE_VAL, ub, have ? had.value : -HUGE_VAL);
     cj_code code = cj_intopt(lp, opt, careful, cj_time_left(opt, used), o, errs);
     o->seconds += used;
     bool plan = o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE;
+    if (code == CJ_OK && o->status == CJ_PLAN_FEASIBLE && o->bound > ub) {
+        /* the priced bound holds too, and is often the lower (the gap
+         * limit counts it so) */
+        o->bound = ub > o->value ? ub : o->value;
+        o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
+    }
     if (code != CJ_OK || !have || (plan && o->value >= had.value))
         return code;
     /* the columns as built come first in `best`: the count columns were
@@ -112,8 +151,8 @@ static bool little_left(const cj_solve_options *opt, double used) {
  */
 static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                               const cj_solve_options *opt, bool careful, double granule,
-                              size_t free_y, double *used, cj_outcome *o, double *best,
-                              size_t n, bool *have) {
+                              size_t free_y, double known, double *used, cj_outcome *o,
+                              double *best, size_t n, bool *have) {
     cj_window *w = cj_window_new(lp, r, sel);
     if (!w)
         return CJ_ERR_NOMEM;
@@ -123,6 +162,8 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
     for (bool again = true; again && code == CJ_OK;) {
         again = false;
         for (size_t c = 0; c < r->n_clusters && !spent(lp, opt, *used); c++) {
+            if (*have && stop_at_gap(opt, known, o))
+                break;
             size_t in = cj_window_hold(w, lp, c, best);
             if (in == 0 || in > free_y / 2) {
                 /* nothing in it can change, or it is much of the
@@ -137,6 +178,9 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
                 within.node_limit = done + WINDOW_NODES;
             cj_outcome t;
             cj_stop was = cj_stop_last();
+            /* a window's region is the plan's own neighbourhood: the bound
+             * of the whole model stays what is known */
+            set_region(lp, known, known, o->value);
             code =
                 cj_intopt_above(lp, &within, careful, cj_time_left(opt, *used), NAN, best,
                                 (int)n, told_value(lp, o->value, granule), &t, NULL);
@@ -242,6 +286,12 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         cj_outcome start = {.status = CJ_PLAN_FEASIBLE, .value = z, .bound = ub};
         keep_better(lp, &start, o, best, n, &have);
     }
+    if (have && stop_at_gap(opt, ub, o)) {
+        o->seconds = used;
+        cj_price_restore(lp->price);
+        cj_lp_unscratch(lp, best);
+        return CJ_OK;
+    }
     /* what GLPK may branch on besides single pairs (solver/counts.c); not
      * in sweeps, where it was not measured and the targets are met */
     if (!lp->sweep && cj_lp_add_counts(lp, r, sel) < 0) {
@@ -280,8 +330,8 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
              * search a wider one that cannot end the search: first the
              * plan's windows, small searches that GLPK finishes (measured:
              * docs/performance.md, "Taken: windows") */
-            code = search_windows(lp, r, sel, opt, careful, granule, free_y, &used, o,
-                                  best, n, &have);
+            code = search_windows(lp, r, sel, opt, careful, granule, free_y, known, &used,
+                                  o, best, n, &have);
             o->seconds = used;
             if (code == CJ_ERR_INTERNAL) {
                 code = as_built(lp, opt, careful, used, ub, best, have, o, errs);
@@ -291,6 +341,8 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                 cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
                 break;
             }
+            if (code == CJ_OK && stop_at_gap(opt, known, o))
+                break;
             if (ub - o->value <= delta + tol)
                 matters = NAN; /* this one can end the search now */
         }
@@ -309,6 +361,8 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             /* the one that can end the search is told the best plan, so that
              * GLPK only looks above it (docs/model.md, "Neighbourhoods") */
             above = have && isnan(matters) ? told_value(lp, o->value, granule) : NAN;
+            set_region(lp, all ? -HUGE_VAL : ub - delta, known,
+                       have ? o->value : -HUGE_VAL);
             code = cj_intopt_above(lp, opt, careful, cj_time_left(opt, used), matters,
                                    best, (int)n, above, &t, NULL);
         }
@@ -377,6 +431,8 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             o->gap = 0;
             break;
         }
+        if (have && stop_at_gap(opt, known, o))
+            break;
         if (have && ub - o->value > FAR_FROM_BOUND * (1 + fabs(ub))) {
             /* the bound is far from the plans (penalties that the blocks
              * can share at fractions of a provider): the neighbourhoods
@@ -401,6 +457,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             delta = grow;
     }
     lp->planless = false;
+    lp->gap_region = false;
     cj_lp_drop_counts(lp);
     cj_price_restore(lp->price);
     cj_lp_unscratch(lp, best);

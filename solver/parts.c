@@ -234,6 +234,7 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
     plan->time_limit = opt->time_limit;
     plan->node_limit = opt->node_limit;
     plan->memory_limit = opt->memory_limit;
+    plan->gap_limit = opt->gap_limit;
     plan->nodes = *nodes;
     plan->bound = plan->status == CJ_PLAN_OPTIMAL ? plan->objective : bound;
     plan->gap = plan->status == CJ_PLAN_OPTIMAL ? 0

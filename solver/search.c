@@ -34,6 +34,11 @@ typedef struct {
      * only between nodes (time_past) */
     double seconds, began;
     cj_haste haste; /* branching in haste under a time limit */
+    /* the gap limit (0: none), what bounds the whole model beside GLPK's
+     * own bound and the best plan in hand (cj_lp's gap_outside, gap_cap and
+     * gap_best), and the value GLPK was told (NAN: none), which is its
+     * incumbent until it finds a plan and is worth no plan */
+    double gap_limit, outside, cap, best, told;
 } progress;
 
 /* The limit that stopped a search last on this thread.  A plan's searches
@@ -127,6 +132,32 @@ static bool time_past(const progress *pr) {
     return pr->seconds > 0 && time_left(pr) < 0;
 }
 
+/* Whether the search's best plan is proven within its gap limit of the
+ * optimum, and not yet proven best: the bound of the whole model is GLPK's, as the
+ * neighbourhoods count it (solver/neighbourhoods.c), less its best plan's value, at most
+ * the limit times that value, as a plan's gap is counted. */
+static bool within_gap(glp_tree *T, const progress *pr) {
+    if (!(pr->gap_limit > 0))
+        return false;
+    glp_prob *Q = glp_ios_get_prob(T);
+    int st = glp_mip_status(Q);
+    double z = st == GLP_FEAS || st == GLP_OPT ? glp_mip_obj_val(Q) : -HUGE_VAL;
+    if (!isnan(pr->told) && z <= pr->told + 1e-8 * (1 + fabs(pr->told)))
+        z = -HUGE_VAL; /* the told value, a hair above the plan told */
+    if (z < pr->best)
+        z = pr->best;
+    if (z == -HUGE_VAL)
+        return false;
+    double in = pr->have_bound && pr->bound < pr->cap ? pr->bound : pr->cap;
+    double bound = in > pr->outside ? in : pr->outside;
+    if (bound > pr->cap)
+        bound = pr->cap;
+    /* a plan already proven best is left to GLPK, whose search then ends
+     * with it `optimal` */
+    double d = bound - z;
+    return d > 1e-9 * (1 + fabs(z)) && d <= pr->gap_limit * (fabs(z) + 1e-9);
+}
+
 static void on_tree(glp_tree *T, void *info) {
     progress *pr = info;
     int best = glp_ios_best_node(T);
@@ -152,6 +183,10 @@ static void on_tree(glp_tree *T, void *info) {
             pr->stop = CJ_STOP_MEMORY;
             glp_ios_terminate(T);
         }
+    }
+    if (!late && !pr->gave_up && pr->stop == CJ_STOP_NONE && within_gap(T, pr)) {
+        pr->stop = CJ_STOP_GAP;
+        glp_ios_terminate(T);
     }
     if (pr->start && !pr->given && glp_ios_reason(T) == GLP_IHEUR) {
         pr->given = true;
@@ -485,7 +520,12 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
         seconds = seconds - telling > 0.01 ? seconds - telling : 0.01;
     progress pr = {.may_give_up = !isnan(matters_above),
                    .matters_above = matters_above,
-                   .memory = memory_bytes(opt->memory_limit)};
+                   .memory = memory_bytes(opt->memory_limit),
+                   .gap_limit = opt->gap_limit,
+                   .outside = lp->gap_region ? lp->gap_outside : -HUGE_VAL,
+                   .cap = lp->gap_region ? lp->gap_cap : HUGE_VAL,
+                   .best = lp->gap_region ? lp->gap_best : -HUGE_VAL,
+                   .told = told ? above : NAN};
     if (opt->node_limit > 0) {
         /* what the search for the plan has left; one node at least, which
          * stops GLPK before its first, as a time limit that has run out */

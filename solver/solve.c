@@ -96,7 +96,8 @@ static cj_code level_one(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (inherited(lp, o))
         return CJ_OK;
     lp->proven = false;
-    lp->planless = false; /* left set by a GLPK failure that jumped out */
+    lp->planless = false;   /* left set by a GLPK failure that jumped out */
+    lp->gap_region = false; /* the same */
     lp->node_base = lp->nodes;
     /* not in the careful attempt, which follows a GLPK failure */
     if (!careful && !cj_lp_price_caps(lp, r, sel, opt,
@@ -392,6 +393,7 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     plan->time_limit = opt->time_limit;
     plan->node_limit = opt->node_limit;
     plan->memory_limit = opt->memory_limit;
+    plan->gap_limit = opt->gap_limit;
 
     static _Thread_local guard g; /* must survive the longjmp; one per thread */
     memset(&g, 0, sizeof g);

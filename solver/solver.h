@@ -59,6 +59,11 @@ typedef struct {
      * (node_limit and memory_limit last, so that the fields before them
      * keep their places) */
     long memory_limit;
+    /* a relative gap, 0: none.  The search stops with its best plan once
+     * that plan is proven within it of the optimum, (bound - z) <= gap_limit
+     * (|z| + 1e-9), as the plan's gap is counted: `feasible`, stopped by
+     * CJ_STOP_GAP, unless it is proven optimal by then */
+    double gap_limit;
 } cj_solve_options;
 
 /*

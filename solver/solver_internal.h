@@ -85,6 +85,14 @@ typedef struct cj_lp {
      * stop it before GLPK finds one, the rescue looks for one (cj_rescue);
      * set by solver/solve.c and solver/neighbourhoods.c */
     bool planless;
+    /* what the search in hand adds to the bound of the whole model, for the
+     * gap limit (set by solver/neighbourhoods.c around each search, when
+     * `gap_region`): no plan outside its region is worth more than
+     * gap_outside, none at all more than gap_cap, and a plan worth gap_best
+     * is in hand (-HUGE_VAL: none).  Without it the search is of the whole
+     * model and GLPK's bound and plan are all there is */
+    bool gap_region;
+    double gap_outside, gap_cap, gap_best;
 } cj_lp;
 
 /* Whether the column values `v` (1-based) meet every bound, row and

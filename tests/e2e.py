@@ -589,6 +589,47 @@ def count_columns_keep_the_optimum():
     assert abs(plan["objective"]["value"] - best) < 1e-6, (plan["objective"], best)
 
 
+@test
+def gap_limit_stops_with_a_plan_proven_that_close():
+    """--gap stops the search once its best plan is proven within the gap of
+    the optimum: the plan is feasible, says the gap limit stopped it, passes
+    the plan checker, and the optimum HiGHS finds lies between its value and
+    its bound, which are at most the gap apart.  A tighter gap takes the
+    same search further; a round proven within the gap anyway is optimal.
+    Bad values are usage errors."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import pricecheck
+    f = os.path.join(DATA, "gap-limit.json")  # bench/gen's 30 x 20, seed 5
+    best = pricecheck.optimum(json.load(open(f)))
+    values = []
+    for given, limit in (("2%", 0.02), ("0.005", 0.005)):
+        p, plan = solve(f, "--gap", given)
+        assert p.returncode == 0, p.stderr[-500:]
+        checked(f, plan)
+        ob, sv = plan["objective"], plan["solver"]
+        assert plan["status"] == "feasible" and sv["stopped_by"] == "gap", (plan["status"], sv)
+        assert sv["gap_limit"] == limit, sv
+        assert ob["value"] <= best + 1e-6 <= ob["bound"] + 2e-6, (ob, best)
+        assert 0 < ob["bound"] - ob["value"] <= limit * abs(ob["value"]) + 1e-9, ob
+        assert 0 < ob["gap"] <= limit, ob
+        values.append(ob["value"])
+    assert values[1] >= values[0] - 1e-9, values
+    p = run("solve", f, "--gap", "2%", "-f", "md")
+    assert p.returncode == 0 and "(stopped by the gap limit)" in p.stdout, p.stdout[:600]
+    # proven within any gap by its first search: optimal, not stopped
+    p, plan = solve(os.path.join(DATA, "policy-none.json"), "--gap", "0.5")
+    assert plan["status"] == "optimal" and plan["solver"]["stopped_by"] is None, plan
+    # per scenario in a sweep
+    p = run("whatif", f, "--vary", "policy.coverage_penalty=10:12:2", "--gap", "2%",
+            "-f", "json")
+    assert p.returncode == 0, p.stderr[-500:]
+    for bad in ("1", "100%", "-0.1", "abc", "%", ""):
+        p = run("solve", f, "--gap", bad)
+        assert p.returncode == 64 and f"bad gap '{bad}'" in p.stderr, (bad, p.stderr)
+    p = run("shortlist", f, "--gap", "0.01")
+    assert p.returncode == 64 and "'--gap' does not apply here" in p.stderr, p.stderr
+
+
 def cbc_optimum(model, *args):
     """The optimum CBC proves for an exported model (CBC 2.10 ignores an MPS
     file's OBJSENSE: pass "-max" for those)."""

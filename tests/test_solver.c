@@ -254,6 +254,40 @@ static void windows_hold_all_but_their_clusters(void **state) {
     free_model(&b);
 }
 
+/* A gap limit stops the search once its best plan is proven within it:
+ * feasible, stopped by the gap limit, the bound at most the gap above the
+ * plan (as the plan's gap is counted); a tighter limit takes the same
+ * search further, to a plan at least as good; and a plan proven best by
+ * the first search is optimal under any gap (gap-limit.json is bench/gen's
+ * 30 x 20 round of seed 5, whose optimum tests/e2e.py checks with HiGHS) */
+static void gap_limit_stops_within_it(void **state) {
+    (void)state;
+    cj_round *r[3];
+    const double gaps[2] = {0.02, 0.005};
+    cj_plan *p[2];
+    for (int k = 0; k < 2; k++) {
+        cj_solve_options o = {.gap_limit = gaps[k]};
+        p[k] = solve_file("gap-limit.json", &r[k], &o);
+        assert_int_equal(p[k]->status, CJ_PLAN_FEASIBLE);
+        assert_int_equal(p[k]->stopped_by, CJ_STOP_GAP);
+        assert_true(p[k]->gap_limit == gaps[k]);
+        double d = p[k]->bound - p[k]->objective;
+        assert_true(d > 0 && d <= gaps[k] * fabs(p[k]->objective) + 1e-9);
+        assert_true(p[k]->gap > 0 && p[k]->gap <= gaps[k]);
+    }
+    assert_true(p[1]->objective >= p[0]->objective - 1e-9);
+    cj_solve_options loose = {.gap_limit = 0.5};
+    cj_plan *proven = solve_file("policy-none.json", &r[2], &loose);
+    assert_int_equal(proven->status, CJ_PLAN_OPTIMAL);
+    assert_int_equal(proven->stopped_by, CJ_STOP_NONE);
+    assert_true(proven->gap == 0 && proven->bound == proven->objective);
+    cj_plan_free(p[0]);
+    cj_plan_free(p[1]);
+    cj_plan_free(proven);
+    for (int k = 0; k < 3; k++)
+        cj_round_free(r[k]);
+}
+
 /* A node limit stops the search for the plan as a time limit does, and the
  * plan says how many nodes the search took, what limit it was given and
  * that this limit stopped it */
@@ -746,6 +780,7 @@ int main(void) {
         cmocka_unit_test(first_plan_block_by_block_meets_the_model),
         cmocka_unit_test(glpk_failure_is_solved_again_without_cover_cuts),
         cmocka_unit_test(node_limit_stops_the_search),
+        cmocka_unit_test(gap_limit_stops_within_it),
         cmocka_unit_test(objective_step_divides_every_coefficient),
         cmocka_unit_test(step_columns_sum_each_schools_steps),
         cmocka_unit_test(windows_hold_all_but_their_clusters),
