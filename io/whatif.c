@@ -29,6 +29,7 @@ typedef struct {
     bool invalid;
     char why[256];
     double objective, fte, cost;
+    double gap;     /* the plan's relative gap (0 when proven), NaN without a plan */
     char **changed; /* ids of schools whose providers differ from the base plan */
     size_t n_changed;
 } scenario;
@@ -80,6 +81,7 @@ static void totals(const cj_round *r, const cj_plan *p, double *fte, double *cos
 static cj_code run_one(cj_round *r, const cj_command *c, const cj_plan *base,
                        cj_sweep *sw, scenario *sc, cj_errors *errs) {
     cj_errors e = {0};
+    sc->objective = sc->gap = NAN; /* until a plan says otherwise */
     if (cj_round_validate(r, &e) > 0) {
         sc->invalid = true;
         sc->status = CJ_PLAN_INFEASIBLE;
@@ -101,6 +103,7 @@ static cj_code run_one(cj_round *r, const cj_command *c, const cj_plan *base,
         sc->status = p->status;
         bool ok = p->status == CJ_PLAN_OPTIMAL || p->status == CJ_PLAN_FEASIBLE;
         sc->objective = ok ? p->objective : NAN;
+        sc->gap = ok ? p->gap : NAN;
         totals(r, p, &sc->fte, &sc->cost);
         sc->changed = calloc(r->n_schools + 1, sizeof *sc->changed);
         for (size_t s = 0; ok && base && sc->changed && s < r->n_schools; s++)
@@ -137,6 +140,8 @@ static char *render_json(const cj_round *r, const axis *ax, size_t na,
     json_object_set_new(b, "objective",
                         isfinite(base->objective) ? json_real(base->objective)
                                                   : json_null());
+    json_object_set_new(b, "gap",
+                        isfinite(base->gap) ? json_real(base->gap) : json_null());
     json_object_set_new(b, "fte", json_real(base->fte));
     json_object_set_new(b, "cost", json_real(base->cost));
     json_object_set_new(o, "base", b);
@@ -149,6 +154,8 @@ static char *render_json(const cj_round *r, const axis *ax, size_t na,
         json_object_set_new(x, "objective",
                             isfinite(v[i].objective) ? json_real(v[i].objective)
                                                      : json_null());
+        json_object_set_new(x, "gap",
+                            isfinite(v[i].gap) ? json_real(v[i].gap) : json_null());
         json_object_set_new(x, "fte", json_real(v[i].fte));
         json_object_set_new(x, "cost", json_real(v[i].cost));
         for (size_t k = 0; k < v[i].n_changed; k++)
@@ -355,10 +362,9 @@ cj_code cj_command_whatif(const cj_command *c, cj_errors *errs) {
         code = cj_solve(L.round, L.sel, &quick, &bp, errs);
         if (code == CJ_OK) {
             base.status = bp->status;
-            base.objective =
-                bp->status == CJ_PLAN_OPTIMAL || bp->status == CJ_PLAN_FEASIBLE
-                    ? bp->objective
-                    : NAN;
+            bool ok = bp->status == CJ_PLAN_OPTIMAL || bp->status == CJ_PLAN_FEASIBLE;
+            base.objective = ok ? bp->objective : NAN;
+            base.gap = ok ? bp->gap : NAN;
             totals(L.round, bp, &base.fte, &base.cost);
         }
     }

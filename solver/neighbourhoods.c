@@ -71,8 +71,8 @@ static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, do
     o->seconds += used;
     bool plan = o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE;
     if (code == CJ_OK && o->status == CJ_PLAN_FEASIBLE && o->bound > ub) {
-        /* the priced bound holds too, and is often the lower (the gap
-         * limit counts it so) */
+        /* the priced bound holds for every plan too, and is often the
+         * lower: the lower is the plan's bound, as the gap limit counts it */
         o->bound = ub > o->value ? ub : o->value;
         o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
     }

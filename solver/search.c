@@ -133,9 +133,10 @@ static bool time_past(const progress *pr) {
 }
 
 /* Whether the search's best plan is proven within its gap limit of the
- * optimum, and not yet proven best: the bound of the whole model is GLPK's, as the
- * neighbourhoods count it (solver/neighbourhoods.c), less its best plan's value, at most
- * the limit times that value, as a plan's gap is counted. */
+ * optimum and not yet proven best.  The bound is that of the whole model,
+ * counted as solver/neighbourhoods.c counts it for a search that a limit
+ * stops; the best plan is GLPK's or the one in hand, whichever is better;
+ * the gap is counted as a plan's. */
 static bool within_gap(glp_tree *T, const progress *pr) {
     if (!(pr->gap_limit > 0))
         return false;

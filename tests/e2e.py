@@ -623,6 +623,10 @@ def gap_limit_stops_with_a_plan_proven_that_close():
     p = run("whatif", f, "--vary", "policy.coverage_penalty=10:12:2", "--gap", "2%",
             "-f", "json")
     assert p.returncode == 0, p.stderr[-500:]
+    sweep = json.loads(p.stdout)
+    for s in [sweep["base"]] + sweep["scenarios"]:
+        assert s["status"] in ("optimal", "feasible") and 0 <= s["gap"] <= 0.02, s
+        assert (s["gap"] == 0) == (s["status"] == "optimal"), s
     for bad in ("1", "100%", "-0.1", "abc", "%", ""):
         p = run("solve", f, "--gap", bad)
         assert p.returncode == 64 and f"bad gap '{bad}'" in p.stderr, (bad, p.stderr)
@@ -1846,6 +1850,8 @@ def whatif_sweep_matches_separate_solves():
     p = run("whatif", tiny, "--vary", "clusters.sbo.fte.min=1:3:1")
     last = json.loads(p.stdout)["scenarios"][-1]
     assert last["status"] == "invalid" and "greater than max" in last["why"]
+    # no plan, so no objective and no gap (the objective was once 0)
+    assert last["objective"] is None and last["gap"] is None, last
     for bad in ("nothing.here=1:2:1", "clusters.sbo.fte.max=2:1:1", "clusters.sbo.fte.max=1:2"):
         assert run("whatif", tiny, "--vary", bad).returncode in (64, 65), bad
 
