@@ -35,18 +35,19 @@ static void set_region(cj_lp *lp, double outside, double cap, double best) {
  * that bound and its gap, the gap limit what stopped the search, or
  * `optimal` when the bound proves it best. */
 static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o) {
-    double d = bound - o->value;
-    if (!(opt->gap_limit > 0) || d > opt->gap_limit * (fabs(o->value) + 1e-9))
+    if (!(opt->gap_limit > 0))
         return false;
-    if (d <= 1e-9 * (1 + fabs(o->value))) {
+    if (cj_bound_meets(bound, o->value)) {
         o->status = CJ_PLAN_OPTIMAL;
         o->bound = o->value;
         o->gap = 0;
         return true;
     }
+    if (!(cj_gap_of(bound, o->value) <= opt->gap_limit))
+        return false;
     o->status = CJ_PLAN_FEASIBLE;
-    o->bound = bound > o->value ? bound : o->value;
-    o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
+    o->bound = bound;
+    o->gap = cj_gap_of(bound, o->value);
     cj_stop_restore(CJ_STOP_GAP);
     return true;
 }
@@ -74,7 +75,7 @@ static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, do
         /* the priced bound holds for every plan too, and is often the
          * lower: the lower is the plan's bound, as the gap limit counts it */
         o->bound = ub > o->value ? ub : o->value;
-        o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
+        o->gap = cj_gap_of(o->bound, o->value);
     }
     if (code != CJ_OK || !have || (plan && o->value >= had.value))
         return code;
@@ -85,7 +86,7 @@ static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, do
     o->status = CJ_PLAN_FEASIBLE;
     o->value = had.value;
     o->bound = bound > had.value ? bound : had.value;
-    o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
+    o->gap = cj_gap_of(o->bound, o->value);
     return code;
 }
 
@@ -396,16 +397,13 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         o->seconds = used;
         if (!t.gave_up && (t.status == CJ_PLAN_FEASIBLE || t.status == CJ_PLAN_UNKNOWN)) {
             /* out of time: GLPK's bound holds inside the neighbourhood, with
-             * a plan found there or not (the priced bound when it has none),
+             * a plan found there or not (what is known when it has none),
              * and bound - delta outside */
-            double in = t.bound < ub ? t.bound : ub;
-            double bound = all || in > ub - delta ? in : ub - delta;
-            if (bound > known)
-                bound = known;
+            double bound = cj_region_bound(t.bound, all ? -HUGE_VAL : ub - delta, known);
             if (have) {
                 o->status = CJ_PLAN_FEASIBLE;
                 o->bound = bound > o->value ? bound : o->value;
-                o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
+                o->gap = cj_gap_of(o->bound, o->value);
             }
             break;
         }

@@ -237,9 +237,8 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
     plan->gap_limit = opt->gap_limit;
     plan->nodes = *nodes;
     plan->bound = plan->status == CJ_PLAN_OPTIMAL ? plan->objective : bound;
-    plan->gap = plan->status == CJ_PLAN_OPTIMAL ? 0
-                                                : fabs(plan->bound - plan->objective) /
-                                                      (fabs(plan->objective) + 1e-9);
+    plan->gap =
+        plan->status == CJ_PLAN_OPTIMAL ? 0 : cj_gap_of(plan->bound, plan->objective);
     cj_errors_copy(&plan->warnings, &sel->warnings);
     *out = plan;
     return 1;

@@ -149,14 +149,11 @@ static bool within_gap(glp_tree *T, const progress *pr) {
         z = pr->best;
     if (z == -HUGE_VAL)
         return false;
-    double in = pr->have_bound && pr->bound < pr->cap ? pr->bound : pr->cap;
-    double bound = in > pr->outside ? in : pr->outside;
-    if (bound > pr->cap)
-        bound = pr->cap;
+    double bound =
+        cj_region_bound(pr->have_bound ? pr->bound : HUGE_VAL, pr->outside, pr->cap);
     /* a plan already proven best is left to GLPK, whose search then ends
      * with it `optimal` */
-    double d = bound - z;
-    return d > 1e-9 * (1 + fabs(z)) && d <= pr->gap_limit * (fabs(z) + 1e-9);
+    return !cj_bound_meets(bound, z) && cj_gap_of(bound, z) <= pr->gap_limit;
 }
 
 static void on_tree(glp_tree *T, void *info) {
@@ -486,7 +483,7 @@ static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double secon
             o->value = glpk ? glp_mip_obj_val(lp->P) : z;
             if (o->bound < o->value)
                 o->bound = o->value;
-            o->gap = fabs(o->bound - o->value) / (fabs(o->value) + 1e-9);
+            o->gap = cj_gap_of(o->bound, o->value);
         }
     }
     free(w);

@@ -5,6 +5,7 @@
 #include "solver.h"
 
 #include <glpk.h>
+#include <math.h>
 
 typedef struct cj_price cj_price; /* solver/price.c */
 
@@ -363,6 +364,30 @@ typedef struct {
     long nodes; /* GLPK's, in this search (level_one: in all its searches) */
     cj_stop stopped; /* the limit that stopped this search, if one did */
 } cj_outcome;
+
+/* The relative gap of a plan worth `value` under `bound`, as a plan reports
+ * it; the gap limit is counted the same way, so that no plan it stops shows
+ * a gap above it. */
+static inline double cj_gap_of(double bound, double value) {
+    return fabs(bound - value) / (fabs(value) + 1e-9);
+}
+
+/* Whether `bound` proves a plan worth `value` best (within rounding). */
+static inline bool cj_bound_meets(double bound, double value) {
+    return bound - value <= 1e-9 * (1 + fabs(value));
+}
+
+/* The bound of the whole model when a search of one region of it has GLPK's
+ * bound `in` (HUGE_VAL: none yet): no plan outside the region is worth more
+ * than `outside` (-HUGE_VAL: the region is the whole model), and none at all
+ * more than `cap`, what earlier searches proved.  One rule for the gap limit
+ * inside a search (solver/search.c) and for a search that a limit stopped
+ * (solver/neighbourhoods.c). */
+static inline double cj_region_bound(double in, double outside, double cap) {
+    double b = in < cap ? in : cap;
+    b = b > outside ? b : outside;
+    return b < cap ? b : cap;
+}
 
 /* The limit that stopped a search last on this thread (solver/search.c):
  * what a plan that is not proven says stopped it.  Reset when a plan's
