@@ -391,8 +391,10 @@ int cj_branch_search(ctx *x, double seconds, long work) {
     if (!start(x))
         return -1;
     double inc = -HUGE_VAL, tol = 0;
+    double held = -HUGE_VAL; /* the bound of a node left half done */
     bool have = false, stopped = false, ok = true;
     bnode *open;
+    t->tree_bound = HUGE_VAL;
     while (t->n_open > 0) {
         if ((seconds > 0 && glp_difftime(glp_time(), t0) > seconds) || t->work >= work) {
             stopped = true;
@@ -414,6 +416,7 @@ int cj_branch_search(ctx *x, double seconds, long work) {
         double bound = n.bound;
         bool converged;
         if (!node_bound(x, have ? inc + tol : -HUGE_VAL, &bound, &converged)) {
+            held = bound;
             free_node(&n);
             ok = false;
             break;
@@ -428,6 +431,7 @@ int cj_branch_search(ctx *x, double seconds, long work) {
         if (pair < 0 && (!converged || cj_price_artificial(x))) {
             /* a whole master that may not be the node's best: nothing to
              * branch on, so the node cannot be closed */
+            held = bound;
             free_node(&n);
             ok = false;
             break;
@@ -451,6 +455,7 @@ int cj_branch_search(ctx *x, double seconds, long work) {
                       push(x, &n, bound, pair, kind, 1, split);
         free_node(&n);
         if (!pushed) {
+            held = bound;
             stopped = true;
             break;
         }
@@ -458,9 +463,21 @@ int cj_branch_search(ctx *x, double seconds, long work) {
     restore(x);
     t->seconds = glp_difftime(glp_time(), t0);
     open = t->open;
-    for (size_t k = 0; k < t->n_open; k++)
+    for (size_t k = 0; k < t->n_open; k++) {
+        if (open[k].bound > held)
+            held = open[k].bound;
         free_node(&open[k]);
+    }
     t->n_open = 0;
+    if (!ok || stopped) {
+        /* every plan lies in an open node, the one left half done or the
+         * tree's plan: the best of these bounds them all (none of them:
+         * nothing is known) */
+        if (have && inc + tol > held)
+            held = inc + tol;
+        if (held > -HUGE_VAL)
+            t->tree_bound = held;
+    }
     if (!ok || stopped || !have)
         return 0;
     t->proven = true;

@@ -56,25 +56,26 @@ static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o
  * `used` seconds; its outcome in *o (seconds counted from the start).  With
  * a plan in hand (`have`: *o and its column values `best`), a search that
  * a limit stops before a better one leaves that plan, `feasible`, with the
- * lower of GLPK's bound and the priced bound `ub`, both of which hold for
- * every plan: before, such a search ended `unknown`, and on 20 x 15 seed 19
- * at --memory-limit 1 the plan the neighbourhood had found was lost. */
+ * lower of GLPK's bound and `known` (what the prices and the searches
+ * before proved), both of which hold for every plan: before, such a search ended
+ * `unknown`, and on 20 x 15 seed 19 at --memory-limit 1 the plan the neighbourhood had
+ * found was lost. */
 static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, double used,
-                        double ub, const double *best, bool have, cj_outcome *o,
+                        double known, const double *best, bool have, cj_outcome *o,
                         cj_errors *errs) {
     cj_outcome had = *o;
     cj_lp_drop_counts(lp); /* first: unpricing renumbers the rows */
     cj_lp_unprice(lp);
     lp->planless = !have; /* a plan in hand needs no rescue */
-    /* the whole model: GLPK's bound, capped by the priced one */
-    set_region(lp, -HUGE_VAL, ub, have ? had.value : -HUGE_VAL);
+    /* the whole model: GLPK's bound, capped by what is known */
+    set_region(lp, -HUGE_VAL, known, have ? had.value : -HUGE_VAL);
     cj_code code = cj_intopt(lp, opt, careful, cj_time_left(opt, used), o, errs);
     o->seconds += used;
     bool plan = o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE;
-    if (code == CJ_OK && o->status == CJ_PLAN_FEASIBLE && o->bound > ub) {
-        /* the priced bound holds for every plan too, and is often the
-         * lower: the lower is the plan's bound, as the gap limit counts it */
-        o->bound = ub > o->value ? ub : o->value;
+    if (code == CJ_OK && o->status == CJ_PLAN_FEASIBLE && o->bound > known) {
+        /* what is known holds for every plan too, and is often the lower:
+         * the lower is the plan's bound, as the gap limit counts it */
+        o->bound = known > o->value ? known : o->value;
         o->gap = cj_gap_of(o->bound, o->value);
     }
     if (code != CJ_OK || !have || (plan && o->value >= had.value))
@@ -82,7 +83,7 @@ static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, do
     /* the columns as built come first in `best`: the count columns were
      * the last, and unpricing takes rows only */
     memcpy(lp->val, best, ((size_t)glp_get_num_cols(lp->P) + 1) * sizeof *lp->val);
-    double bound = o->status == CJ_PLAN_INFEASIBLE || o->bound > ub ? ub : o->bound;
+    double bound = o->status == CJ_PLAN_INFEASIBLE || o->bound > known ? known : o->bound;
     o->status = CJ_PLAN_FEASIBLE;
     o->value = had.value;
     o->bound = bound > had.value ? bound : had.value;
@@ -243,8 +244,9 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     bool have = false; /* *o and best hold a plan */
     /* what the neighbourhoods finished so far prove of the whole model: a
      * later one stopped by a time or node limit may know less (nothing at
-     * all when it stops before GLPK's first bound) */
-    double known = ub;
+     * all when it stops before GLPK's first bound); at first what the
+     * prices prove, or branch and price where it left a lower bound */
+    double known = cj_price_tree_bound(lp->price);
     *o = (cj_outcome){0};
     if (lp->sweep && lp->val && cj_lp_meets(lp->P, lp->val, 1e-9) == 1) {
         /* the plan of a sweep's last scenario holds here too: the first
@@ -287,7 +289,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         cj_outcome start = {.status = CJ_PLAN_FEASIBLE, .value = z, .bound = ub};
         keep_better(lp, &start, o, best, n, &have);
     }
-    if (have && stop_at_gap(opt, ub, o)) {
+    if (have && stop_at_gap(opt, known, o)) {
         o->seconds = used;
         cj_price_restore(lp->price);
         cj_lp_unscratch(lp, best);
@@ -335,7 +337,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                                   o, best, n, &have);
             o->seconds = used;
             if (code == CJ_ERR_INTERNAL) {
-                code = as_built(lp, opt, careful, used, ub, best, have, o, errs);
+                code = as_built(lp, opt, careful, used, known, best, have, o, errs);
                 break;
             }
             if (code != CJ_OK) {
@@ -370,7 +372,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood: the whole model as
              * built (solved with presolve, so no basis is carried over) */
-            code = as_built(lp, opt, careful, used, ub, best, have, o, errs);
+            code = as_built(lp, opt, careful, used, known, best, have, o, errs);
             break;
         }
         if (opt->verbose) {
@@ -423,7 +425,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             beaten = t.value;
         if (beaten < known)
             known = beaten;
-        if (have && ub - o->value <= delta + tol) {
+        if (have && (ub - o->value <= delta + tol || cj_bound_meets(known, o->value))) {
             o->status = CJ_PLAN_OPTIMAL;
             o->bound = o->value;
             o->gap = 0;
@@ -436,7 +438,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
              * can share at fractions of a provider): the neighbourhoods
              * would be the whole model, and the priced rows only slow
              * GLPK down; solve the model as built */
-            code = as_built(lp, opt, careful, used, ub, best, have, o, errs);
+            code = as_built(lp, opt, careful, used, known, best, have, o, errs);
             break;
         }
         stalled = t.gave_up;

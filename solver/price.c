@@ -613,6 +613,7 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (!x)
         return false;
     x->lp = lp;
+    x->bp.tree_bound = HUGE_VAL;
     x->n_pairs = sel->n_pairs;
     x->n_schools = r->n_schools;
     x->n_model_rows = nr;
@@ -713,11 +714,11 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                     return false;
                 x->seconds += x->bp.seconds;
                 if (opt->verbose)
-                    fprintf(
-                        stderr,
-                        "branch and price: %ld nodes, %s, %.3f s, %ld blocks priced\n",
-                        x->bp.nodes, x->bp.proven ? "proven" : "not finished",
-                        x->bp.seconds, x->bp.work);
+                    fprintf(stderr,
+                            "branch and price: %ld nodes, %s, %.3f s, %ld blocks priced, "
+                            "bound %.6f\n",
+                            x->bp.nodes, x->bp.proven ? "proven" : "not finished",
+                            x->bp.seconds, x->bp.work, cj_price_tree_bound(x));
             }
         }
         x->rows = calloc(x->n_blocks + 1, sizeof *x->rows);
@@ -753,6 +754,11 @@ bool cj_price_proven(const cj_price *x, const double **plan, double *value) {
 
 double cj_price_bound(const cj_price *x) {
     return x && x->priced ? x->bound : HUGE_VAL;
+}
+
+double cj_price_tree_bound(const cj_price *x) {
+    double b = cj_price_bound(x);
+    return x && x->priced && x->bp.tree_bound < b ? x->bp.tree_bound : b;
 }
 
 void cj_lp_unprice(cj_lp *lp) {

@@ -98,6 +98,9 @@ typedef struct {
     double seconds;
     bool proven;
     double value; /* of the plan proven best */
+    /* when stopped unfinished, the best bound of the nodes it left open
+     * (HUGE_VAL: none known) */
+    double tree_bound;
     double *plan; /* its model column values (1-based) */
 } cj_branch;
 

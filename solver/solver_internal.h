@@ -206,6 +206,10 @@ void cj_window_release(cj_window *w, cj_lp *lp);
 /* The bound of cj_lp_price_caps(): no plan of the round is better; HUGE_VAL
  * when there is none. */
 double cj_price_bound(const cj_price *x);
+/* That bound, or the lower one branch and price left when it stopped
+ * unfinished: no plan of the round is better either, but the pairs are
+ * reduced by cj_price_bound() alone (its prices say nothing of the tree). */
+double cj_price_tree_bound(const cj_price *x);
 /* Whether branch and price proved a plan best: its model column values
  * (owned by x) and objective. */
 bool cj_price_proven(const cj_price *x, const double **plan, double *value);

@@ -6,7 +6,7 @@
 
 #include "helpers.h"
 #include "solver_internal.h" /* cj_lp_build, cj_lp_granule, cj_lp_add_counts, cj_window_hold,
-                                cj_price_first_plan */
+                                cj_price_first_plan, cj_price_tree_bound */
 
 #include <math.h>
 #include <string.h>
@@ -387,6 +387,43 @@ static void first_plan_block_by_block_meets_the_model(void **state) {
         cj_plan_free(best);
         cj_round_free(r0);
     }
+}
+
+/* Branch and price stopped by its work (no time limit: the same every run)
+ * leaves the best bound of its open nodes, below the prices' own and still
+ * above the optimum; where it proves the round, there is no lower bound than
+ * the plan it proved.  A plan stopped by a gap limit is never given a bound
+ * below the optimum either. */
+static void branch_and_price_unfinished_still_bounds_the_optimum(void **state) {
+    (void)state;
+    cj_round *r[2];
+    cj_plan *best = solve_file("gap-limit.json", &r[0], NULL);
+    assert_int_equal(best->status, CJ_PLAN_OPTIMAL);
+    built b;
+    build_model("gap-limit.json", &b);
+    cj_solve_options none = {0};
+    assert_true(cj_lp_price_caps(&b.lp, b.r, b.sel, &none, 0));
+    const double *plan;
+    double value;
+    assert_false(cj_price_proven(b.lp.price, &plan, &value));
+    double tree = cj_price_tree_bound(b.lp.price), ub = cj_price_bound(b.lp.price);
+    assert_true(tree < ub - 1e-6);
+    assert_true(tree >= best->objective - 1e-6);
+    free_model(&b);
+    cj_solve_options o = {.gap_limit = 0.005};
+    cj_plan *near = solve_file("gap-limit.json", &r[1], &o);
+    assert_int_equal(near->status, CJ_PLAN_FEASIBLE);
+    assert_true(near->bound >= best->objective - 1e-6);
+    assert_true(near->bound <= tree + 1e-9);
+    build_model("tiny.json", &b);
+    assert_true(cj_lp_price_caps(&b.lp, b.r, b.sel, &none, 0));
+    assert_true(cj_price_proven(b.lp.price, &plan, &value));
+    assert_true(cj_price_tree_bound(b.lp.price) == cj_price_bound(b.lp.price));
+    free_model(&b);
+    cj_plan_free(best);
+    cj_plan_free(near);
+    cj_round_free(r[0]);
+    cj_round_free(r[1]);
 }
 
 /* GLPK 5.0's cover cuts fail on this round (found by the brute-force test);
@@ -781,6 +818,7 @@ int main(void) {
         cmocka_unit_test(glpk_failure_is_solved_again_without_cover_cuts),
         cmocka_unit_test(node_limit_stops_the_search),
         cmocka_unit_test(gap_limit_stops_within_it),
+        cmocka_unit_test(branch_and_price_unfinished_still_bounds_the_optimum),
         cmocka_unit_test(objective_step_divides_every_coefficient),
         cmocka_unit_test(step_columns_sum_each_schools_steps),
         cmocka_unit_test(windows_hold_all_but_their_clusters),
