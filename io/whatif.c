@@ -181,10 +181,10 @@ static char *render_text(const axis *ax, size_t na, const scenario *v, size_t n,
             cj_buf_csv(&b, ax[a].path);
         cj_buf_puts(&b, sep);
     }
-    cj_buf_printf(&b, "status%sobjective%sfte%scost%sschools_changed%s", sep, sep, sep,
-                  sep, md ? " |\n|" : "\r\n");
-    for (size_t a = 0; md && a < na + 5; a++)
-        cj_buf_puts(&b, a < na + 4 && a != na ? "--:|" : "---|");
+    cj_buf_printf(&b, "status%sobjective%sgap%sfte%scost%sschools_changed%s", sep, sep,
+                  sep, sep, sep, md ? " |\n|" : "\r\n");
+    for (size_t a = 0; md && a < na + 6; a++)
+        cj_buf_puts(&b, a < na + 5 && a != na ? "--:|" : "---|");
     if (md)
         cj_buf_puts(&b, "\n");
     for (size_t i = 0; i < n; i++) {
@@ -195,6 +195,13 @@ static char *render_text(const axis *ax, size_t na, const scenario *v, size_t n,
         cj_buf_printf(&b, "%s%s", status_name(&v[i]), sep);
         if (isfinite(v[i].objective))
             cj_buf_printf(&b, "%.15g", v[i].objective);
+        /* the gap as the plan's text gives it in md, as a fraction in csv;
+         * empty without a plan */
+        cj_buf_puts(&b, sep);
+        if (isfinite(v[i].gap) && md)
+            cj_buf_printf(&b, "%.2f%%", 100 * v[i].gap);
+        else if (isfinite(v[i].gap))
+            cj_buf_printf(&b, "%.15g", v[i].gap);
         cj_buf_printf(&b, "%s%.15g%s%.2f%s", sep, v[i].fte, sep, v[i].cost, sep);
         cj_buf_puts(&b, md ? "" : "\"");
         for (size_t k = 0; k < v[i].n_changed; k++)

@@ -4,7 +4,9 @@ bundled example, and check messages, exit codes, files and plans.
 
     tests/e2e.py CJOS SOURCE_DIR
 """
+import csv
 import fractions
+import io
 import json
 import math
 import os
@@ -627,6 +629,18 @@ def gap_limit_stops_with_a_plan_proven_that_close():
     for s in [sweep["base"]] + sweep["scenarios"]:
         assert s["status"] in ("optimal", "feasible") and 0 <= s["gap"] <= 0.02, s
         assert (s["gap"] == 0) == (s["status"] == "optimal"), s
+    # and in the sweep's table: a fraction in csv, a percentage in md
+    p = run("whatif", f, "--vary", "policy.coverage_penalty=10:12:2", "--gap", "2%",
+            "-f", "csv")
+    assert p.returncode == 0, p.stderr[-500:]
+    rows = list(csv.DictReader(io.StringIO(p.stdout)))
+    assert [float(r["gap"]) for r in rows] == [s["gap"] for s in sweep["scenarios"]], rows
+    p = run("whatif", f, "--vary", "policy.coverage_penalty=10:12:2", "--gap", "2%",
+            "-f", "md")
+    lines = p.stdout.splitlines()
+    assert lines[0].split(" | ")[3] == "gap", lines[0]
+    assert [l.split(" | ")[3] for l in lines[2:]] == [
+        f"{100 * s['gap']:.2f}%" for s in sweep["scenarios"]], lines
     for bad in ("1", "100%", "-0.1", "abc", "%", ""):
         p = run("solve", f, "--gap", bad)
         assert p.returncode == 64 and f"bad gap '{bad}'" in p.stderr, (bad, p.stderr)
