@@ -16,6 +16,12 @@
 /* Free pairs more than the last neighbourhood's up to which the widening
  * goes straight to bound - z. */
 #define JUMP_PAIRS 8
+/* Under a gap limit, how many times wider than the next neighbourhood the
+ * one a gap stop needs may be for the widening to go straight to it, and
+ * how much wider than that need it is taken, so that bound - delta is
+ * within the gap in spite of rounding. */
+#define GAP_REACH 4
+#define GAP_MARGIN 1.01
 /* The share of the time limit below which no neighbourhood is begun with a
  * plan in hand (little_left). */
 #define LAST_START 0.05
@@ -455,6 +461,22 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             delta = ub - o->value;
         else
             delta = grow;
+        if (have && opt->gap_limit > 0) {
+            /* under a gap limit, a neighbourhood narrower than `need` can
+             * only end the search by a better plan (outside it bound - delta
+             * is more than the gap above the plan): when the next is that
+             * narrow but `need` is near, straight to it (measured,
+             * docs/performance.md: 300 x 120 at 1% 35 s instead of 52 s;
+             * eight runs of 40 x 25 and 50 x 30 at 0.2-1% 22 s instead of
+             * 29 s in all, though three of them slower) */
+            double need = (ub - o->value - opt->gap_limit * fabs(o->value)) * GAP_MARGIN;
+            if (need > delta && need <= GAP_REACH * delta) {
+                delta = need;
+                if (opt->verbose)
+                    fprintf(stderr, "widening to %.6g, what the gap limit needs\n",
+                            delta);
+            }
+        }
     }
     lp->planless = false;
     lp->gap_region = false;
