@@ -156,7 +156,7 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
         plan->status = CJ_PLAN_OPTIMAL; /* until a part is not */
         plan->rota.proven = true;       /* likewise */
     }
-    double bound = 0;
+    double bound = 0, value = 0; /* the sums of the parts' */
     size_t pairs_done = 0;
     for (int k = 0; k < n && ret == 1; k++) {
         size_t pairs = 0;
@@ -205,6 +205,7 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
                     plan->stopped_by = q->stopped_by;
                 }
                 bound += q->bound;
+                value += q->objective;
             }
             if (opt->verbose && q)
                 fprintf(stderr,
@@ -221,6 +222,18 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
     free(school_in);
     free(provider_in);
     *spent = glp_difftime(glp_time(), t0);
+    if (ret == 1 && plan->status == CJ_PLAN_FEASIBLE && plan->stopped_by == CJ_STOP_GAP &&
+        !(cj_gap_of(bound, value) <= opt->gap_limit)) {
+        /* each part within the gap of its own value, but parts of both signs
+         * (a part's penalties above its scores) put the sum further from
+         * its bound than the gap of the sum allows: the whole round, under
+         * the gap as the user gave it */
+        if (opt->verbose)
+            fprintf(stderr,
+                    "parts: gap %.4f%% of the whole above the limit, solved whole\n",
+                    100 * cj_gap_of(bound, value));
+        ret = 0;
+    }
     if (ret != 1) {
         cj_plan_free(plan);
         return ret;
