@@ -121,6 +121,12 @@ static const char *status_name(const scenario *s) {
     return s->invalid ? "invalid" : cj_plan_status_name(s->status);
 }
 
+/* A total of scenario s's plan, null when it has none: 0 FTE at no cost
+ * would read as a plan that buys nothing. */
+static json_t *plan_number(const scenario *s, double x) {
+    return isfinite(s->objective) ? json_real(x) : json_null();
+}
+
 static char *render_json(const cj_round *r, const axis *ax, size_t na,
                          const scenario *base, const scenario *v, size_t n, size_t *len) {
     json_t *o = json_object(), *params = json_array(), *arr = json_array();
@@ -142,8 +148,8 @@ static char *render_json(const cj_round *r, const axis *ax, size_t na,
                                                   : json_null());
     json_object_set_new(b, "gap",
                         isfinite(base->gap) ? json_real(base->gap) : json_null());
-    json_object_set_new(b, "fte", json_real(base->fte));
-    json_object_set_new(b, "cost", json_real(base->cost));
+    json_object_set_new(b, "fte", plan_number(base, base->fte));
+    json_object_set_new(b, "cost", plan_number(base, base->cost));
     json_object_set_new(o, "base", b);
     for (size_t i = 0; i < n; i++) {
         json_t *x = json_object(), *vals = json_object(), *ch = json_array();
@@ -156,8 +162,8 @@ static char *render_json(const cj_round *r, const axis *ax, size_t na,
                                                      : json_null());
         json_object_set_new(x, "gap",
                             isfinite(v[i].gap) ? json_real(v[i].gap) : json_null());
-        json_object_set_new(x, "fte", json_real(v[i].fte));
-        json_object_set_new(x, "cost", json_real(v[i].cost));
+        json_object_set_new(x, "fte", plan_number(&v[i], v[i].fte));
+        json_object_set_new(x, "cost", plan_number(&v[i], v[i].cost));
         for (size_t k = 0; k < v[i].n_changed; k++)
             json_array_append_new(ch, json_string(v[i].changed[k]));
         json_object_set_new(x, "schools_changed", ch);
@@ -202,7 +208,12 @@ static char *render_text(const axis *ax, size_t na, const scenario *v, size_t n,
             cj_buf_printf(&b, "%.2f%%", 100 * v[i].gap);
         else if (isfinite(v[i].gap))
             cj_buf_printf(&b, "%.15g", v[i].gap);
-        cj_buf_printf(&b, "%s%.15g%s%.2f%s", sep, v[i].fte, sep, v[i].cost, sep);
+        cj_buf_puts(&b, sep);
+        if (isfinite(v[i].objective))
+            cj_buf_printf(&b, "%.15g%s%.2f", v[i].fte, sep, v[i].cost);
+        else
+            cj_buf_puts(&b, sep);
+        cj_buf_puts(&b, sep);
         cj_buf_puts(&b, md ? "" : "\"");
         for (size_t k = 0; k < v[i].n_changed; k++)
             cj_buf_printf(&b, "%s%s", k ? " " : "", v[i].changed[k]);

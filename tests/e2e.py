@@ -1921,8 +1921,16 @@ def whatif_sweep_matches_separate_solves():
     p = run("whatif", tiny, "--vary", "clusters.sbo.fte.min=1:3:1")
     last = json.loads(p.stdout)["scenarios"][-1]
     assert last["status"] == "invalid" and "greater than max" in last["why"]
-    # no plan, so no objective and no gap (the objective was once 0)
-    assert last["objective"] is None and last["gap"] is None, last
+    # no plan, so no objective, gap, FTE or cost (they were once 0), in the
+    # tables as empty cells; the infeasible scenario before it likewise
+    for sc in json.loads(p.stdout)["scenarios"][1:]:
+        assert sc["status"] in ("infeasible", "invalid"), sc
+        assert [sc[k] for k in ("objective", "gap", "fte", "cost")] == [None] * 4, sc
+    rows = list(csv.DictReader(io.StringIO(
+        run("whatif", tiny, "--vary", "clusters.sbo.fte.min=1:3:1", "-f", "csv").stdout)))
+    assert [[r[k] for k in ("objective", "gap", "fte", "cost")] for r in rows[1:]] == \
+        [[""] * 4] * 2, rows
+    assert float(rows[0]["fte"]) > 0 and float(rows[0]["cost"]) > 0, rows
     for bad in ("nothing.here=1:2:1", "clusters.sbo.fte.max=2:1:1", "clusters.sbo.fte.max=1:2"):
         assert run("whatif", tiny, "--vary", bad).returncode in (64, 65), bad
 
