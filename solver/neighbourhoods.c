@@ -63,9 +63,9 @@ static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o
  * a plan in hand (`have`: *o and its column values `best`), a search that
  * a limit stops before a better one leaves that plan, `feasible`, with the
  * lower of GLPK's bound and `known` (what the prices and the searches
- * before proved), both of which hold for every plan: before, such a search ended
- * `unknown`, and on 20 x 15 seed 19 at --memory-limit 1 the plan the neighbourhood had
- * found was lost. */
+ * before proved), both of which hold for every plan: before, such a
+ * search ended `unknown`, and on 20 x 15 seed 19 at --memory-limit 1 the
+ * plan the neighbourhood had found was lost. */
 static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, double used,
                         double known, const double *best, bool have, cj_outcome *o,
                         cj_errors *errs) {
