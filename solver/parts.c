@@ -19,6 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The share of what the sum of the parts allows that each part is given
+ * when they are solved again under a tighter gap limit: below 1, so that
+ * plans a little different from the first ones still add up within it. */
+#define GAP_SHARE 0.9
+
 static int root(int *up, int x) {
     while (up[x] != x) {
         up[x] = up[up[x]];
@@ -128,35 +133,27 @@ static bool add_part(const cj_round *r, cj_plan *plan, const cj_round *pr,
     return true;
 }
 
-int cj_solve_parts(const cj_round *r, const cj_selection *sel,
-                   const cj_solve_options *opt, cj_plan **out, double *spent,
-                   long *nodes) {
-    *spent = 0;
-    *nodes = 0;
-    /* what joins every school to every other: no-goods, forced pairs, a
-     * model to export whole */
-    if (opt->write_lp || opt->write_mps || opt->n_force || opt->n_nogood ||
-        r->n_schools < 2)
-        return 0;
+/*
+ * Solves each of the n parts (part: per school and provider its part) as a
+ * round of its own, under opt with the gap limit `gap`, in what is left of
+ * opt's time limit since t0 and of its node limit after *nodes; the
+ * parts' plans joined in *out (the caller frees it, whatever is returned),
+ * and the sums of their bounds, their values and their values' sizes.
+ * Returns 1, 0 when the round is to be solved whole (a part not the whole
+ * round's, or without a plan), -1 when out of memory.
+ */
+static int solve_each(const cj_round *r, const cj_selection *sel,
+                      const cj_solve_options *opt, double gap, const int *part, int n,
+                      bool *school_in, bool *provider_in, double t0, long *nodes,
+                      cj_plan **out, double *bound, double *value, double *size) {
     size_t ns = r->n_schools, np = r->n_providers;
-    int *part = malloc((ns + np + 1) * sizeof *part);
-    bool *school_in = malloc((ns + 1) * sizeof *school_in);
-    bool *provider_in = malloc((np + 1) * sizeof *provider_in);
-    int n = part && school_in && provider_in ? parts_of(r, part) : -1;
-    if (n < 2) {
-        free(part);
-        free(school_in);
-        free(provider_in);
-        return n < 0 ? -1 : 0;
-    }
-    double t0 = glp_time();
-    cj_plan *plan = cj_plan_new(ns, r->n_expertise);
+    cj_plan *plan = *out = cj_plan_new(ns, r->n_expertise);
     int ret = plan ? 1 : -1;
     if (plan) {
         plan->status = CJ_PLAN_OPTIMAL; /* until a part is not */
         plan->rota.proven = true;       /* likewise */
     }
-    double bound = 0, value = 0; /* the sums of the parts' */
+    *bound = *value = *size = 0;
     size_t pairs_done = 0;
     for (int k = 0; k < n && ret == 1; k++) {
         size_t pairs = 0;
@@ -180,6 +177,7 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
         } else {
             /* the time and nodes left, shared by the pairs left to solve */
             cj_solve_options o = *opt;
+            o.gap_limit = gap;
             double share = sel->n_pairs > pairs_done
                                ? (double)pairs / (double)(sel->n_pairs - pairs_done)
                                : 1;
@@ -204,8 +202,9 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
                     plan->status = CJ_PLAN_FEASIBLE;
                     plan->stopped_by = q->stopped_by;
                 }
-                bound += q->bound;
-                value += q->objective;
+                *bound += q->bound;
+                *value += q->objective;
+                *size += fabs(q->objective);
             }
             if (opt->verbose && q)
                 fprintf(stderr,
@@ -218,22 +217,67 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
         cj_round_free(pr);
         cj_errors_clear(&e);
     }
+    return ret;
+}
+
+int cj_solve_parts(const cj_round *r, const cj_selection *sel,
+                   const cj_solve_options *opt, cj_plan **out, double *spent,
+                   long *nodes) {
+    *spent = 0;
+    *nodes = 0;
+    /* what joins every school to every other: no-goods, forced pairs, a
+     * model to export whole */
+    if (opt->write_lp || opt->write_mps || opt->n_force || opt->n_nogood ||
+        r->n_schools < 2)
+        return 0;
+    size_t ns = r->n_schools, np = r->n_providers;
+    int *part = malloc((ns + np + 1) * sizeof *part);
+    bool *school_in = malloc((ns + 1) * sizeof *school_in);
+    bool *provider_in = malloc((np + 1) * sizeof *provider_in);
+    int n = part && school_in && provider_in ? parts_of(r, part) : -1;
+    if (n < 2) {
+        free(part);
+        free(school_in);
+        free(provider_in);
+        return n < 0 ? -1 : 0;
+    }
+    double t0 = glp_time();
+    double bound, value, size;
+    cj_plan *plan = NULL;
+    int ret = solve_each(r, sel, opt, opt->gap_limit, part, n, school_in, provider_in, t0,
+                         nodes, &plan, &bound, &value, &size);
+    if (ret == 1 && plan->status == CJ_PLAN_FEASIBLE && plan->stopped_by == CJ_STOP_GAP &&
+        !(cj_gap_of(bound, value) <= opt->gap_limit)) {
+        /* each part within the gap of its own value, but parts of both signs
+         * (a part's penalties above its scores) put the sum further from its
+         * bound than the gap of the sum allows: the parts again, each under
+         * its share of what the sum allows, and should that still not do,
+         * the whole round under the gap as the user gave it */
+        double tighter = size > 0 ? GAP_SHARE * opt->gap_limit * fabs(value) / size : 0;
+        if (opt->verbose)
+            fprintf(stderr,
+                    "parts: gap %.4f%% of the whole above the limit, again at %.4f%%\n",
+                    100 * cj_gap_of(bound, value), 100 * tighter);
+        cj_plan_free(plan);
+        plan = NULL;
+        ret = tighter > 0
+                  ? solve_each(r, sel, opt, tighter, part, n, school_in, provider_in, t0,
+                               nodes, &plan, &bound, &value, &size)
+                  : 0;
+        if (ret == 1 && plan->status == CJ_PLAN_FEASIBLE &&
+            plan->stopped_by == CJ_STOP_GAP &&
+            !(cj_gap_of(bound, value) <= opt->gap_limit)) {
+            if (opt->verbose)
+                fprintf(stderr,
+                        "parts: gap %.4f%% of the whole still above, solved whole\n",
+                        100 * cj_gap_of(bound, value));
+            ret = 0;
+        }
+    }
     free(part);
     free(school_in);
     free(provider_in);
     *spent = glp_difftime(glp_time(), t0);
-    if (ret == 1 && plan->status == CJ_PLAN_FEASIBLE && plan->stopped_by == CJ_STOP_GAP &&
-        !(cj_gap_of(bound, value) <= opt->gap_limit)) {
-        /* each part within the gap of its own value, but parts of both signs
-         * (a part's penalties above its scores) put the sum further from
-         * its bound than the gap of the sum allows: the whole round, under
-         * the gap as the user gave it */
-        if (opt->verbose)
-            fprintf(stderr,
-                    "parts: gap %.4f%% of the whole above the limit, solved whole\n",
-                    100 * cj_gap_of(bound, value));
-        ret = 0;
-    }
     if (ret != 1) {
         cj_plan_free(plan);
         return ret;
