@@ -36,25 +36,33 @@ static void set_region(cj_lp *lp, double outside, double cap, double best) {
     lp->gap_best = best;
 }
 
-/* Whether the plan in *o is proven within the gap limit of the optimum by
- * `bound`, which holds for every plan; if so *o says so: `feasible`, with
- * that bound and its gap, the gap limit what stopped the search, or
- * `optimal` when the bound proves it best. */
-static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o) {
-    if (!(opt->gap_limit > 0))
-        return false;
+/* Gives the plan in *o `bound`, which holds for every plan of the model:
+ * `optimal` when it proves the plan best, else `feasible` with that bound
+ * and its gap.  One rule for every search that ends short of a proof. */
+static void settle(cj_outcome *o, double bound) {
     if (cj_bound_meets(bound, o->value)) {
         o->status = CJ_PLAN_OPTIMAL;
         o->bound = o->value;
         o->gap = 0;
-        return true;
+    } else {
+        o->status = CJ_PLAN_FEASIBLE;
+        o->bound = bound;
+        o->gap = cj_gap_of(bound, o->value);
     }
-    if (!(cj_gap_of(bound, o->value) <= opt->gap_limit))
+}
+
+/* Whether the plan in *o is proven within the gap limit of the optimum by
+ * `bound`, which holds for every plan; if so *o is settled by it, and the
+ * gap limit is what stopped the search unless the bound proves it best. */
+static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o) {
+    if (!(opt->gap_limit > 0))
         return false;
-    o->status = CJ_PLAN_FEASIBLE;
-    o->bound = bound;
-    o->gap = cj_gap_of(bound, o->value);
-    cj_stop_restore(CJ_STOP_GAP);
+    if (!cj_bound_meets(bound, o->value) &&
+        !(cj_gap_of(bound, o->value) <= opt->gap_limit))
+        return false;
+    settle(o, bound);
+    if (o->status == CJ_PLAN_FEASIBLE)
+        cj_stop_restore(CJ_STOP_GAP);
     return true;
 }
 
@@ -78,22 +86,16 @@ static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, do
     cj_code code = cj_intopt(lp, opt, careful, cj_time_left(opt, used), o, errs);
     o->seconds += used;
     bool plan = o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE;
-    if (code == CJ_OK && o->status == CJ_PLAN_FEASIBLE && o->bound > known) {
-        /* what is known holds for every plan too, and is often the lower:
-         * the lower is the plan's bound, as the gap limit counts it */
-        o->bound = known > o->value ? known : o->value;
-        o->gap = cj_gap_of(o->bound, o->value);
-    }
+    if (code == CJ_OK && o->status == CJ_PLAN_FEASIBLE && o->bound > known)
+        settle(o, known); /* it holds for every plan too, and is the lower */
     if (code != CJ_OK || !have || (plan && o->value >= had.value))
         return code;
     /* the columns as built come first in `best`: the count columns were
      * the last, and unpricing takes rows only */
     memcpy(lp->val, best, ((size_t)glp_get_num_cols(lp->P) + 1) * sizeof *lp->val);
     double bound = o->status == CJ_PLAN_INFEASIBLE || o->bound > known ? known : o->bound;
-    o->status = CJ_PLAN_FEASIBLE;
     o->value = had.value;
-    o->bound = bound > had.value ? bound : had.value;
-    o->gap = cj_gap_of(o->bound, o->value);
+    settle(o, bound);
     return code;
 }
 
@@ -407,20 +409,13 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             /* out of time: GLPK's bound holds inside the neighbourhood, with
              * a plan found there or not (what is known when it has none),
              * and bound - delta outside */
-            double bound = cj_region_bound(t.bound, all ? -HUGE_VAL : ub - delta, known);
-            if (have) {
-                o->status = CJ_PLAN_FEASIBLE;
-                o->bound = bound > o->value ? bound : o->value;
-                o->gap = cj_gap_of(o->bound, o->value);
-            }
+            if (have)
+                settle(o, cj_region_bound(t.bound, all ? -HUGE_VAL : ub - delta, known));
             break;
         }
         if (all) {
-            if (have && t.status == CJ_PLAN_OPTIMAL) {
-                o->status = CJ_PLAN_OPTIMAL; /* the whole model */
-                o->bound = o->value;
-                o->gap = 0;
-            }
+            if (have && t.status == CJ_PLAN_OPTIMAL)
+                settle(o, o->value); /* the whole model */
             break;
         }
         /* the neighbourhood is searched through, or given up with no open
@@ -432,9 +427,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         if (beaten < known)
             known = beaten;
         if (have && (ub - o->value <= delta + tol || cj_bound_meets(known, o->value))) {
-            o->status = CJ_PLAN_OPTIMAL;
-            o->bound = o->value;
-            o->gap = 0;
+            settle(o, o->value); /* proven best */
             break;
         }
         if (have && stop_at_gap(opt, known, o))

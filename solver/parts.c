@@ -220,6 +220,15 @@ static int solve_each(const cj_round *r, const cj_selection *sel,
     return ret;
 }
 
+/* Whether the parts' joined plan, with the sums of their bounds and values,
+ * was stopped by the gap limit and yet is further from its bound than the
+ * limit allows the sum. */
+static bool misses_gap(const cj_plan *plan, double bound, double value,
+                       const cj_solve_options *opt) {
+    return plan->status == CJ_PLAN_FEASIBLE && plan->stopped_by == CJ_STOP_GAP &&
+           !(cj_gap_of(bound, value) <= opt->gap_limit);
+}
+
 int cj_solve_parts(const cj_round *r, const cj_selection *sel,
                    const cj_solve_options *opt, cj_plan **out, double *spent,
                    long *nodes) {
@@ -246,8 +255,7 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
     cj_plan *plan = NULL;
     int ret = solve_each(r, sel, opt, opt->gap_limit, part, n, school_in, provider_in, t0,
                          nodes, &plan, &bound, &value, &size);
-    if (ret == 1 && plan->status == CJ_PLAN_FEASIBLE && plan->stopped_by == CJ_STOP_GAP &&
-        !(cj_gap_of(bound, value) <= opt->gap_limit)) {
+    if (ret == 1 && misses_gap(plan, bound, value, opt)) {
         /* each part within the gap of its own value, but parts of both signs
          * (a part's penalties above its scores) put the sum further from its
          * bound than the gap of the sum allows: the parts again, each under
@@ -264,9 +272,7 @@ int cj_solve_parts(const cj_round *r, const cj_selection *sel,
                   ? solve_each(r, sel, opt, tighter, part, n, school_in, provider_in, t0,
                                nodes, &plan, &bound, &value, &size)
                   : 0;
-        if (ret == 1 && plan->status == CJ_PLAN_FEASIBLE &&
-            plan->stopped_by == CJ_STOP_GAP &&
-            !(cj_gap_of(bound, value) <= opt->gap_limit)) {
+        if (ret == 1 && misses_gap(plan, bound, value, opt)) {
             if (opt->verbose)
                 fprintf(stderr,
                         "parts: gap %.4f%% of the whole still above, solved whole\n",

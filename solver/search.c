@@ -614,7 +614,7 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
     o->status = st == GLP_OPT && !limit ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;
     o->value = glp_mip_obj_val(lp->P);
     o->bound = pr.have_bound ? pr.bound : glp_mip_obj_val(lp->P);
-    o->gap = pr.gap;
+    o->gap = cj_gap_of(o->bound, o->value);
     if (o->status == CJ_PLAN_OPTIMAL) {
         o->bound = glp_mip_obj_val(lp->P);
         o->gap = 0;

@@ -262,7 +262,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             better && ret == 0 && st == GLP_OPT ? CJ_PLAN_OPTIMAL : CJ_PLAN_FEASIBLE;
         o->value = z;
         o->bound = o->status == CJ_PLAN_OPTIMAL ? z : first.bound;
-        o->gap = (o->bound - z) / (fabs(z) > 1 ? fabs(z) : 1);
+        o->gap = cj_gap_of(o->bound, z);
         o->seconds = used + glp_difftime(glp_time(), t0);
     } else if (code == CJ_OK && !carried) {
         /* the staff cannot carry the best plan without them: the joint model */
