@@ -1,8 +1,9 @@
 /*
  * The search of a priced model (docs/model.md, "The priced rows and
  * neighbourhoods"): ever wider neighbourhoods of the bound of its prices,
- * the windows of the best plan where a neighbourhood's search stalls, and
- * the model as built where the bound is too far from the plans.
+ * the windows of the best plan where a neighbourhood's search stalls (or,
+ * under a gap limit, is long), and the model as built where the bound is
+ * too far from the plans.
  */
 #include "solver_internal.h"
 
@@ -25,6 +26,20 @@
 /* The share of the time limit below which no neighbourhood is begun with a
  * plan in hand (little_left). */
 #define LAST_START 0.05
+/* Under a gap limit, the nodes a neighbourhood's search takes from which the
+ * plan's windows are searched before a wider one that only a better plan
+ * can end (only_a_plan_ends), as after one given up: WINDOWS_AFTER, and
+ * WINDOWS_PER_CLUSTER for each cluster of the round, about what a pass of
+ * the windows takes (2-4 a cluster).  Then the next search is dear and
+ * the windows cheap; after searches of 5 to 30 nodes, or of 95 on a round
+ * of 90 clusters, they cost more than they saved (measured:
+ * docs/performance.md, "Windows under a gap limit"). */
+#define WINDOWS_AFTER 50
+#define WINDOWS_PER_CLUSTER 2
+/* The nodes the windows after such a search may take in all, as a multiple
+ * of the nodes it took: at 0.1% they seldom reach the gap, and took up to
+ * 16 times as many in vain (docs/performance.md, as above). */
+#define WINDOWS_BUDGET 2
 
 /* What the next search adds to the bound of the whole model, for the gap
  * limit (cj_lp's gap_region): plans outside it are worth at most `outside`,
@@ -64,6 +79,17 @@ static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o
     if (o->status == CJ_PLAN_FEASIBLE)
         cj_stop_restore(CJ_STOP_GAP);
     return true;
+}
+
+/* Whether, under a gap limit, the next neighbourhood, outside which plans
+ * are worth at most `outside`, can end the search only by a better plan
+ * than the one in *o: even searched through, it would leave the bound of
+ * the whole model (with `known`) more than the gap above that plan. */
+static bool only_a_plan_ends(const cj_solve_options *opt, double outside, double known,
+                             const cj_outcome *o) {
+    double bound = cj_region_bound(-HUGE_VAL, outside, known);
+    return opt->gap_limit > 0 && !cj_bound_meets(bound, o->value) &&
+           cj_gap_of(bound, o->value) > opt->gap_limit;
 }
 
 /* The model as built, without its priced rows, in the time left after
@@ -154,15 +180,16 @@ static bool little_left(const cj_solve_options *opt, double used) {
 /*
  * Searches the windows of the best plan (solver/windows.c), cluster by
  * cluster, each told the best plan so far, in passes until one finds
- * nothing better or a limit is spent; *used counts the seconds.  A better
+ * nothing better, a limit is spent or they have taken `budget` nodes in all
+ * (0: no such cap); *used counts the seconds.  A better
  * plan goes into *o and `best` as keep_better() keeps it (as `feasible`:
  * a window's best is not the round's).  CJ_OK, CJ_ERR_INTERNAL when GLPK
  * failed, or CJ_ERR_NOMEM; the model's bounds are as they were.
  */
 static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                               const cj_solve_options *opt, bool careful, double granule,
-                              size_t free_y, double known, double *used, cj_outcome *o,
-                              double *best, size_t n, bool *have) {
+                              size_t free_y, double known, long budget, double *used,
+                              cj_outcome *o, double *best, size_t n, bool *have) {
     cj_window *w = cj_window_new(lp, r, sel);
     if (!w)
         return CJ_ERR_NOMEM;
@@ -171,7 +198,9 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
     double t0 = *used, z0 = o->value;
     for (bool again = true; again && code == CJ_OK;) {
         again = false;
-        for (size_t c = 0; c < r->n_clusters && !spent(lp, opt, *used); c++) {
+        for (size_t c = 0; c < r->n_clusters && !spent(lp, opt, *used) &&
+                           !(budget > 0 && nodes >= budget);
+             c++) {
             if (*have && stop_at_gap(opt, known, o))
                 break;
             size_t in = cj_window_hold(w, lp, c, best);
@@ -181,11 +210,14 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
                 cj_window_release(w, lp);
                 continue;
             }
-            /* a window's own search stops after WINDOW_NODES nodes */
+            /* a window's own search stops after WINDOW_NODES nodes, or what
+             * is left of the budget */
+            long cap = budget > 0 && budget - nodes < WINDOW_NODES ? budget - nodes
+                                                                   : WINDOW_NODES;
             cj_solve_options within = *opt;
             long done = lp->nodes - lp->node_base;
-            if (opt->node_limit <= 0 || opt->node_limit > done + WINDOW_NODES)
-                within.node_limit = done + WINDOW_NODES;
+            if (opt->node_limit <= 0 || opt->node_limit > done + cap)
+                within.node_limit = done + cap;
             cj_outcome t;
             cj_stop was = cj_stop_last();
             /* a window's region is the plan's own neighbourhood: the bound
@@ -336,13 +368,22 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         double matters = NAN;
         if (!all && (!have || delta < ub - o->value - tol))
             matters = ub - delta;
-        if (stalled && have && !isnan(matters)) {
-            /* GLPK's search stalled in the last neighbourhood and would
-             * search a wider one that cannot end the search: first the
-             * plan's windows, small searches that GLPK finishes (measured:
-             * docs/performance.md, "Taken: windows") */
-            code = search_windows(lp, r, sel, opt, careful, granule, free_y, known, &used,
-                                  o, best, n, &have);
+        /* the last neighbourhood's search was long: under a gap limit,
+         * what the next one is for can be found in the windows too */
+        bool long_search = t.nodes >= WINDOWS_AFTER &&
+                           t.nodes >= (long)(WINDOWS_PER_CLUSTER * r->n_clusters) &&
+                           have && only_a_plan_ends(opt, ub - delta, known, o);
+        if ((stalled || long_search) && have && !isnan(matters)) {
+            /* GLPK's search stalled in the last neighbourhood, or took long
+             * under a gap limit, and would search a wider one that cannot
+             * end the search: first the plan's windows, small searches
+             * that GLPK finishes (measured: docs/performance.md, "Taken:
+             * windows" and "Windows under a gap limit"); after a long search
+             * at most WINDOWS_BUDGET times the nodes it took, since the next
+             * may well find what they do */
+            long budget = stalled ? 0 : WINDOWS_BUDGET * t.nodes;
+            code = search_windows(lp, r, sel, opt, careful, granule, free_y, known,
+                                  budget, &used, o, best, n, &have);
             o->seconds = used;
             if (code == CJ_ERR_INTERNAL) {
                 code = as_built(lp, opt, careful, used, known, best, have, o, errs);
