@@ -60,6 +60,16 @@ def solve(path, *extra):
     return p, plan
 
 
+def generated(name, schools, providers, seed, *extra):
+    """bench/gen's round of that size and seed (with `extra` options), written
+    to TMP/name; returns its path."""
+    f = os.path.join(TMP, name)
+    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools",
+                    str(schools), "--providers", str(providers), "--seed", str(seed),
+                    *extra, "-o", f], check=True)
+    return f
+
+
 def checked(round_path, plan, salt=None):
     """Every plan the tests produce passes the schema and the plan checker, and
     every staffed plan the rota checker."""
@@ -553,9 +563,7 @@ def glpk_failure_round_is_solved():
 
 @test
 def branch_and_price_proves_a_middling_round():
-    f = os.path.join(TMP, "g25.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "25",
-                    "--providers", "18", "--seed", "4", "-o", f], check=True)
+    f = generated("g25.json", 25, 18, 4)
     out = os.path.join(TMP, "g25-plan.json")
     p = run("solve", f, "-o", out, "--verbose")
     assert p.returncode == 0, p.stderr
@@ -575,9 +583,7 @@ def count_columns_keep_the_optimum():
     (tests/pricecheck.py)."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import pricecheck
-    f = os.path.join(TMP, "g30.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "30",
-                    "--providers", "20", "--seed", "5", "-o", f], check=True)
+    f = generated("g30.json", 30, 20, 5)
     p, plan = solve(f, "--verbose")
     assert p.returncode == 0, p.stderr
     m = re.search(r"count columns: (\d+)", p.stderr)
@@ -774,9 +780,7 @@ def stalled_neighbourhoods_are_given_up():
     goes on in the next one: on this round the neighbourhood of 190 free
     pairs is given up, and the plan is still the optimum CBC proves on the
     model cjos exports."""
-    f = os.path.join(TMP, "g80.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "80",
-                    "--providers", "50", "--seed", "10", "-o", f], check=True)
+    f = generated("g80.json", 80, 50, 10)
     p, plan = solve(f, "--verbose")
     assert p.returncode == 0, p.stderr
     assert re.search(r"neighbourhood [0-9.e-]+ of bound [0-9.]+: \d+ free \(given up\)",
@@ -818,9 +822,7 @@ def a_search_stopped_before_its_first_plan_keeps_its_bound():
     bound - delta holds outside (solver/neighbourhoods.c): on this round,
     at 500 nodes, the plan's bound is that, below the bound - delta of the
     neighbourhood searched through before it, and above the optimum."""
-    f = os.path.join(TMP, "u60.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "60",
-                    "--providers", "40", "--seed", "13", "-o", f], check=True)
+    f = generated("u60.json", 60, 40, 13)
     p, cut = solve(f, "--verbose", "--node-limit", "500")
     assert p.returncode == 0 and cut["status"] == "feasible", p.stderr[-500:]
     lines = re.findall(r"^neighbourhood ([0-9.e-]+) of bound ([0-9.]+): \d+ free, "
@@ -845,9 +847,7 @@ def windows_improve_the_plan_after_a_stalled_neighbourhood():
     this round they find better plans than the neighbourhoods had, and the
     plan written under a node limit that stops just after them is at least
     the windows' best, meets every rule and claims no bound below it."""
-    f = os.path.join(TMP, "w80.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "80",
-                    "--providers", "50", "--seed", "12", "-o", f], check=True)
+    f = generated("w80.json", 80, 50, 12)
     p, plan = solve(f, "--verbose", "--node-limit", "2900")
     assert p.returncode == 0, p.stderr
     given_up = p.stderr.find("(given up)")
@@ -867,6 +867,17 @@ def windows_improve_the_plan_after_a_stalled_neighbourhood():
     checked(f, plan)
 
 
+def first_windows(stderr):
+    """The neighbourhood and windows lines of a `--verbose` solve, and the
+    index among them of the first windows line, which follows a
+    neighbourhood."""
+    lines = [ln for ln in stderr.splitlines()
+             if ln.startswith(("neighbourhood ", "windows: "))]
+    at = [i for i, ln in enumerate(lines) if ln.startswith("windows: ")]
+    assert at and at[0] > 0, lines
+    return lines, at[0]
+
+
 @test
 def windows_come_first_after_a_long_neighbourhood_under_a_gap_limit():
     """Under a gap limit, a neighbourhood whose search took 50 nodes or more
@@ -878,24 +889,17 @@ def windows_come_first_after_a_long_neighbourhood_under_a_gap_limit():
     within the gap, and its bound is no lower than the optimum."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import pricecheck
-    f = os.path.join(TMP, "w50.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "50",
-                    "--providers", "30", "--seed", "14", "-o", f], check=True)
+    f = generated("w50.json", 50, 30, 14)
     best = pricecheck.optimum(json.load(open(f)))
     p, plan = solve(f, "--gap", "1%", "-v")
     assert p.returncode == 0, p.stderr[-500:]
-    lines = [ln for ln in p.stderr.splitlines()
-             if ln.startswith(("neighbourhood ", "windows: "))]
-    at = [i for i, ln in enumerate(lines) if ln.startswith("windows: ")]
-    assert at and at[0] > 0, lines
-    last = lines[at[0] - 1]
-    m = re.search(r", status [01], [0-9.]+, [0-9.]+ s, (\d+) nodes$", last)
-    assert m and int(m.group(1)) >= 50, last
-    assert not any("(given up)" in ln for ln in lines[:at[0]]), lines
-    w = re.search(r"(\d+) better, \d+ nodes, [0-9.]+ s, ([0-9.]+) to ([0-9.]+)$",
-                  lines[at[0]])
-    assert w and int(w.group(1)) > 0, lines[at[0]]
-    assert abs(float(w.group(3)) - best) <= 1e-5, (lines[at[0]], best)
+    lines, at = first_windows(p.stderr)
+    m = re.search(r", status [01], [0-9.]+, [0-9.]+ s, (\d+) nodes$", lines[at - 1])
+    assert m and int(m.group(1)) >= 50, lines[at - 1]
+    assert not any("(given up)" in ln for ln in lines[:at]), lines
+    w = re.search(r"(\d+) better, \d+ nodes, [0-9.]+ s, ([0-9.]+) to ([0-9.]+)$", lines[at])
+    assert w and int(w.group(1)) > 0, lines[at]
+    assert abs(float(w.group(3)) - best) <= 1e-5, (lines[at], best)
     checked(f, plan)
     ob = plan["objective"]
     assert abs(ob["value"] - best) <= 1e-6 and ob["bound"] >= best - 1e-6, (ob, best)
@@ -914,20 +918,16 @@ def windows_after_a_long_search_take_at_most_twice_its_nodes():
     reach the gap, and on this round took 1,637 nodes after one of 99
     without the cap.  A node limit past the windows keeps the test short;
     the plan is the windows' best or better, and checked."""
-    f = os.path.join(TMP, "w100.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "100",
-                    "--providers", "60", "--seed", "1", "-o", f], check=True)
+    f = generated("w100.json", 100, 60, 1)
     p, plan = solve(f, "--gap", "0.1%", "--node-limit", "400", "-v")
     assert p.returncode == 0, p.stderr[-500:]
-    lines = [ln for ln in p.stderr.splitlines()
-             if ln.startswith(("neighbourhood ", "windows: "))]
-    at = [i for i, ln in enumerate(lines) if ln.startswith("windows: ")]
-    assert at and at[0] > 0 and "(given up)" not in lines[at[0] - 1], lines
-    before = int(re.search(r"(\d+) nodes$", lines[at[0] - 1]).group(1))
-    w = re.search(r"better, (\d+) nodes, [0-9.]+ s, ([0-9.]+) to ([0-9.]+)$", lines[at[0]])
-    assert w and before >= 50, (lines[at[0] - 1], lines[at[0]])
+    lines, at = first_windows(p.stderr)
+    assert "(given up)" not in lines[at - 1], lines
+    before = int(re.search(r"(\d+) nodes$", lines[at - 1]).group(1))
+    w = re.search(r"better, (\d+) nodes, [0-9.]+ s, ([0-9.]+) to ([0-9.]+)$", lines[at])
+    assert w and before >= 50, (lines[at - 1], lines[at])
     # GLPK stops a search one node past its limit
-    assert 0 < int(w.group(1)) <= 2 * before + 1, (before, lines[at[0]])
+    assert 0 < int(w.group(1)) <= 2 * before + 1, (before, lines[at])
     checked(f, plan)
     assert plan["status"] == "feasible" and plan["solver"]["stopped_by"] == "nodes", plan
     assert plan["objective"]["value"] >= float(w.group(3)) - 1e-6, (plan["objective"], w)
@@ -950,9 +950,7 @@ def the_last_neighbourhood_looks_only_above_the_best_plan():
     neighbourhood, the first round keeps its plan, and its bound still
     holds."""
     for seed, finds in ((1, False), (36, True), (21, True)):
-        f = os.path.join(TMP, f"g45s{seed}.json")
-        subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "45",
-                        "--providers", "28", "--seed", str(seed), "-o", f], check=True)
+        f = generated(f"g45s{seed}.json", 45, 28, seed)
         p, plan = solve(f, "--verbose")
         assert p.returncode == 0 and plan["status"] == "optimal", p.stderr[-500:]
         checked(f, plan)
@@ -999,9 +997,7 @@ def independent_parts_are_solved_apart():
     import pricecheck
     rounds = []
     for seed in (2, 3):
-        f = os.path.join(TMP, f"part{seed}.json")
-        subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools",
-                        "20", "--providers", "12", "--seed", str(seed), "-o", f], check=True)
+        f = generated(f"part{seed}.json", 20, 12, seed)
         rounds.append(json.load(open(f)))
     alone = [solve(os.path.join(TMP, f"part{seed}.json"))[1] for seed in (2, 3)]
     f = os.path.join(TMP, "two-parts.json")
@@ -1043,10 +1039,7 @@ def staffed_parts_are_solved_apart():
     counts are the sums of the rounds alone."""
     files = []
     for seed in (1, 3):
-        f = os.path.join(TMP, f"staffed{seed}.json")
-        subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools",
-                        "10", "--providers", "10", "--seed", str(seed), "--staff", "-o", f],
-                       check=True)
+        f = generated(f"staffed{seed}.json", 10, 10, seed, "--staff")
         files.append(f)
     alone = [solve(f, "-t", "60")[1] for f in files]
     f = os.path.join(TMP, "staffed-parts.json")
@@ -1320,9 +1313,7 @@ def time_limit_stops_with_a_feasible_plan_and_its_gap():
     if WRAP:
         return  # a tool's slowdown makes the outcome of a time limit a matter of luck
     # a synthetic round GLPK cannot prove within seconds, but finds plans for
-    f = os.path.join(TMP, "g100.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "100",
-                    "--providers", "60", "--seed", "1", "-o", f], check=True)
+    f = generated("g100.json", 100, 60, 1)
     p, plan = solve(f, "--time-limit", "8")
     assert p.returncode == 0, p.stderr
     assert plan["status"] == "feasible", plan["status"]
@@ -1344,9 +1335,7 @@ def node_limit_stops_at_the_same_plan_on_every_run():
     optimum, with a bound at least the optimum, and the same byte for byte on
     every run.  Parts of a round share the limit; a limit the search does not
     reach changes nothing."""
-    f = os.path.join(TMP, "g45.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "45",
-                    "--providers", "28", "--seed", "26", "-o", f], check=True)
+    f = generated("g45.json", 45, 28, 26)
     p, full = solve(f, "--verbose")
     assert p.returncode == 0 and full["status"] == "optimal", p.stderr[-500:]
     needed = search_nodes(p.stderr)
@@ -1407,9 +1396,7 @@ def a_search_stopped_before_any_plan_is_rescued():
     bound at least the optimum, says which limit stopped the search, and is
     the same byte for byte on every run.  Where the rescue shows a
     neighbourhood empty, the search widens as it would."""
-    f = os.path.join(TMP, "g60r.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "60",
-                    "--providers", "40", "--seed", "1", "-o", f], check=True)
+    f = generated("g60r.json", 60, 40, 1)
     p, full = solve(f)
     assert p.returncode == 0 and full["status"] == "optimal", p.stderr[-500:]
     texts = []
@@ -1435,9 +1422,7 @@ def a_search_stopped_before_any_plan_is_rescued():
     p = run("solve", f, "--node-limit", "1", "-f", "md")
     assert p.returncode == 0 and "(stopped by the node limit)" in p.stdout, p.stdout[:600]
     # a round whose first neighbourhoods the rescue shows empty
-    g = os.path.join(TMP, "g50r.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "50",
-                    "--providers", "30", "--seed", "18", "-o", g], check=True)
+    g = generated("g50r.json", 50, 30, 18)
     p, plan = solve(g, "--node-limit", "1", "--verbose")
     assert p.returncode == 0, p.stderr[-500:]
     said = re.findall(r"^rescue: ([a-z ]+),", p.stderr, re.M)
@@ -1454,9 +1439,7 @@ def a_plan_found_before_the_model_as_built_stands():
     far above the plans), a limit that stops that search before a better
     plan leaves the plan they found: feasible, checked, at most the optimum
     with a bound at least the optimum.  (It used to end unknown, exit 1.)"""
-    f = os.path.join(TMP, "g20b.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "20",
-                    "--providers", "15", "--seed", "19", "-o", f], check=True)
+    f = generated("g20b.json", 20, 15, 19)
     p, full = solve(f)
     assert p.returncode == 0 and full["status"] == "optimal", p.stderr[-500:]
     p, plan = solve(f, "--memory-limit", "1", "--verbose")
@@ -1478,9 +1461,7 @@ def memory_limit_stops_with_the_best_plan():
     is at most the optimum with a bound at least the optimum, and is the same
     byte for byte on every run (GLPK counts its memory, not the system).  A
     limit the search does not reach changes nothing; the default is 1024."""
-    f = os.path.join(TMP, "g45m.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "45",
-                    "--providers", "28", "--seed", "26", "-o", f], check=True)
+    f = generated("g45m.json", 45, 28, 26)
     p, full = solve(f, "--verbose")
     assert p.returncode == 0 and full["status"] == "optimal", p.stderr[-500:]
     assert full["solver"]["memory_limit"] == 1024 and full["solver"]["stopped_by"] is None
@@ -1511,9 +1492,7 @@ def memory_limit_stops_with_the_best_plan():
         assert p.returncode == 0 and said in p.stdout, (lang, p.stdout[:600])
     # stopped before GLPK found any plan: the plan put together block by
     # block, which takes next to no memory, stands
-    g = os.path.join(TMP, "g60m.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "60",
-                    "--providers", "40", "--seed", "13", "-o", g], check=True)
+    g = generated("g60m.json", 60, 40, 13)
     p, first = solve(g, "--memory-limit", "1", "--verbose")
     assert p.returncode == 0 and first["status"] == "feasible", (p.returncode, first["status"])
     assert re.search(r"^first plan block by block: [\d.]+,", p.stderr, re.M), p.stderr
@@ -1606,9 +1585,7 @@ def verbose_shows_glpk_and_default_is_silent():
     z = json.load(open(os.path.join(TMP, "q.json")))["objective"]["value"]
     assert z - 1e-6 <= float(m.group(1)) <= z + 1e-5, (z, m.group(1))
     # a round branch and price leaves to GLPK's search (30 x 20, seed 5)
-    f = os.path.join(TMP, "g30.json")
-    subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen"), "--schools", "30",
-                    "--providers", "20", "--seed", "5", "-o", f], check=True)
+    f = generated("g30.json", 30, 20, 5)
     loud = run("solve", f, "-o", os.path.join(TMP, "q.json"), "--verbose")
     assert "mip =" in loud.stderr, loud.stderr
 
