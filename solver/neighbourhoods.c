@@ -66,14 +66,19 @@ static void settle(cj_outcome *o, double bound) {
     }
 }
 
+/* Whether, under a gap limit, `bound`, which holds for every plan, proves a
+ * plan worth `value` within the limit of the optimum (or best); false
+ * without a gap limit. */
+static bool gap_proven(const cj_solve_options *opt, double bound, double value) {
+    return opt->gap_limit > 0 &&
+           (cj_bound_meets(bound, value) || cj_gap_of(bound, value) <= opt->gap_limit);
+}
+
 /* Whether the plan in *o is proven within the gap limit of the optimum by
  * `bound`, which holds for every plan; if so *o is settled by it, and the
  * gap limit is what stopped the search unless the bound proves it best. */
 static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o) {
-    if (!(opt->gap_limit > 0))
-        return false;
-    if (!cj_bound_meets(bound, o->value) &&
-        !(cj_gap_of(bound, o->value) <= opt->gap_limit))
+    if (!gap_proven(opt, bound, o->value))
         return false;
     settle(o, bound);
     if (o->status == CJ_PLAN_FEASIBLE)
@@ -87,9 +92,8 @@ static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o
  * the whole model (with `known`) more than the gap above that plan. */
 static bool only_a_plan_ends(const cj_solve_options *opt, double outside, double known,
                              const cj_outcome *o) {
-    double bound = cj_region_bound(-HUGE_VAL, outside, known);
-    return opt->gap_limit > 0 && !cj_bound_meets(bound, o->value) &&
-           cj_gap_of(bound, o->value) > opt->gap_limit;
+    return opt->gap_limit > 0 &&
+           !gap_proven(opt, cj_region_bound(-HUGE_VAL, outside, known), o->value);
 }
 
 /* The model as built, without its priced rows, in the time left after
