@@ -40,6 +40,12 @@
  * of the nodes it took: at 0.1% they seldom reach the gap, and took up to
  * 16 times as many in vain (docs/performance.md, as above). */
 #define WINDOWS_BUDGET 2
+/* Under a gap limit, a plan this many times the limit from what is known
+ * asks for the tighter bound (solver/deep.c): it took a fifth to a third
+ * of the distance from the programme's bound to the plans on 1000 x 1000
+ * (docs/performance.md, "A tighter bound"), so a plan further out would
+ * rarely be proven by it. */
+#define DEEP_NEAR 1.5
 
 /* What the next search adds to the bound of the whole model, for the gap
  * limit (cj_lp's gap_region): plans outside it are worth at most `outside`,
@@ -84,6 +90,24 @@ static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o
     if (o->status == CJ_PLAN_FEASIBLE)
         cj_stop_restore(CJ_STOP_GAP);
     return true;
+}
+
+/* Under a gap limit, when the plan in *o is within DEEP_NEAR times the
+ * limit of `known` but not within the limit: the tighter bound of
+ * solver/deep.c, sought once, lowers *known where it is lower; its seconds
+ * are added to *used.  False when out of memory. */
+static bool deepen(cj_lp *lp, const cj_solve_options *opt, double *known,
+                   const cj_outcome *o, double *used) {
+    if (!cj_price_deep_pending(lp->price) || gap_proven(opt, *known, o->value) ||
+        cj_gap_of(*known, o->value) > DEEP_NEAR * opt->gap_limit)
+        return true;
+    double t0 = glp_time();
+    bool nomem;
+    double b = cj_price_deepen(lp->price, cj_time_left(opt, *used), opt->verbose, &nomem);
+    *used += glp_difftime(glp_time(), t0);
+    if (b < *known)
+        *known = b;
+    return !nomem;
 }
 
 /* Whether, under a gap limit, the next neighbourhood, outside which plans
@@ -333,6 +357,12 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         cj_outcome start = {.status = CJ_PLAN_FEASIBLE, .value = z, .bound = ub};
         keep_better(lp, &start, o, best, n, &have);
     }
+    if (have && !deepen(lp, opt, &known, o, &used)) {
+        cj_price_restore(lp->price);
+        cj_lp_unscratch(lp, best);
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+        return CJ_ERR_NOMEM;
+    }
     if (have && stop_at_gap(opt, known, o)) {
         o->seconds = used;
         cj_price_restore(lp->price);
@@ -397,7 +427,13 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                 cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
                 break;
             }
-            if (code == CJ_OK && stop_at_gap(opt, known, o))
+            if (!deepen(lp, opt, &known, o, &used)) {
+                code = CJ_ERR_NOMEM;
+                cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+                break;
+            }
+            o->seconds = used;
+            if (stop_at_gap(opt, known, o))
                 break;
             if (ub - o->value <= delta + tol)
                 matters = NAN; /* this one can end the search now */
@@ -475,6 +511,12 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             settle(o, o->value); /* proven best */
             break;
         }
+        if (have && !deepen(lp, opt, &known, o, &used)) {
+            code = CJ_ERR_NOMEM;
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            break;
+        }
+        o->seconds = used;
         if (have && stop_at_gap(opt, known, o))
             break;
         if (have && ub - o->value > FAR_FROM_BOUND * (1 + fabs(ub))) {

@@ -60,6 +60,12 @@
  * stops within the gap in 8 s with all of it, and not in 60 s without). */
 #define BRANCH_GAP 0.001
 
+/* The gap limit up to which the tighter bound of solver/deep.c is sought
+ * when the search nears it: above it the programme's bound is close enough
+ * (measured, docs/performance.md, "A tighter bound": 100 x 60 at 1% 1.0 s
+ * instead of 0.6 s, the bound it found no use there). */
+#define DEEP_GAP 0.002
+
 /* The blocks branch and price may price under gap limit g (0: none). */
 static long branch_work(double g) {
     return g > BRANCH_GAP ? (long)(BRANCH_WORK * BRANCH_GAP / g) : BRANCH_WORK;
@@ -303,20 +309,19 @@ static bool make_blocks(ctx *x, const cj_round *r) {
     return true;
 }
 
-/* Adds block b's best plan as a master column; false when out of memory. */
-static bool add_plan(ctx *x, const block *b) {
+int cj_price_usage(ctx *x, const block *b, double *obj) {
     int n = 0;
-    double obj = 0;
+    *obj = 0;
     x->touched[++n] = b->conv;
     x->acc[b->conv] = 1;
     for (size_t j = 0; j < b->n; j++) {
         const school *sc = &x->sc[b->schools[j]];
         const plan *p = cj_block_chosen(b, sc);
-        obj += p->pay;
+        *obj += p->pay;
         for (int m = 0; m < p->m; m++) {
             const cand *c = &x->c[sc->first + (size_t)p->i[m]];
             double k = p->k[m];
-            obj += c->cy + c->cf * k;
+            *obj += c->cy + c->cf * k;
             for (int pass = 0; pass < 2; pass++) {
                 const coef *l = pass ? c->jf : c->jy;
                 double times = pass ? k : 1;
@@ -330,6 +335,10 @@ static bool add_plan(ctx *x, const block *b) {
             }
         }
     }
+    return n;
+}
+
+int cj_price_add_column(ctx *x, int n, double obj) {
     int col = glp_add_cols(x->M, 1);
     /* no upper bound of 1 (the convexity row gives it): a column resting on
      * its own bound may keep a positive reduced cost at the master's
@@ -343,7 +352,13 @@ static bool add_plan(ctx *x, const block *b) {
         x->acc[x->touched[k]] = 0;
     }
     glp_set_mat_col(x->M, col, n, x->touched, x->val);
-    return cj_branch_record(x, b, col);
+    return col;
+}
+
+bool cj_price_add_plan(ctx *x, const block *b) {
+    double obj;
+    int n = cj_price_usage(x, b, &obj);
+    return cj_branch_record(x, b, cj_price_add_column(x, n, obj));
 }
 
 /* Reads the master's duals as prices, each given the sign its row's bound
@@ -388,26 +403,7 @@ void cj_price_candidates(ctx *x, const double *pi) {
     }
 }
 
-/* Prices every candidate at x->pi and every block; returns how many blocks
- * have a plan better than the master pays for (adding them as columns when
- * `add`), and sets *bound to the Lagrangian bound at these prices: no plan
- * of the round is better. */
-int cj_price_all(ctx *x, bool add, double *bound) {
-    cj_price_candidates(x, x->pi);
-    int better = 0;
-    double L = 0;
-    for (size_t k = 0; k < x->n_blocks; k++) {
-        block *b = &x->bl[k];
-        cj_block_price(x, b);
-        L += b->best; /* -INFINITY: a block with no plan, no plan at all */
-        if (b->best == -INFINITY)
-            continue;
-        if (b->best - x->pi[b->conv] > 1e-7 * (1 + fabs(b->best))) {
-            better++;
-            if (add && !add_plan(x, b))
-                return -1;
-        }
-    }
+double cj_price_rest(const ctx *x, double L) {
     for (int k = 1; k <= x->n_mrows; k++) {
         if (x->pi[k] == 0 || x->is_conv[k])
             continue;
@@ -428,7 +424,30 @@ int cj_price_all(ctx *x, bool add, double *bound) {
             L += t == GLP_DB || t == GLP_LO || t == GLP_FX ? rc * glp_get_col_lb(x->M, j)
                                                            : HUGE_VAL;
     }
-    *bound = L;
+    return L;
+}
+
+/* Prices every candidate at x->pi and every block; returns how many blocks
+ * have a plan better than the master pays for (adding them as columns when
+ * `add`), and sets *bound to the Lagrangian bound at these prices: no plan
+ * of the round is better. */
+int cj_price_all(ctx *x, bool add, double *bound) {
+    cj_price_candidates(x, x->pi);
+    int better = 0;
+    double L = 0;
+    for (size_t k = 0; k < x->n_blocks; k++) {
+        block *b = &x->bl[k];
+        cj_block_price(x, b);
+        L += b->best; /* -INFINITY: a block with no plan, no plan at all */
+        if (b->best == -INFINITY)
+            continue;
+        if (b->best - x->pi[b->conv] > 1e-7 * (1 + fabs(b->best))) {
+            better++;
+            if (add && !cj_price_add_plan(x, b))
+                return -1;
+        }
+    }
+    *bound = cj_price_rest(x, L);
     return better;
 }
 
@@ -436,6 +455,7 @@ void cj_price_free(cj_price *x) {
     if (!x)
         return;
     cj_branch_free(&x->bp);
+    cj_price_deep_free(x, true);
     if (x->M)
         glp_delete_prob(x->M);
     for (size_t i = 0; x->c && i < x->n_pairs; i++) {
@@ -626,6 +646,7 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         return false;
     x->lp = lp;
     x->bp.tree_bound = HUGE_VAL;
+    x->deep = HUGE_VAL;
     x->n_pairs = sel->n_pairs;
     x->n_schools = r->n_schools;
     x->n_model_rows = nr;
@@ -746,6 +767,14 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         /* (not for sweeps: a scenario's time is mostly its pricing) */
         if (x->priced && !lp->sweep && !cj_branch_keep_sure(x, &sm))
             return false;
+        if (x->priced && !lp->sweep && opt->gap_limit > 0 && opt->gap_limit <= DEEP_GAP) {
+            /* the tighter bound's blocks, from the model as built; the
+             * master stays for it (solver/deep.c) */
+            double t1 = glp_time();
+            bool ok = cj_price_deep_prepare(x);
+            x->seconds += glp_difftime(glp_time(), t1);
+            return ok;
+        }
     }
     glp_delete_prob(x->M);
     x->M = NULL;
@@ -770,7 +799,9 @@ double cj_price_bound(const cj_price *x) {
 
 double cj_price_tree_bound(const cj_price *x) {
     double b = cj_price_bound(x);
-    return x && x->priced && x->bp.tree_bound < b ? x->bp.tree_bound : b;
+    if (x && x->priced && x->bp.tree_bound < b)
+        b = x->bp.tree_bound;
+    return x && x->priced && x->deep < b ? x->deep : b;
 }
 
 void cj_lp_unprice(cj_lp *lp) {
@@ -797,6 +828,8 @@ void cj_lp_unprice(cj_lp *lp) {
 }
 
 void cj_price_forget_glpk(cj_price *x) {
-    if (x)
+    if (x) {
         x->M = NULL;
+        cj_price_deep_free(x, false);
+    }
 }

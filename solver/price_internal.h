@@ -116,6 +116,8 @@ struct cj_price {
     double *pi_out;             /* the master's own, while smoothed ones are tried */
     bool *is_conv;              /* per master row: a block's convexity row */
     double bound;               /* the Lagrangian bound at best_pi */
+    double deep;                /* solver/deep.c's tighter one (HUGE_VAL: none) */
+    struct cj_deep *dstate;     /* what it needs, until it runs (NULL: nothing) */
     bool priced;                /* best_pi and bound are set */
     double seconds;             /* spent finding the prices */
     double *orig;               /* the model's numbers before cj_price_reduce() */
@@ -182,6 +184,29 @@ void cj_price_candidates(ctx *x, const double *pi);
  * to what the y there leave uncovered. */
 void cj_price_own_slacks(const ctx *x, double *v);
 bool cj_price_artificial(const ctx *x);
+/* The Lagrangian bound at x->pi from L, the sum of every block's best:
+ * adds what the master's joining rows give it and the model's other
+ * columns at their best bounds (in that order, so that the sum is the
+ * same to the last bit wherever it is taken). */
+double cj_price_rest(const ctx *x, double L);
+/* Sums block b's chosen plan over the master's rows into x->acc, listing the
+ * rows it touches in x->touched (its convexity row first); returns how many
+ * and sets *obj to the plan's objective.  cj_price_add_column() takes them
+ * and clears x->acc again. */
+int cj_price_usage(ctx *x, const block *b, double *obj);
+/* Adds the plan summed in x->acc (n rows, objective obj) as a master column
+ * and returns it; x->acc is cleared. */
+int cj_price_add_column(ctx *x, int n, double obj);
+/* Adds block b's chosen plan as a master column, noted for branch and
+ * price; false when out of memory. */
+bool cj_price_add_plan(ctx *x, const block *b);
+/* solver/deep.c: reads every block's restricted rows and builds its MIP
+ * from the model as built, for cj_price_deepen() later (x->dstate); false
+ * when out of memory (cj_price_deep_free() frees what was made). */
+bool cj_price_deep_prepare(ctx *x);
+/* Frees x->dstate; its MIPs too when `glpk` (GLPK's environment is still
+ * there). */
+void cj_price_deep_free(ctx *x, bool glpk);
 /* Notes plan column col of block b (its best at the current prices) for the
  * search; false when out of memory. */
 bool cj_branch_record(ctx *x, const block *b, int col);

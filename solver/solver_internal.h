@@ -207,9 +207,20 @@ void cj_window_release(cj_window *w, cj_lp *lp);
  * when there is none. */
 double cj_price_bound(const cj_price *x);
 /* That bound, or the lower one branch and price left when it stopped
- * unfinished: no plan of the round is better either, but the pairs are
- * reduced by cj_price_bound() alone (its prices say nothing of the tree). */
+ * unfinished, or cj_price_deepen()'s once found: no plan of the round is
+ * better either, but the pairs are reduced by cj_price_bound() alone (its
+ * prices say nothing of the tree or of the restricted rows). */
 double cj_price_tree_bound(const cj_price *x);
+/* Whether solver/deep.c's tighter bound can still be sought: the round was
+ * priced under a gap limit, and cj_price_deepen() has not run. */
+bool cj_price_deep_pending(const cj_price *x);
+/* Seeks the tighter bound (solver/deep.c) once, for at most `seconds` (0: no
+ * limit), and frees what it needed, the prices' master with it; returns
+ * it, a bound on every plan of the round, or HUGE_VAL when it found none;
+ * a later call returns the same.  Sets *nomem when out of memory (the
+ * bound then is what was found before).  Runs under the caller's GLPK
+ * guard. */
+double cj_price_deepen(cj_price *x, double seconds, bool verbose, bool *nomem);
 /* Whether branch and price proved a plan best: its model column values
  * (owned by x) and objective. */
 bool cj_price_proven(const cj_price *x, const double **plan, double *value);

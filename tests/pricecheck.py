@@ -73,6 +73,25 @@ def random_round(rng, k):
 
 def optimum(r):
     """The SPEC section 3 optimum by HiGHS, or None when there is no plan."""
+    res = highs(r, 300)
+    if res is None or res.status == 2:
+        return None
+    if res.status != 0:
+        raise RuntimeError(f"HiGHS: {res.message}")
+    return -res.fun
+
+
+def found_by_highs(r, seconds):
+    """The best plan HiGHS finds for the round in `seconds`, proven best or
+    not: a value no optimum is below (None when it found none)."""
+    res = highs(r, seconds)
+    return None if res is None or res.x is None else -res.fun
+
+
+def highs(r, seconds):
+    """HiGHS's result on the model of SPEC section 3 for round r, written here
+    from the text, after at most `seconds`; None when a school that must have
+    a provider has no eligible one."""
     pol = plancheck.policy(r)
     el = plancheck.eligible(r)
     prov = {p["id"]: p for p in r["providers"]}
@@ -151,12 +170,8 @@ def optimum(r):
                 row([(i, 1) for i in idx], -np.inf, p["max_schools"])
     res = milp(-c, bounds=Bounds(lb, ub), integrality=integ,
                constraints=[LinearConstraint(np.array(rows), lo, hi)],
-               options={"mip_rel_gap": 0, "presolve": False, "time_limit": 300})
-    if res.status == 2:
-        return None
-    if res.status != 0:
-        raise RuntimeError(f"HiGHS: {res.message}")
-    return -res.fun
+               options={"mip_rel_gap": 0, "presolve": False, "time_limit": seconds})
+    return res
 
 
 def honest(plan, expect, how):
