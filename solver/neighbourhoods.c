@@ -41,7 +41,7 @@
  * 16 times as many in vain (docs/performance.md, as above). */
 #define WINDOWS_BUDGET 2
 /* Under a gap limit, a plan this many times the limit from what is known
- * asks for the tighter bound (solver/deep.c): it took a fifth to a third
+ * asks for the tighter bound (solver/deep.c): it took a quarter to a third
  * of the distance from the programme's bound to the plans on 1000 x 1000
  * (docs/performance.md, "A tighter bound"), so a plan further out would
  * rarely be proven by it. */
