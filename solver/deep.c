@@ -45,12 +45,18 @@
  * so that the same round gives the same bound. */
 #define DEEP_NODES 2000
 
+/* A joining row restricted to one block: its master row and range. */
 typedef struct {
-    glp_prob *B;     /* the block's own MIP; NULL when no row is restricted */
-    int *col, ncol;  /* B's columns as model columns */
-    double *obj;     /* and their objective in the model */
-    int *row, nrow;  /* the restricted joining rows, as master rows, sorted */
-    double *lo, *hi; /* and their restricted ranges */
+    int row;
+    double lo, hi;
+} restricted;
+
+typedef struct {
+    glp_prob *B;      /* the block's own MIP; NULL when no row is restricted */
+    int *col, ncol;   /* B's columns as model columns */
+    double *obj;      /* and their objective in the model */
+    restricted *rows; /* its restricted joining rows, by master row */
+    int nrow;
 } deep_block;
 
 struct cj_deep {
@@ -127,17 +133,10 @@ static bool list_block(deep *g, size_t k) {
     return true;
 }
 
-/* Sorts block d's restricted rows by master row, for breaks(). */
-static void sort_rows(deep_block *d) {
-    for (int a = 1; a < d->nrow; a++)
-        for (int c = a; c > 0 && d->row[c - 1] > d->row[c]; c--) {
-            int tr = d->row[c];
-            d->row[c] = d->row[c - 1], d->row[c - 1] = tr;
-            double tl = d->lo[c];
-            d->lo[c] = d->lo[c - 1], d->lo[c - 1] = tl;
-            double th = d->hi[c];
-            d->hi[c] = d->hi[c - 1], d->hi[c - 1] = th;
-        }
+/* Orders restricted rows by master row, for breaks(). */
+static int by_row(const void *a, const void *b) {
+    int p = ((const restricted *)a)->row, q = ((const restricted *)b)->row;
+    return (p > q) - (p < q);
 }
 
 /* Reads block k from the model as built: its columns, its restricted
@@ -149,10 +148,8 @@ static bool read_block(deep *g, size_t k, int *pos) {
     deep_block *d = &g->d[k];
     if (!list_block(g, k))
         return false;
-    d->row = malloc(((size_t)g->n_rows + 1) * sizeof *d->row);
-    d->lo = malloc(((size_t)g->n_rows + 1) * sizeof *d->lo);
-    d->hi = malloc(((size_t)g->n_rows + 1) * sizeof *d->hi);
-    if (!d->row || !d->lo || !d->hi)
+    d->rows = malloc(((size_t)g->n_rows + 1) * sizeof *d->rows);
+    if (!d->rows)
         return false;
     for (int i = 1; i <= d->ncol; i++) {
         g->blk_of[d->col[i]] = (int)k;
@@ -171,11 +168,8 @@ static bool read_block(deep *g, size_t k, int *pos) {
     d->nrow = 0;
     for (int m = 0; m < g->n_rows; m++) {
         int r = g->rows[m], len = glp_get_mat_row(P, r, x->ind, x->val), in = 0;
-        int t = glp_get_row_type(P, r);
-        double rlo = (t == GLP_LO || t == GLP_DB || t == GLP_FX) ? glp_get_row_lb(P, r)
-                                                                 : -HUGE_VAL;
-        double rhi =
-            (t == GLP_UP || t == GLP_DB || t == GLP_FX) ? glp_get_row_ub(P, r) : HUGE_VAL;
+        double rlo, rhi;
+        cj_price_row_range(P, r, &rlo, &rhi);
         double oleast = 0, omost = 0, ileast = 0, imost = 0, l, h;
         for (int e = 1; e <= len; e++) {
             reach(P, x->ind[e], x->val[e], &l, &h);
@@ -193,12 +187,9 @@ static bool read_block(deep *g, size_t k, int *pos) {
         bool need_hi = isfinite(hi) && hi < imost - tol;
         if (!need_lo && !need_hi)
             continue; /* its columns' bounds keep it */
-        if (x->kind[r] == 1 && x->map[r]) {
-            d->row[d->nrow] = x->map[r];
-            d->lo[d->nrow] = need_lo ? lo : -HUGE_VAL;
-            d->hi[d->nrow] = need_hi ? hi : HUGE_VAL;
-            d->nrow++;
-        }
+        if (x->kind[r] == 1 && x->map[r])
+            d->rows[d->nrow++] = (restricted){x->map[r], need_lo ? lo : -HUGE_VAL,
+                                              need_hi ? hi : HUGE_VAL};
         int q = glp_add_rows(B, 1);
         int type = need_lo && need_hi ? (lo == hi ? GLP_FX : GLP_DB)
                    : need_lo          ? GLP_LO
@@ -208,7 +199,7 @@ static bool read_block(deep *g, size_t k, int *pos) {
     }
     for (int i = 1; i <= d->ncol; i++)
         g->blk_of[d->col[i]] = -1;
-    sort_rows(d);
+    qsort(d->rows, (size_t)d->nrow, sizeof *d->rows, by_row);
     if (d->nrow > 0)
         d->B = B;
     else
@@ -219,19 +210,12 @@ static bool read_block(deep *g, size_t k, int *pos) {
 /* Whether a block's plan that puts `a` into master row k breaks the
  * block's restricted row there. */
 static bool breaks(const deep_block *d, int k, double a) {
-    int lo = 0, hi = d->nrow - 1;
-    while (lo <= hi) {
-        int m = (lo + hi) / 2;
-        if (d->row[m] == k) {
-            double tol = 1e-7 * (1 + fabs(a));
-            return a > d->hi[m] + tol || a < d->lo[m] - tol;
-        }
-        if (d->row[m] < k)
-            lo = m + 1;
-        else
-            hi = m - 1;
-    }
-    return false;
+    if (d->nrow == 0)
+        return false;
+    const restricted key = {.row = k};
+    const restricted *r = bsearch(&key, d->rows, (size_t)d->nrow, sizeof key, by_row);
+    double tol = 1e-7 * (1 + fabs(a));
+    return r && (a > r->hi + tol || a < r->lo - tol);
 }
 
 typedef struct {
@@ -403,7 +387,7 @@ static void deep_free(deep *g, bool glpk) {
         deep_block *d = &g->d[k];
         if (glpk && d->B)
             glp_delete_prob(d->B);
-        free(d->col), free(d->obj), free(d->row), free(d->lo), free(d->hi);
+        free(d->col), free(d->obj), free(d->rows);
     }
     free(g->d), free(g->blk_of), free(g->stamp), free(g->rows);
     free(g);

@@ -119,8 +119,7 @@ static bool push(coef **l, int *n, int row, double a) {
     return true;
 }
 
-/* Bounds of model row r as a range (+-HUGE_VAL where it has none). */
-static void range(glp_prob *P, int r, double *lo, double *hi) {
+void cj_price_row_range(glp_prob *P, int r, double *lo, double *hi) {
     int t = glp_get_row_type(P, r);
     *lo = (t == GLP_LO || t == GLP_DB || t == GLP_FX) ? glp_get_row_lb(P, r) : -HUGE_VAL;
     *hi = (t == GLP_UP || t == GLP_DB || t == GLP_FX) ? glp_get_row_ub(P, r) : HUGE_VAL;
@@ -136,7 +135,7 @@ static bool file_row(ctx *x, school *sc, cand *c, bool f, int r, double a) {
             glp_prob *P = x->lp->P;
             int n = sc->yl.n++;
             sc->yl.members[n] = mem;
-            range(P, r, &sc->yl.lo[n], &sc->yl.hi[n]);
+            cj_price_row_range(P, r, &sc->yl.lo[n], &sc->yl.hi[n]);
             sc->yl.ucol[n] = u;
             sc->yl.ucost[n] = u ? glp_get_obj_coef(P, u) : 0;
             sc->yl.uub[n] = u ? glp_get_col_ub(P, u) : 0;
@@ -164,9 +163,9 @@ static bool read_school(ctx *x, const cj_selection *sel, size_t s) {
     sc->flo = -HUGE_VAL;
     sc->fhi = sc->budget = HUGE_VAL;
     if (lp->c4[s])
-        range(P, lp->c4[s], &sc->flo, &sc->fhi);
+        cj_price_row_range(P, lp->c4[s], &sc->flo, &sc->fhi);
     if (lp->c5[s])
-        range(P, lp->c5[s], &lo, &sc->budget);
+        cj_price_row_range(P, lp->c5[s], &lo, &sc->budget);
     for (size_t i = sel->first[s]; i < sel->first[s + 1]; i++) {
         cand *c = &x->c[i];
         c->ycol = lp->ycol[i];
@@ -212,7 +211,7 @@ static void size_school(ctx *x, const cj_selection *sel, size_t s) {
     double lo, hi;
     sc->first = sel->first[s];
     sc->n = (int)(sel->first[s + 1] - sel->first[s]);
-    range(x->lp->P, x->lp->c1[s], &lo, &hi);
+    cj_price_row_range(x->lp->P, x->lp->c1[s], &lo, &hi);
     sc->pmin = lo > 0 ? (int)lround(lo) : 0;
     sc->pmax = hi < sc->n ? (int)lround(hi) : sc->n;
     if (sc->n > MAX_CANDIDATES || sc->pmax > 3 || (sc->pmax == 3 && sc->n > 12))
@@ -236,7 +235,7 @@ static bool sum_row(ctx *x, int r, const size_t *schools, size_t n, int *tlo, in
             return false;
     }
     double lo, hi;
-    range(P, r, &lo, &hi);
+    cj_price_row_range(P, r, &lo, &hi);
     if (!(hi / w <= MAX_STEPS))
         return false;
     *thi = (int)floor(hi / w + 1e-9);

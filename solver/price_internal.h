@@ -184,6 +184,8 @@ void cj_price_candidates(ctx *x, const double *pi);
  * to what the y there leave uncovered. */
 void cj_price_own_slacks(const ctx *x, double *v);
 bool cj_price_artificial(const ctx *x);
+/* Bounds of row r of P as a range (+-HUGE_VAL where it has none). */
+void cj_price_row_range(glp_prob *P, int r, double *lo, double *hi);
 /* The Lagrangian bound at x->pi from L, the sum of every block's best:
  * adds what the master's joining rows give it and the model's other
  * columns at their best bounds (in that order, so that the sum is the
