@@ -39,9 +39,14 @@ def main(argv):
         rf, pf = os.path.join(tmp, "round.json"), os.path.join(tmp, "plan.json")
         json.dump(big_round(4000), open(rf, "w"))
         old = b'{"format": "cjos-plan/1", "round": "kill", "old": true}\n'
-        start = time.monotonic()
-        subprocess.run([cjos, "solve", rf, "-o", pf], check=True)
-        full = time.monotonic() - start
+        # the slowest of three solves: under load (the sanitizer pass beside
+        # a benchmark) one timing came out short, every kill landed before
+        # the rename and the "new" count stayed 0
+        full = 0.0
+        for _ in range(3):
+            start = time.monotonic()
+            subprocess.run([cjos, "solve", rf, "-o", pf], check=True)
+            full = max(full, time.monotonic() - start)
         new = open(pf, "rb").read()
         assert len(new) > 1_000_000, len(new)
         outcome = {"old": 0, "new": 0}
@@ -49,7 +54,7 @@ def main(argv):
         for k in range(runs):
             open(pf, "wb").write(old)
             p = subprocess.Popen([cjos, "solve", rf, "-o", pf])
-            time.sleep(rng.uniform(0, full * 1.1))
+            time.sleep(rng.uniform(0, full * 1.5))
             p.send_signal(signal.SIGKILL)
             p.wait()
             got = open(pf, "rb").read()

@@ -433,6 +433,68 @@ static void branch_and_price_unfinished_still_bounds_the_optimum(void **state) {
     cj_round_free(r[1]);
 }
 
+/* The optimum of tests/data/NAME's model as built, by GLPK's own branch and
+ * bound with nothing of the decomposition: a check on the bounds that does
+ * not share their code. */
+static double optimum_as_built(const char *name) {
+    built b;
+    build_model(name, &b);
+    glp_prob *P = glp_create_prob();
+    glp_copy_prob(P, b.lp.P, GLP_OFF);
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = GLP_MSG_OFF;
+    io.presolve = GLP_ON;
+    assert_int_equal(glp_intopt(P, &io), 0);
+    assert_int_equal(glp_mip_status(P), GLP_OPT);
+    double z = glp_mip_obj_val(P);
+    glp_delete_prob(P);
+    free_model(&b);
+    return z;
+}
+
+/* The tighter bound of solver/deep.c (each block also held to the joining
+ * rows restricted to it) is prepared only under a gap limit of 0.2% or
+ * less; sought, it lies between the optimum and the prices' bound, is
+ * found once, and enters the bound the search is given.  On three of these
+ * rounds it is strictly tighter (on glpk-cover-cuts.json it is the optimum),
+ * so a bound that never moved, or moved past the optimum, fails here. */
+static void tighter_bound_lies_between_the_optimum_and_the_prices(void **state) {
+    (void)state;
+    const char *names[] = {"gap-limit.json",       "gap-widening.json",
+                           "glpk-cover-cuts.json", "many-blocks.json",
+                           "policy-soft.json",     "windows.json"};
+    size_t tighter = 0;
+    glp_term_out(GLP_OFF);
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        double z = optimum_as_built(names[k]), tol = 1e-6 * (1 + fabs(z));
+        built b;
+        build_model(names[k], &b);
+        cj_solve_options loose = {.gap_limit = 0.01};
+        assert_true(cj_lp_price_caps(&b.lp, b.r, b.sel, &loose, 0));
+        assert_false(cj_price_deep_pending(b.lp.price));
+        free_model(&b);
+        build_model(names[k], &b);
+        cj_solve_options tight = {.gap_limit = 0.001};
+        assert_true(cj_lp_price_caps(&b.lp, b.r, b.sel, &tight, 0));
+        cj_price *x = b.lp.price;
+        assert_true(cj_price_deep_pending(x));
+        double ub = cj_price_bound(x), tree = cj_price_tree_bound(x);
+        bool nomem;
+        double d = cj_price_deepen(x, 0, false, &nomem);
+        assert_false(nomem);
+        assert_false(cj_price_deep_pending(x));
+        assert_true(d >= z - tol);
+        assert_true(d <= ub + tol);
+        assert_true(cj_price_tree_bound(x) == fmin(tree, d));
+        assert_true(cj_price_deepen(x, 0, false, &nomem) == d);
+        tighter += d < ub - tol;
+        free_model(&b);
+    }
+    glp_term_out(GLP_ON);
+    assert_int_equal(tighter, 3);
+}
+
 /* GLPK 5.0's cover cuts fail on this round (found by the brute-force test);
  * branch and price proves it without GLPK, so it is turned off to reach the
  * search that must survive the failure */
@@ -825,6 +887,7 @@ int main(void) {
         cmocka_unit_test(glpk_failure_is_solved_again_without_cover_cuts),
         cmocka_unit_test(node_limit_stops_the_search),
         cmocka_unit_test(gap_limit_stops_within_it),
+        cmocka_unit_test(tighter_bound_lies_between_the_optimum_and_the_prices),
         cmocka_unit_test(branch_and_price_unfinished_still_bounds_the_optimum),
         cmocka_unit_test(objective_step_divides_every_coefficient),
         cmocka_unit_test(step_columns_sum_each_schools_steps),
