@@ -51,6 +51,13 @@
  * it, the same plan). */
 #define DEEP_NEAR 1.5
 #define DEEP_FLOOR 0.001
+/* Without a gap limit the tighter bound is sought where a time or node limit
+ * stops the search, with the plan within DEEP_NEAR times DEEP_FLOOR; while
+ * such a plan is in hand, the searches are given the time limit less this
+ * share of it, held back for the bound (1000 x 1000 at 120 s: the bound
+ * took 8.5-12.9 s, and on seed 1 the search's last 70 s found nothing;
+ * docs/performance.md, "At the time limit"). */
+#define DEEP_HOLD 0.1
 
 /* What the next search adds to the bound of the whole model, for the gap
  * limit (cj_lp's gap_region): plans outside it are worth at most `outside`,
@@ -97,10 +104,11 @@ static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o
     return true;
 }
 
-/* Under a gap limit, when the plan in *o is within DEEP_NEAR times the
- * limit (or DEEP_FLOOR) of `known` but not within the limit: the tighter
- * bound of solver/deep.c, sought once, lowers *known where it is lower;
- * its seconds are added to *used.  False when out of memory. */
+/* When the plan in *o is within DEEP_NEAR times the gap limit, or DEEP_FLOOR
+ * where that is more (as without a gap limit), of `known` but not within
+ * the limit: the tighter bound of solver/deep.c, sought once, lowers *known
+ * where it is lower; its seconds are added to *used.  False when out of
+ * memory. */
 static bool deepen(cj_lp *lp, const cj_solve_options *opt, double *known,
                    const cj_outcome *o, double *used) {
     if (!cj_price_deep_pending(lp->price) || gap_proven(opt, *known, o->value) ||
@@ -113,6 +121,26 @@ static bool deepen(cj_lp *lp, const cj_solve_options *opt, double *known,
     if (b < *known)
         *known = b;
     return !nomem;
+}
+
+/* deepen() on the way, under a gap limit, which it may prove; without one
+ * the bound is for the limit that stops the search (at_limit()). */
+static bool deepen_for_gap(cj_lp *lp, const cj_solve_options *opt, double *known,
+                           const cj_outcome *o, double *used) {
+    return opt->gap_limit <= 0 || deepen(lp, opt, known, o, used);
+}
+
+/* The options for the next search: without a gap limit, while the tighter
+ * bound is pending and the plan in hand is near enough to ask for it, the
+ * time limit less DEEP_HOLD of it, held back for the bound; else opt's. */
+static cj_solve_options held_back(const cj_lp *lp, const cj_solve_options *opt,
+                                  double known, const cj_outcome *o, bool have) {
+    cj_solve_options lim = *opt;
+    if (opt->gap_limit <= 0 && opt->time_limit > 0 && have &&
+        cj_price_deep_pending(lp->price) &&
+        cj_gap_of(known, o->value) <= DEEP_NEAR * DEEP_FLOOR)
+        lim.time_limit -= DEEP_HOLD * opt->time_limit;
+    return lim;
 }
 
 /* Whether, under a gap limit, the next neighbourhood, outside which plans
@@ -210,6 +238,29 @@ static bool little_left(const cj_solve_options *opt, double used) {
     return opt->time_limit > 0 && opt->time_limit - used < LAST_START * opt->time_limit;
 }
 
+/* Without a gap limit, where a time or node limit stopped the search with
+ * a plan in *o near enough to its bound: the tighter bound in the time
+ * left, held back for it (held_back()), and *o settled by it where it is
+ * lower; *used counts its seconds.  Not when less than LAST_START of the
+ * time limit is left, where the plan came near only in the last search and
+ * the bound would pass the limit.  False when out of memory. */
+static bool at_limit(cj_lp *lp, const cj_solve_options *opt, double *used,
+                     cj_outcome *o) {
+    cj_stop s = cj_stop_last();
+    if (opt->gap_limit > 0 || o->status != CJ_PLAN_FEASIBLE ||
+        (s != CJ_STOP_TIME && s != CJ_STOP_NODES) || little_left(opt, *used))
+        return true;
+    double b = o->bound, had = o->bound;
+    bool ok = deepen(lp, opt, &b, o, used);
+    if (b < o->bound)
+        settle(o, b);
+    if (opt->verbose && b < had)
+        fprintf(stderr, "bound at the limit: %.6f, with the tighter bound %.6f\n", had,
+                o->bound);
+    o->seconds = *used;
+    return ok;
+}
+
 /*
  * Searches the windows of the best plan (solver/windows.c), cluster by
  * cluster, each told the best plan so far, in passes until one finds
@@ -231,9 +282,13 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
     double t0 = *used, z0 = o->value;
     for (bool again = true; again && code == CJ_OK;) {
         again = false;
-        for (size_t c = 0; c < r->n_clusters && !spent(lp, opt, *used) &&
-                           !(budget > 0 && nodes >= budget);
-             c++) {
+        for (size_t c = 0; c < r->n_clusters && !(budget > 0 && nodes >= budget); c++) {
+            /* the time for the tighter bound is held back as soon as a
+             * window's plan comes near enough (400 x 400 seed 1 at 20 s:
+             * otherwise the windows took all of it) */
+            cj_solve_options lim = held_back(lp, opt, known, o, *have);
+            if (spent(lp, &lim, *used))
+                break;
             if (*have && stop_at_gap(opt, known, o))
                 break;
             size_t in = cj_window_hold(w, lp, c, best);
@@ -247,7 +302,7 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
              * is left of the budget */
             long cap = budget > 0 && budget - nodes < WINDOW_NODES ? budget - nodes
                                                                    : WINDOW_NODES;
-            cj_solve_options within = *opt;
+            cj_solve_options within = lim;
             long done = lp->nodes - lp->node_base;
             if (opt->node_limit <= 0 || opt->node_limit > done + cap)
                 within.node_limit = done + cap;
@@ -256,9 +311,9 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
             /* a window's region is the plan's own neighbourhood: the bound
              * of the whole model stays what is known */
             set_region(lp, known, known, o->value);
-            code =
-                cj_intopt_above(lp, &within, careful, cj_time_left(opt, *used), NAN, best,
-                                (int)n, told_value(lp, o->value, granule), &t, NULL);
+            code = cj_intopt_above(lp, &within, careful, cj_time_left(&lim, *used), NAN,
+                                   best, (int)n, told_value(lp, o->value, granule), &t,
+                                   NULL);
             if (t.stopped == CJ_STOP_NODES && within.node_limit != opt->node_limit)
                 cj_stop_restore(was); /* the window's own cap, not the plan's limit */
             cj_window_release(w, lp);
@@ -362,7 +417,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         cj_outcome start = {.status = CJ_PLAN_FEASIBLE, .value = z, .bound = ub};
         keep_better(lp, &start, o, best, n, &have);
     }
-    if (have && !deepen(lp, opt, &known, o, &used)) {
+    if (have && !deepen_for_gap(lp, opt, &known, o, &used)) {
         cj_price_restore(lp->price);
         cj_lp_unscratch(lp, best);
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
@@ -432,7 +487,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                 cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
                 break;
             }
-            if (!deepen(lp, opt, &known, o, &used)) {
+            if (!deepen_for_gap(lp, opt, &known, o, &used)) {
                 code = CJ_ERR_NOMEM;
                 cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
                 break;
@@ -445,11 +500,12 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         }
         double above = NAN; /* the value GLPK is told, if any */
         bool late = false;  /* not begun: little_left() */
+        cj_solve_options lim = held_back(lp, opt, known, o, have);
         /* (one given up is searched again: its answer does not stand) */
         if (same && (t.status == CJ_PLAN_OPTIMAL || t.status == CJ_PLAN_INFEASIBLE)) {
             t.seconds = 0; /* the last neighbourhood again: its answer stands */
             t.nodes = 0;
-        } else if (have && little_left(opt, used)) {
+        } else if (have && little_left(&lim, used)) {
             /* as a search that its limit stopped before its first bound */
             t = (cj_outcome){.status = CJ_PLAN_UNKNOWN, .bound = HUGE_VAL};
             cj_stop_restore(CJ_STOP_TIME);
@@ -460,7 +516,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             above = have && isnan(matters) ? told_value(lp, o->value, granule) : NAN;
             set_region(lp, all ? -HUGE_VAL : ub - delta, known,
                        have ? o->value : -HUGE_VAL);
-            code = cj_intopt_above(lp, opt, careful, cj_time_left(opt, used), matters,
+            code = cj_intopt_above(lp, opt, careful, cj_time_left(&lim, used), matters,
                                    best, (int)n, above, &t, NULL);
         }
         if (code == CJ_ERR_INTERNAL) {
@@ -516,7 +572,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             settle(o, o->value); /* proven best */
             break;
         }
-        if (have && !deepen(lp, opt, &known, o, &used)) {
+        if (have && !deepen_for_gap(lp, opt, &known, o, &used)) {
             code = CJ_ERR_NOMEM;
             cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
             break;
@@ -562,6 +618,10 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                             delta);
             }
         }
+    }
+    if (code == CJ_OK && !at_limit(lp, opt, &used, o)) {
+        code = CJ_ERR_NOMEM;
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
     }
     lp->planless = false;
     lp->gap_region = false;

@@ -66,6 +66,18 @@
  * instead of 0.6 s, the bound it found no use there). */
 #define DEEP_GAP 0.002
 
+/* Whether the tighter bound of solver/deep.c is prepared for a search: under
+ * a gap limit of DEEP_GAP or less, for when the search nears the limit;
+ * without a gap limit, under a time or node limit when branch and price did
+ * not prove the round, for when the limit stops the search (the bound then
+ * reported: 1000 x 1000 at 120 s, docs/performance.md, "At the time
+ * limit").  A round branch and price proves needs neither. */
+static bool deep_wanted(const ctx *x, const cj_solve_options *opt) {
+    if (opt->gap_limit > 0)
+        return opt->gap_limit <= DEEP_GAP;
+    return (opt->time_limit > 0 || opt->node_limit > 0) && !x->bp.proven;
+}
+
 /* The blocks branch and price may price under gap limit g (0: none). */
 static long branch_work(double g) {
     return g > BRANCH_GAP ? (long)(BRANCH_WORK * BRANCH_GAP / g) : BRANCH_WORK;
@@ -766,12 +778,15 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         /* (not for sweeps: a scenario's time is mostly its pricing) */
         if (x->priced && !lp->sweep && !cj_branch_keep_sure(x, &sm))
             return false;
-        if (x->priced && !lp->sweep && opt->gap_limit > 0 && opt->gap_limit <= DEEP_GAP) {
+        if (x->priced && !lp->sweep && deep_wanted(x, opt)) {
             /* the tighter bound's blocks, from the model as built; the
              * master stays for it (solver/deep.c) */
             double t1 = glp_time();
             bool ok = cj_price_deep_prepare(x);
             x->seconds += glp_difftime(glp_time(), t1);
+            if (opt->verbose)
+                fprintf(stderr, "tighter bound prepared: %.3f s\n",
+                        glp_difftime(glp_time(), t1));
             return ok;
         }
     }

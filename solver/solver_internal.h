@@ -212,7 +212,9 @@ double cj_price_bound(const cj_price *x);
  * prices say nothing of the tree or of the restricted rows). */
 double cj_price_tree_bound(const cj_price *x);
 /* Whether solver/deep.c's tighter bound can still be sought: the round was
- * priced under a gap limit, and cj_price_deepen() has not run. */
+ * priced with it prepared (under a gap limit of 0.2% or less, or without
+ * one under a time or node limit where branch and price did not prove the
+ * round), and cj_price_deepen() has not run. */
 bool cj_price_deep_pending(const cj_price *x);
 /* Seeks the tighter bound (solver/deep.c) once, for at most `seconds` (0: no
  * limit), and frees what it needed, the prices' master with it; returns
