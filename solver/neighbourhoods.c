@@ -56,8 +56,11 @@
  * such a plan is in hand, the searches are given the time limit less this
  * share of it, held back for the bound (1000 x 1000 at 120 s: the bound
  * took 8.5-12.9 s, and on seed 1 the search's last 70 s found nothing;
- * docs/performance.md, "At the time limit"). */
+ * docs/performance.md, "At the time limit"), but at most DEEP_HOLD_MOST
+ * seconds: the bound took 22 s at most on the largest rounds measured,
+ * and a run of an hour would stop its search six minutes early. */
 #define DEEP_HOLD 0.1
+#define DEEP_HOLD_MOST 60
 
 /* What the next search adds to the bound of the whole model, for the gap
  * limit (cj_lp's gap_region): plans outside it are worth at most `outside`,
@@ -132,14 +135,15 @@ static bool deepen_for_gap(cj_lp *lp, const cj_solve_options *opt, double *known
 
 /* The options for the next search: without a gap limit, while the tighter
  * bound is pending and the plan in hand is near enough to ask for it, the
- * time limit less DEEP_HOLD of it, held back for the bound; else opt's. */
+ * time limit less DEEP_HOLD of it (DEEP_HOLD_MOST seconds at most), held
+ * back for the bound; else opt's. */
 static cj_solve_options held_back(const cj_lp *lp, const cj_solve_options *opt,
                                   double known, const cj_outcome *o, bool have) {
     cj_solve_options lim = *opt;
     if (opt->gap_limit <= 0 && opt->time_limit > 0 && have &&
         cj_price_deep_pending(lp->price) &&
         cj_gap_of(known, o->value) <= DEEP_NEAR * DEEP_FLOOR)
-        lim.time_limit -= DEEP_HOLD * opt->time_limit;
+        lim.time_limit -= fmin(DEEP_HOLD * opt->time_limit, DEEP_HOLD_MOST);
     return lim;
 }
 
