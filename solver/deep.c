@@ -1,6 +1,7 @@
 /*
- * A tighter bound for a gap limit (docs/model.md, `--gap`; docs/performance.md,
- * "A tighter bound").
+ * A tighter bound for a gap limit, and for a search that a time or node
+ * limit stops (docs/model.md, `--gap`; docs/performance.md, "A tighter
+ * bound" and "At the time limit").
  *
  * solver/price.c prices each block (a cluster, or a school) over its own
  * rules alone.  The rules that join blocks, a provider's capacity and number
@@ -21,7 +22,8 @@
  * The blocks' MIPs are built when the round is priced, from the model as
  * built; the column generation runs later, when the search asks for it
  * (solver/neighbourhoods.c: a plan within a little more than the gap limit
- * of the bound, or within 0.15% under a smaller limit), since it takes
+ * of the bound, or within 0.15% under a smaller limit; without a gap limit,
+ * such a plan when the limit stops the search), since it takes
  * time (1000 x 1000: 9 to 22 s) that a plan proven within the gap by the
  * programme's bound does not need.  Only the bound is kept (x->deep): the
  * priced rows and the neighbourhoods stay at the programme's prices, as
