@@ -23,12 +23,12 @@
  * built; the column generation runs later, when the search asks for it
  * (solver/neighbourhoods.c: a plan within a little more than the gap limit
  * of the bound, or within 0.15% under a smaller limit; without a gap limit,
- * such a plan when the limit stops the search), since it takes
- * time (1000 x 1000: 9 to 22 s) that a plan proven within the gap by the
- * programme's bound does not need.  Only the bound is kept (x->deep): the
- * priced rows and the neighbourhoods stay at the programme's prices, as
- * GLPK's search got slower at these (measured,
- * docs/performance.md, "Where to go from here", item 2).
+ * such a plan when the limit stops the search), since it takes time (1000 x
+ * 1000: 9 to 22 s) that a plan proven within the gap by the programme's
+ * bound does not need.  Only the bound is kept (x->deep): the priced rows
+ * and the neighbourhoods stay at the programme's prices, as GLPK's search
+ * got slower at these (measured, docs/performance.md, "Where to go from
+ * here", item 2).
  */
 #include "price_internal.h"
 

@@ -107,15 +107,22 @@ static bool stop_at_gap(const cj_solve_options *opt, double bound, cj_outcome *o
     return true;
 }
 
-/* When the plan in *o is within DEEP_NEAR times the gap limit, or DEEP_FLOOR
- * where that is more (as without a gap limit), of `known` but not within
- * the limit: the tighter bound of solver/deep.c, sought once, lowers *known
- * where it is lower; its seconds are added to *used.  False when out of
- * memory. */
+/* Whether the tighter bound of solver/deep.c can still be sought and a
+ * plan worth `value` is near enough to `known` to ask for it: within
+ * DEEP_NEAR times the gap limit, or DEEP_FLOOR where that is more (as
+ * without a gap limit). */
+static bool deep_near(const cj_lp *lp, const cj_solve_options *opt, double known,
+                      double value) {
+    return cj_price_deep_pending(lp->price) &&
+           cj_gap_of(known, value) <= DEEP_NEAR * fmax(opt->gap_limit, DEEP_FLOOR);
+}
+
+/* When the plan in *o is deep_near() `known` but not within the gap limit:
+ * the tighter bound, sought once, lowers *known where it is lower; its
+ * seconds are added to *used.  False when out of memory. */
 static bool deepen(cj_lp *lp, const cj_solve_options *opt, double *known,
                    const cj_outcome *o, double *used) {
-    if (!cj_price_deep_pending(lp->price) || gap_proven(opt, *known, o->value) ||
-        cj_gap_of(*known, o->value) > DEEP_NEAR * fmax(opt->gap_limit, DEEP_FLOOR))
+    if (!deep_near(lp, opt, *known, o->value) || gap_proven(opt, *known, o->value))
         return true;
     double t0 = glp_time();
     bool nomem;
@@ -133,16 +140,14 @@ static bool deepen_for_gap(cj_lp *lp, const cj_solve_options *opt, double *known
     return opt->gap_limit <= 0 || deepen(lp, opt, known, o, used);
 }
 
-/* The options for the next search: without a gap limit, while the tighter
- * bound is pending and the plan in hand is near enough to ask for it, the
- * time limit less DEEP_HOLD of it (DEEP_HOLD_MOST seconds at most), held
- * back for the bound; else opt's. */
+/* The options for the next search: without a gap limit, while the plan in
+ * hand is deep_near() `known`, the time limit less DEEP_HOLD of it
+ * (DEEP_HOLD_MOST seconds at most), held back for the bound; else opt's. */
 static cj_solve_options held_back(const cj_lp *lp, const cj_solve_options *opt,
                                   double known, const cj_outcome *o, bool have) {
     cj_solve_options lim = *opt;
     if (opt->gap_limit <= 0 && opt->time_limit > 0 && have &&
-        cj_price_deep_pending(lp->price) &&
-        cj_gap_of(known, o->value) <= DEEP_NEAR * DEEP_FLOOR)
+        deep_near(lp, opt, known, o->value))
         lim.time_limit -= fmin(DEEP_HOLD * opt->time_limit, DEEP_HOLD_MOST);
     return lim;
 }

@@ -783,10 +783,10 @@ bool cj_lp_price_caps(cj_lp *lp, const cj_round *r, const cj_selection *sel,
              * master stays for it (solver/deep.c) */
             double t1 = glp_time();
             bool ok = cj_price_deep_prepare(x);
-            x->seconds += glp_difftime(glp_time(), t1);
+            double took = glp_difftime(glp_time(), t1);
+            x->seconds += took;
             if (opt->verbose)
-                fprintf(stderr, "tighter bound prepared: %.3f s\n",
-                        glp_difftime(glp_time(), t1));
+                fprintf(stderr, "tighter bound prepared: %.3f s\n", took);
             return ok;
         }
     }
