@@ -44,8 +44,10 @@ int cj_day_count(unsigned mask) {
 
 int cj_staff_day_parts(const cj_staff *st, unsigned open, double day_part_fte) {
     int week = cj_day_count(st->available & open);
-    int byfte = (int)floor(st->fte / day_part_fte + 1e-9);
-    return byfte < week ? byfte : week;
+    /* compared before it is made an int: a round may give a person far more
+     * FTE than a week holds (found by fuzzing: 2.2e104) */
+    double byfte = floor(st->fte / day_part_fte + 1e-9);
+    return byfte < week ? (int)byfte : week;
 }
 
 const char *cj_day_part_name(int i) {

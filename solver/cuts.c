@@ -22,12 +22,39 @@
 
 /* Enumeration stops past this many candidate providers at a school. */
 #define MAX_CANDIDATES 40
+/* ... and past this much work: candidates times steps, to the power of the
+ * providers a school may have but one (the last is found at once).  A
+ * round's FTE bounds may allow millions of steps a pair; the caps only
+ * tighten the relaxation, so such a school goes without. */
+#define MAX_WORK 1e7
 
 typedef struct {
     double obj;  /* objective per step */
     double cost; /* cost per step */
     int lo, hi;  /* steps when present */
 } cand;
+
+/* The most steps c can take with `budget` and `room` steps still free, in
+ * [c->lo, c->hi]; -1 when none fits.  The last provider of a choice takes
+ * this many, since its objective per step is not negative: found at once,
+ * rather than step by step from c->hi down, which made a round whose FTE
+ * bounds allow millions of steps hang (found by trying extreme rounds). */
+static double most_steps(const cand *c, double budget, int room) {
+    double k = c->hi < room ? c->hi : room;
+    if (c->cost > 0) {
+        double b = floor((budget + 1e-6) / c->cost);
+        b = b > k ? k : b < -1 ? -1 : b; /* whole numbers a step apart from here */
+        /* the same test as a step at a time, whatever floor's rounding */
+        while (b >= 0 && b * c->cost > budget + 1e-6)
+            b--;
+        while (b + 1 <= k && (b + 1) * c->cost <= budget + 1e-6)
+            b++;
+        k = b;
+    } else if (budget < -1e-6) {
+        return -1;
+    }
+    return k >= c->lo ? k : -1;
+}
 
 /* The best of choosing `left` more providers from c[from..n) but `skip`, with
  * `budget` and `room` steps of FTE still free; -INFINITY when none fits. */
@@ -39,6 +66,13 @@ static double best(const cand *c, int n, int from, int skip, int left, int at_le
     for (int i = from; i < n; i++) {
         if (i == skip)
             continue;
+        if (left == 1) {
+            double k = most_steps(&c[i], budget, room);
+            double rest = at_least - 1 <= 0 ? 0 : -INFINITY;
+            if (k >= 0 && rest > -INFINITY && k * c[i].obj + rest > z)
+                z = k * c[i].obj + rest;
+            continue;
+        }
         for (int k = c[i].hi; k >= c[i].lo; k--) {
             if (k > room || k * c[i].cost > budget + 1e-6)
                 continue;
@@ -46,8 +80,6 @@ static double best(const cand *c, int n, int from, int skip, int left, int at_le
                                budget - k * c[i].cost, room - k);
             if (rest > -INFINITY && k * c[i].obj + rest > z)
                 z = k * c[i].obj + rest;
-            if (left == 1)
-                break; /* the last provider: the most steps that fit is best */
         }
     }
     return z;
@@ -70,13 +102,21 @@ static bool fill(const cj_lp *lp, const cj_round *r, const cj_selection *sel, si
     x->pmax = sc->providers.set ? sc->providers.max : pol->pps_max;
     if (b - a > MAX_CANDIDATES || (x->pmax > 2 && b - a > 12) || x->pmax > 3)
         return false; /* too many choices to enumerate quickly */
-    int m = (int)ceil(pol->min_fte / lp->q - 1e-9);
+    double m = ceil(pol->min_fte / lp->q - 1e-9), most = 0;
+    for (size_t i = a; i < b; i++) {
+        double ub = glp_get_col_ub(lp->P, lp->fcol[i]);
+        if (ub > most)
+            most = ub;
+    }
+    if (!(pow((double)x->n * (most + 1), x->pmax - 1) * x->n <= MAX_WORK) ||
+        !(most <= MAX_WORK) || !(m <= MAX_WORK))
+        return false; /* (each also keeps the steps within an int) */
     for (size_t i = a; i < b; i++) {
         cand *c = &x->c[i - a];
         c->obj = glp_get_obj_coef(lp->P, lp->fcol[i]);
         c->cost = r->providers[sel->pairs[i].provider].cost_per_fte * lp->q;
         c->hi = (int)glp_get_col_ub(lp->P, lp->fcol[i]);
-        c->lo = m; /* with no minimum a provider may be there with no FTE */
+        c->lo = (int)m; /* with no minimum a provider may be there with no FTE */
         if (c->obj < 0)
             return false;
     }
@@ -85,7 +125,9 @@ static bool fill(const cj_lp *lp, const cj_round *r, const cj_selection *sel, si
     x->budget = sc->has_amount ? sc->annual_amount : INFINITY;
     if (cl->has_amount && cl->annual_amount < x->budget)
         x->budget = cl->annual_amount;
-    x->room = (int)floor(fmax / lp->q + 1e-9);
+    /* more room than every candidate's steps together is no limit */
+    double room = floor(fmax / lp->q + 1e-9);
+    x->room = room < 4 * MAX_WORK ? (int)room : (int)(4 * MAX_WORK);
     return true;
 }
 

@@ -174,18 +174,41 @@ static size_t read_changes(const cj_round *r, glp_prob *P, const slacks *S, bool
     return n;
 }
 
+/* An elastic model and its slacks, on the heap so that the GLPK guard can
+ * free them when GLPK fails inside (cj_guard_hold). */
+typedef struct {
+    cj_lp model;
+    slacks S;
+} elastic;
+
+static void elastic_free(elastic *e) {
+    free(e->S.v);
+    cj_lp_free(&e->model);
+    free(e);
+}
+
+/* Frees e but its GLPK problem, which GLPK's environment takes with it. */
+static void let_go(void *e) {
+    ((elastic *)e)->model.P = NULL;
+    elastic_free(e);
+}
+
 /* One elastic solve with slacks on `families`; says the changes when a plan
- * then exists.  Returns false when even then none does. */
+ * then exists.  Returns false when even then none does (or out of memory). */
 static bool mode(const cj_round *r, const cj_selection *sel, const cj_solve_options *opt,
                  const char *const *families, bool alt, cj_plan *plan) {
-    slacks S = {0};
-    cj_lp model = {.elastic = true};
-    bool ok = cj_lp_build(&model, r, sel, opt) && make_elastic(model.P, &S, families) &&
-              solve_elastic(model.P, opt);
+    elastic *e = calloc(1, sizeof *e);
+    if (!e || !cj_guard_hold(let_go, e)) {
+        free(e);
+        return false;
+    }
+    e->model.elastic = true;
+    bool ok = cj_lp_build(&e->model, r, sel, opt) &&
+              make_elastic(e->model.P, &e->S, families) && solve_elastic(e->model.P, opt);
     if (ok)
-        read_changes(r, model.P, &S, alt, plan);
-    free(S.v);
-    cj_lp_free(&model);
+        read_changes(r, e->model.P, &e->S, alt, plan);
+    cj_guard_release(e);
+    elastic_free(e);
     return ok;
 }
 

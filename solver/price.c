@@ -185,7 +185,15 @@ static bool read_school(ctx *x, const cj_selection *sel, size_t s) {
         c->must = glp_get_col_lb(P, c->ycol) > 0.5;
         c->none = glp_get_col_ub(P, c->ycol) < 0.5;
         c->lo = 0;
-        c->hi = (int)floor(glp_get_col_ub(P, c->fcol) + 1e-9);
+        double ub = glp_get_col_ub(P, c->fcol);
+        if (!(ub <= MAX_STEPS)) {
+            /* the programmes go through a pair's steps one by one (and
+             * keep them as ints): a round whose FTE bounds allow millions
+             * hung (found by trying extreme rounds) */
+            sc->n = -1;
+            return true;
+        }
+        c->hi = (int)floor(ub + 1e-9);
         c->cy = glp_get_obj_coef(P, c->ycol);
         c->cf = glp_get_obj_coef(P, c->fcol);
         c->w = c->cost = 0;
@@ -194,8 +202,8 @@ static bool read_school(ctx *x, const cj_selection *sel, size_t s) {
             for (int k = 1; k <= len; k++) {
                 int r = ind[k];
                 if (r == lp->c2min[i]) {
-                    if (!f)
-                        c->lo = (int)ceil(-val[k] - 1e-9);
+                    if (!f) /* a minimum above its steps is as good as one more */
+                        c->lo = -val[k] > c->hi ? c->hi + 1 : (int)ceil(-val[k] - 1e-9);
                 } else if (r == lp->c2max[i]) {
                     if (!f && -val[k] < c->hi)
                         c->hi = (int)floor(-val[k] + 1e-9);

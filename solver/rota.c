@@ -411,7 +411,7 @@ static bool build(improve *m, const rota *ro, const cj_round *r,
             b++;
         const entry *e0 = &ro->e[a];
         const cj_staff *st = &r->providers[e0->provider].staff[e0->staff];
-        int week = (int)floor(st->fte / r->policy.day_part_fte + 1e-9);
+        int week = cj_staff_day_parts(st, CJ_ALL_DAY_PARTS, r->policy.day_part_fte);
         snprintf(name, sizeof name, "week_p%d_k%d", e0->provider + 1, e0->staff + 1);
         int wk = cj_lp_row(P, name, -HUGE_VAL, week);
         for (int d = 0; ok && d < CJ_DAY_PARTS; d++) {
@@ -553,19 +553,44 @@ static double quick_bound(const rota *ro, const cj_round *r) {
     return K * known + W * days;
 }
 
+/* The model of improve_rota() and its first week, freed but the GLPK
+ * problem when GLPK fails inside (cj_guard_hold). */
+typedef struct {
+    improve m;
+    double *st;
+} improving;
+
+static void improving_free(improving *i) {
+    free(i->st);
+    improve_free(&i->m);
+    free(i);
+}
+
+static void let_go(void *i) {
+    ((improving *)i)->m.P = NULL; /* GLPK's environment takes it */
+    improving_free(i);
+}
+
 /* Improves the matching within `seconds` (0: no limit).  Leaves the parts of
- * the best rota found in the entries; *proven when it is the best there is. */
+ * the best rota found in the entries; *proven when it is the best there is.
+ * False when out of memory. */
 static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
                          const cj_solve_options *opt, double seconds, bool *proven) {
     if (value(ro, r->n_schools) >= quick_bound(ro, r) - 1e-6) {
         *proven = true; /* the first week is as good as any */
         return true;
     }
-    improve m = {0};
-    bool ok = build(&m, ro, r, sel);
-    double *st = ok ? as_solution(&m, ro) : NULL;
+    improving *im = calloc(1, sizeof *im);
+    if (!im || !cj_guard_hold(let_go, im)) {
+        free(im);
+        return false;
+    }
+    improve *m = &im->m;
+    bool ok = build(m, ro, r, sel);
+    double *st = im->st = ok ? as_solution(m, ro) : NULL;
     if (!st) {
-        improve_free(&m);
+        cj_guard_release(im);
+        improving_free(im);
         return false;
     }
     *proven = false;
@@ -574,28 +599,28 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
     glp_smcp sm;
     glp_init_smcp(&sm);
     sm.msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
-    if (glp_simplex(m.P, &sm) == 0 && glp_get_status(m.P) == GLP_OPT &&
-        value(ro, r->n_schools) >= floor(glp_get_obj_val(m.P) + 1e-6) - 1e-6) {
+    if (glp_simplex(m->P, &sm) == 0 && glp_get_status(m->P) == GLP_OPT &&
+        value(ro, r->n_schools) >= floor(glp_get_obj_val(m->P) + 1e-6) - 1e-6) {
         *proven = true;
-        free(st);
-        improve_free(&m);
+        cj_guard_release(im);
+        improving_free(im);
         return true;
     }
-    int ret = cj_intopt_from(m.P, st, opt, seconds);
-    int status = glp_mip_status(m.P);
+    int ret = cj_intopt_from(m->P, st, opt, seconds);
+    int status = glp_mip_status(m->P);
     if (status == GLP_OPT || status == GLP_FEAS) {
         *proven = ret == 0 && status == GLP_OPT;
         for (size_t i = 0; i < ro->n; i++) {
             ro->e[i].parts = 0;
             for (int d = 0; d < CJ_DAY_PARTS; d++) {
-                int x = m.x[i * CJ_DAY_PARTS + (size_t)d];
-                if (x && glp_mip_col_val(m.P, x) > 0.5)
+                int x = m->x[i * CJ_DAY_PARTS + (size_t)d];
+                if (x && glp_mip_col_val(m->P, x) > 0.5)
                     ro->e[i].parts |= 1u << d;
             }
         }
     }
-    free(st);
-    improve_free(&m);
+    cj_guard_release(im);
+    improving_free(im);
     return true;
 }
 
@@ -646,8 +671,13 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
         return CJ_ERR_INTERNAL;
     }
     bool proven = false, ok = polish(&ro, r->n_schools);
-    if (ok && ro.n > 0)
+    /* the entries, too, are the guard's while GLPK improves on them */
+    if (ok && ro.n > 0 && !cj_guard_hold(free, ro.e))
+        ok = false;
+    if (ok && ro.n > 0) {
         ok = improve_rota(&ro, r, sel, opt, seconds, &proven);
+        cj_guard_release(ro.e);
+    }
     qsort(ro.e, ro.n, sizeof *ro.e, cmp_model); /* school, provider, staff */
     for (size_t i = 0; ok && i < ro.n; i++) {
         const entry *e = &ro.e[i];

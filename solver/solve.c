@@ -36,6 +36,42 @@ static int on_term(void *info, const char *s) {
     return 1; /* we printed it, or chose silence */
 }
 
+/* What is held across GLPK's calls (cj_guard_hold): per thread, like the
+ * guard itself. */
+#define HELD_MOST 8
+static _Thread_local struct {
+    void (*let_go)(void *);
+    void *what;
+} held[HELD_MOST];
+static _Thread_local int n_held;
+
+bool cj_guard_hold(void (*let_go)(void *), void *what) {
+    if (n_held == HELD_MOST)
+        return false;
+    held[n_held].let_go = let_go;
+    held[n_held].what = what;
+    n_held++;
+    return true;
+}
+
+void cj_guard_release(const void *what) {
+    for (int i = n_held - 1; i >= 0; i--)
+        if (held[i].what == what) {
+            for (int k = i; k + 1 < n_held; k++)
+                held[k] = held[k + 1];
+            n_held--;
+            return;
+        }
+}
+
+/* Lets go of everything held, newest first: GLPK has failed. */
+static void let_go_held(void) {
+    while (n_held > 0) {
+        n_held--;
+        held[n_held].let_go(held[n_held].what);
+    }
+}
+
 static void on_error(void *info) {
     guard *g = info;
     longjmp(g->jb, 1);
@@ -415,7 +451,8 @@ static cj_code attempt(const cj_round *r, const cj_selection *sel,
     glp_term_hook(on_term, &g);
     glp_mem_limit(CJ_GLPK_MEMORY_MB);
     if (setjmp(g.jb)) {
-        lp->P = NULL; /* glp_free_env() below takes the problem with it */
+        let_go_held(); /* the diagnosis's or the rota's, GLPK failing in them */
+        lp->P = NULL;  /* glp_free_env() below takes the problem with it */
         cj_price_forget_glpk(lp->price); /* and the master of the prices */
         cj_lp *relaxed[2] = {lp->relaxed, lp->kept_relaxed};
         for (int k = 0; k < 2; k++)

@@ -466,6 +466,17 @@ void cj_lp_update(cj_lp *lp, const cj_round *r, const cj_selection *sel,
 bool cj_lp_ready(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                  const cj_solve_options *opt);
 
+/* What a step holds across GLPK's calls beside the solve's own model (the
+ * diagnosis's and the rota's models and arrays, on the heap): once held,
+ * the GLPK guard of solve.c calls let_go(what) when GLPK fails and jumps
+ * back there, newest first and before GLPK's environment is freed with
+ * every problem in it, so let_go frees what it holds but no GLPK problem.
+ * cj_guard_release() takes `what` back when its holder frees it itself.
+ * cj_guard_hold() is false, holding nothing, when the guard already holds
+ * as many as it keeps (a few: nothing holds more than two). */
+bool cj_guard_hold(void (*let_go)(void *), void *what);
+void cj_guard_release(const void *what);
+
 /* After an infeasible solve: builds the elastic model (every rule family with
  * penalised slacks), solves for the smallest change, and adds it to the
  * plan's diagnosis in words.  Runs under the caller's GLPK guard.  Returns

@@ -565,6 +565,55 @@ def glpk_failure_round_is_solved():
 
 
 @test
+def extreme_numbers_neither_hang_nor_leak():
+    """Rounds with figures far beyond any school's, found by trying extreme
+    rounds and by fuzzing (docs/reliability.md).  Capacities and a cluster
+    maximum of ten million FTE, in steps of 0.1, once hung while the model
+    was built (each school's cap went through every step of every pair) and
+    sent more steps than an int holds to the priced rows: the plan is now
+    the optimum HiGHS finds.  A person with 2.2e104 FTE gives a full week,
+    as one with 1.0 FTE does (the day-parts were an int overflow).  A step
+    of 1e-12 FTE is more than GLPK can count: it fails inside the diagnosis
+    of the plan it cannot find, which cjos reports with exit 70; under the
+    sanitizers, the diagnosis's model is no longer leaked."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import pricecheck
+    tiny = json.load(open(os.path.join(DATA, "tiny.json")))
+    big = json.loads(json.dumps(tiny))
+    for pr in big["providers"]:
+        pr["fte_capacity"] = 1e7
+    for c in big["clusters"]:
+        c["fte"]["max"] = 1e7
+    f = os.path.join(TMP, "big.json")
+    json.dump(big, open(f, "w"))
+    p, plan = solve(f, "--verbose")
+    assert p.returncode == 0 and plan["status"] == "optimal", p.stderr[-500:]
+    checked(f, plan)
+    best = pricecheck.optimum(big)
+    assert abs(plan["objective"]["value"] - best) <= 1e-6 * best, (plan["objective"], best)
+
+    values = []
+    for fte in (1.0, 2.2e104):
+        staffed = json.load(open(os.path.join(DATA, "staff-joint-s3.json")))
+        staffed["providers"][0]["staff"][2]["fte"] = fte  # a-3, 1.0 in the file
+        f = os.path.join(TMP, "much.json")
+        json.dump(staffed, open(f, "w"))
+        p, plan = solve(f)
+        assert p.returncode == 0 and plan["status"] == "optimal", p.stderr[-500:]
+        checked(f, plan)
+        values.append(plan["objective"]["value"])
+    assert values[0] == values[1], values
+
+    fine = json.loads(json.dumps(tiny))
+    fine["policy"]["fte_step"] = 1e-12
+    f = os.path.join(TMP, "fine.json")
+    json.dump(fine, open(f, "w"))
+    p, plan = solve(f)
+    assert p.returncode == 70 and p.stderr.startswith("cjos: solver failed: "), p.stderr
+    assert plan is None and "Sanitizer" not in p.stderr, p.stderr
+
+
+@test
 def branch_and_price_proves_a_middling_round():
     f = generated("g25.json", 25, 18, 4)
     out = os.path.join(TMP, "g25-plan.json")

@@ -320,6 +320,26 @@ static void numbers_that_tighten_the_rules(void **state) {
 
 /* A part of a round: the schools and providers asked for, their clusters,
  * groups, scores and decisions, and no reference to what is left out. */
+/* A person's day-parts: their FTE in whole day-parts, at most the day-parts
+ * they are there; an FTE far beyond a week's is a week (it overflowed an
+ * int, found by fuzzing). */
+static void day_parts_of_a_person(void **state) {
+    (void)state;
+    unsigned mon_tue = (1u << cj_day_part("mon-am")) | (1u << cj_day_part("mon-pm")) |
+                       (1u << cj_day_part("tue-am")) | (1u << cj_day_part("tue-pm"));
+    cj_staff st = {.fte = 0.3, .available = CJ_ALL_DAY_PARTS};
+    assert_int_equal(cj_staff_day_parts(&st, CJ_ALL_DAY_PARTS, 0.1), 3);
+    assert_int_equal(cj_staff_day_parts(&st, CJ_ALL_DAY_PARTS, 0.2), 1);
+    st.fte = 1.0;
+    assert_int_equal(cj_staff_day_parts(&st, CJ_ALL_DAY_PARTS, 0.1), 10);
+    assert_int_equal(cj_staff_day_parts(&st, mon_tue, 0.1), 4);
+    st.available = 1u << cj_day_part("mon-am");
+    assert_int_equal(cj_staff_day_parts(&st, mon_tue, 0.1), 1);
+    st = (cj_staff){.fte = 2.2e104, .available = CJ_ALL_DAY_PARTS};
+    assert_int_equal(cj_staff_day_parts(&st, CJ_ALL_DAY_PARTS, 0.1), 10);
+    assert_int_equal(cj_staff_day_parts(&st, mon_tue, 1e-300), 4);
+}
+
 static void a_part_of_a_round(void **state) {
     (void)state;
     cj_round *r = data_round("tiny.json");
@@ -369,6 +389,7 @@ int main(void) {
         cmocka_unit_test(numbers_that_tighten_the_rules),
         cmocka_unit_test(rota_summary_from_postings),
         cmocka_unit_test(rota_rules_are_checked_on_the_postings),
+        cmocka_unit_test(day_parts_of_a_person),
         cmocka_unit_test(a_part_of_a_round),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
