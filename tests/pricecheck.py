@@ -190,7 +190,8 @@ def main(argv):
     rounds = int(argv[2]) if len(argv) > 2 else 20
     seed = int(argv[3]) if len(argv) > 3 else 1
     rng = random.Random(seed)
-    passed = failed = priced = limited = unproven = 0
+    passed = failed = priced = limited = unproven = deep = 0
+    stopped = {"--node-limit": 0, "--gap": 0}
     stats = {}
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(rounds):
@@ -221,6 +222,35 @@ def main(argv):
                 short = json.load(open(pf))
                 limited += short["status"] != "optimal"
                 problems += plancheck.check(r, short) + honest(short, expect, "-t 0.05")
+            # a node limit and a gap limit, drawn apart from the rounds: the
+            # plan each stops at keeps the rules and its bound holds (at a
+            # node limit, the tighter bound of solver/deep.c where branch and
+            # price did not prove the round), and a plan stopped by the gap
+            # limit is within it
+            lim = random.Random(seed * 1000003 + k)
+            nodes = lim.choice([1, 3, 10, 30, 100, 300])
+            gap = lim.choice([0.001, 0.003, 0.01, 0.03])
+            for args in (["--node-limit", str(nodes)], ["--gap", str(gap), "-t", "20"]):
+                how = " ".join(args[:2])
+                run = subprocess.run([cjos, "solve", rf, "-o", pf, "-v", *args],
+                                     capture_output=True, text=True)
+                if run.returncode not in (0, 1) or not os.path.exists(pf):
+                    problems.append(f"exit {run.returncode} at {how}: {run.stderr[-300:]}")
+                    continue
+                lp = json.load(open(pf))
+                if run.returncode == 1:
+                    # no plan: an infeasible round, or a limit before any plan
+                    if expect is not None and lp["status"] != "unknown":
+                        problems.append(f"{lp['status']} at {how}, HiGHS finds {expect}")
+                    continue
+                problems += plancheck.check(r, lp)
+                if expect is not None:
+                    problems += honest(lp, expect, how)
+                stopped[how.split()[0]] += lp["status"] == "feasible"
+                deep += "tighter bound:" in run.stderr
+                if args[0] == "--gap" and lp["solver"]["stopped_by"] == "gap" and \
+                        not lp["objective"]["gap"] <= gap + 1e-9:
+                    problems.append(f"gap {lp['objective']['gap']} above {gap} at {how}")
             if plancheck.report(r, k, keep, problems):
                 passed += 1
             else:
@@ -228,7 +258,10 @@ def main(argv):
     code = plancheck.summary(stats, passed, failed,
                              f"rounds solved through priced rows: {priced} of {rounds}; "
                              f"stopped by the short limit: {limited}; "
-                             f"not proven in 20 s: {unproven}")
+                             f"not proven in 20 s: {unproven}; "
+                             f"stopped short by a node limit: {stopped['--node-limit']}, "
+                             f"by a gap limit: {stopped['--gap']}; "
+                             f"with the tighter bound: {deep}")
     if priced < rounds // 2:
         print("too few rounds took the priced path: the generator no longer tests it")
         return 1
