@@ -606,8 +606,19 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
         improving_free(im);
         return true;
     }
+    cj_stop was = cj_stop_last(); /* the plan's, kept: this is the week's */
+    cj_stop_reset();
     int ret = cj_intopt_from(m->P, st, opt, seconds);
     int status = glp_mip_status(m->P);
+    cj_stop stop = cj_stop_last();
+    cj_stop_restore(was);
+    if (opt->verbose)
+        fprintf(stderr, "week: the model's search %s\n",
+                ret == 0 && status == GLP_OPT ? "proved its best"
+                : stop == CJ_STOP_NODES       ? "stopped at the node limit"
+                : stop == CJ_STOP_TIME        ? "stopped at the time limit"
+                : stop == CJ_STOP_MEMORY      ? "stopped at the memory limit"
+                                              : "ended unproven");
     if (status == GLP_OPT || status == GLP_FEAS) {
         *proven = ret == 0 && status == GLP_OPT;
         for (size_t i = 0; i < ro->n; i++) {

@@ -292,7 +292,9 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
     int ret = relaxation(P, msg);
     if (ret)
         return ret;
-    progress pr = {.start = x, .memory = memory_bytes(opt->memory_limit)};
+    progress pr = {.start = x,
+                   .memory = memory_bytes(opt->memory_limit),
+                   .node_limit = opt->node_limit};
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = msg;

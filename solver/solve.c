@@ -283,7 +283,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (code == CJ_OK && !carried && start) {
         /* the joint model from that plan: a time limit keeps at least it */
         double t0 = glp_time();
-        int ret = cj_intopt_from(lp->P, lp->val, opt, cj_time_left(opt, used));
+        int ret = cj_intopt_from(lp->P, lp->val, &staffing, cj_time_left(opt, used));
         int st = glp_mip_status(lp->P);
         bool found = st == GLP_OPT || st == GLP_FEAS;
         double z = found ? glp_mip_obj_val(lp->P) : kept.value;
@@ -382,8 +382,15 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (o.status != CJ_PLAN_OPTIMAL && o.status != CJ_PLAN_FEASIBLE)
         return CJ_OK;
     if (rota && !opt->objective_only) {
-        /* the lower levels of SPEC §6, within the plan just found */
-        code = cj_rota_place(lp, r, sel, opt, cj_time_left(opt, o.seconds), plan, errs);
+        /* the lower levels of SPEC §6, within the plan just found, in the
+         * nodes the plan's searches left (at least one: the first week
+         * stands in any case), so that a node limit gives the same week on
+         * every machine, and does not leave the week to the time limit */
+        cj_solve_options week = *opt;
+        long left = opt->node_limit - (after[0] - before[0]);
+        if (opt->node_limit > 0)
+            week.node_limit = left > 1 ? left : 1;
+        code = cj_rota_place(lp, r, sel, &week, cj_time_left(opt, o.seconds), plan, errs);
         if (code != CJ_OK)
             return code;
     }

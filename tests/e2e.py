@@ -614,6 +614,28 @@ def extreme_numbers_neither_hang_nor_leak():
 
 
 @test
+def a_node_limit_also_stops_the_week():
+    """--node-limit counts the nodes of the week's search too (docs/rota.md),
+    so that a staffed round stops at the same week on every machine.  On
+    this round the week's search runs on for minutes; before, it went on
+    past the node limit until the time limit (600 s by default) stopped
+    it.  Now it stops within the nodes the plan's searches left, the week
+    unproven (rota.status feasible), checked by the rota checker, and the
+    same on a second run."""
+    f = generated("g37st.json", 37, 15, 766514, "--staff")
+    weeks = []
+    for _ in range(1 if SLOW else 2):
+        p, plan = solve(f, "--node-limit", "100", "--verbose")
+        assert p.returncode == 0, p.stderr[-500:]
+        assert "week: the model's search stopped at the node limit" in p.stderr, \
+            p.stderr[-800:]
+        assert plan["rota"]["status"] == "feasible", plan["rota"]
+        checked(f, plan)
+        weeks.append((plan["schools"], plan["rota"]))
+    assert all(w == weeks[0] for w in weeks)
+
+
+@test
 def branch_and_price_proves_a_middling_round():
     f = generated("g25.json", 25, 18, 4)
     out = os.path.join(TMP, "g25-plan.json")
