@@ -608,13 +608,19 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
     }
     cj_stop was = cj_stop_last(); /* the plan's, kept: this is the week's */
     cj_stop_reset();
-    int ret = cj_intopt_from(m->P, st, opt, seconds);
+    /* the levels of the week only choose among plans of the same worth: its
+     * search is given up once it has found nothing better for a while
+     * (search.c, STALL_FROM_NODES), where it ran to the time limit before,
+     * 600 s by default, on rounds of 20 schools with staff */
+    bool gave_up = false;
+    int ret = cj_intopt_from(m->P, st, opt, seconds, &gave_up);
     int status = glp_mip_status(m->P);
     cj_stop stop = cj_stop_last();
     cj_stop_restore(was);
     if (opt->verbose)
         fprintf(stderr, "week: the model's search %s\n",
                 ret == 0 && status == GLP_OPT ? "proved its best"
+                : gave_up                     ? "given up, stalled"
                 : stop == CJ_STOP_NODES       ? "stopped at the node limit"
                 : stop == CJ_STOP_TIME        ? "stopped at the time limit"
                 : stop == CJ_STOP_MEMORY      ? "stopped at the memory limit"

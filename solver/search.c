@@ -23,6 +23,7 @@ typedef struct {
      * it was given up */
     bool may_give_up;
     double matters_above;
+    int stall_nodes; /* at least these, after the last better plan */
     int found_at;
     double found;
     bool gave_up;
@@ -90,6 +91,14 @@ bool cj_glpk_memory_past(size_t bytes) {
  * that plan (docs/performance.md, "Giving up a neighbourhood"). */
 #define STALL_NODES 500
 #define STALL_SHARE 0.5
+/* The same for a search from a known solution that may be given up (the
+ * week's, cj_intopt_from), which pays only in the lowest levels of the
+ * week.  Measured on eight synthetic rounds of 20 to 37 schools with staff
+ * (docs/rota.md): 500 nodes left 1 to 11 more changes of school within a
+ * day than a search of 60 s on six of them, 2,000 on three; 5,000 one more
+ * on one and two fewer on another, in 12 to 147 s, where the search ran to
+ * the time limit before (600 s by default). */
+#define STALL_FROM_NODES 5000
 
 /* Share of the time a search took (or had, if more) that the rescue may
  * take after it (cj_rescue). */
@@ -110,9 +119,10 @@ static void give_up_stalled(glp_tree *T, progress *pr, int best) {
         }
     }
     double wait = STALL_SHARE * pr->found_at;
+    if (wait < pr->stall_nodes)
+        wait = pr->stall_nodes;
     if (glp_ios_reason(T) == GLP_ISELECT && pr->found_at && best &&
-        pr->bound < pr->matters_above &&
-        total - pr->found_at > (wait > STALL_NODES ? wait : STALL_NODES)) {
+        pr->bound < pr->matters_above && total - pr->found_at > wait) {
         pr->gave_up = true;
         glp_ios_terminate(T);
     }
@@ -287,14 +297,17 @@ static int relaxation(glp_prob *P, int msg_lev) {
 }
 
 int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
-                   double seconds) {
+                   double seconds, bool *gave_up) {
     int msg = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
     int ret = relaxation(P, msg);
     if (ret)
         return ret;
     progress pr = {.start = x,
                    .memory = memory_bytes(opt->memory_limit),
-                   .node_limit = opt->node_limit};
+                   .node_limit = opt->node_limit,
+                   .may_give_up = gave_up != NULL,
+                   .matters_above = HUGE_VAL,
+                   .stall_nodes = STALL_FROM_NODES};
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = msg;
@@ -313,6 +326,8 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
     pr.began = glp_time();
     ret = glp_intopt(P, &io);
     note_stop(ret, &pr);
+    if (gave_up)
+        *gave_up = pr.gave_up;
     return ret;
 }
 
@@ -520,6 +535,7 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
         seconds = seconds - telling > 0.01 ? seconds - telling : 0.01;
     progress pr = {.may_give_up = !isnan(matters_above),
                    .matters_above = matters_above,
+                   .stall_nodes = STALL_NODES,
                    .memory = memory_bytes(opt->memory_limit),
                    .gap_limit = opt->gap_limit,
                    .outside = lp->gap_region ? lp->gap_outside : -HUGE_VAL,

@@ -314,13 +314,16 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
  * glp_intopt from a known solution `x` (1-based, one value per column): the
  * LP relaxation first, then branch and bound without presolve, with `x` as
  * the first incumbent, for at most `seconds` (0: no limit) and within
- * opt->memory_limit (GLP_ESTOP past it, in cj_stop_last()).  Returns
- * glp_intopt's code (or glp_simplex's when the relaxation failed); the
- * solution is then read with glp_mip_col_val() when glp_mip_status() says
- * there is one.
+ * opt->memory_limit and opt->node_limit (GLP_ESTOP past either, in
+ * cj_stop_last()).  With `gave_up`, a search whose best has not improved
+ * for a while is given up as a neighbourhood's is (GLP_ESTOP, *gave_up
+ * true): for a search whose every plan is as good for the round, the
+ * week's.  Returns glp_intopt's code (or glp_simplex's when the relaxation
+ * failed); the solution is then read with glp_mip_col_val() when
+ * glp_mip_status() says there is one.
  */
 int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
-                   double seconds);
+                   double seconds, bool *gave_up);
 
 /* What the rescue found (solver/rescue.c). */
 typedef enum {
