@@ -199,9 +199,13 @@ typedef struct {
     unsigned available; /* day-part mask, all when not given */
 } cj_staff;
 
+/* The day-parts a person's FTE comes to in whole day-parts of
+ * `day_part_fte`, at most the CJ_DAY_PARTS of a week. */
+int cj_staff_fte_day_parts(const cj_staff *st, double day_part_fte);
+
 /* The day-parts a person can give at a school open `open` (a day-part mask):
- * their FTE in whole day-parts of `day_part_fte`, or the day-parts they are
- * available there, whichever is fewer. */
+ * cj_staff_fte_day_parts(), or the day-parts they are available there,
+ * whichever is fewer. */
 int cj_staff_day_parts(const cj_staff *st, unsigned open, double day_part_fte);
 
 typedef struct {

@@ -42,12 +42,17 @@ int cj_day_count(unsigned mask) {
     return n;
 }
 
-int cj_staff_day_parts(const cj_staff *st, unsigned open, double day_part_fte) {
-    int week = cj_day_count(st->available & open);
+int cj_staff_fte_day_parts(const cj_staff *st, double day_part_fte) {
     /* compared before it is made an int: a round may give a person far more
      * FTE than a week holds (found by fuzzing: 2.2e104) */
     double byfte = floor(st->fte / day_part_fte + 1e-9);
-    return byfte < week ? (int)byfte : week;
+    return byfte < CJ_DAY_PARTS ? (int)byfte : CJ_DAY_PARTS;
+}
+
+int cj_staff_day_parts(const cj_staff *st, unsigned open, double day_part_fte) {
+    int week = cj_day_count(st->available & open);
+    int byfte = cj_staff_fte_day_parts(st, day_part_fte);
+    return byfte < week ? byfte : week;
 }
 
 const char *cj_day_part_name(int i) {

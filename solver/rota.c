@@ -411,10 +411,7 @@ static bool build(improve *m, const rota *ro, const cj_round *r,
             b++;
         const entry *e0 = &ro->e[a];
         const cj_staff *st = &r->providers[e0->provider].staff[e0->staff];
-        /* compared before it is an int (an FTE far beyond a week's
-         * overflowed it); a week has no more day-parts anyway */
-        double most = floor(st->fte / r->policy.day_part_fte + 1e-9);
-        int week = most < CJ_DAY_PARTS ? (int)most : CJ_DAY_PARTS;
+        int week = cj_staff_fte_day_parts(st, r->policy.day_part_fte);
         snprintf(name, sizeof name, "week_p%d_k%d", e0->provider + 1, e0->staff + 1);
         int wk = cj_lp_row(P, name, -HUGE_VAL, week);
         for (int d = 0; ok && d < CJ_DAY_PARTS; d++) {

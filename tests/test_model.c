@@ -335,7 +335,12 @@ static void day_parts_of_a_person(void **state) {
     assert_int_equal(cj_staff_day_parts(&st, mon_tue, 0.1), 4);
     st.available = 1u << cj_day_part("mon-am");
     assert_int_equal(cj_staff_day_parts(&st, mon_tue, 0.1), 1);
+    assert_int_equal(cj_staff_fte_day_parts(&st, 0.1), 10);
+    st.fte = 0.3;
+    assert_int_equal(cj_staff_fte_day_parts(&st, 0.1), 3);
+    assert_int_equal(cj_staff_day_parts(&st, CJ_ALL_DAY_PARTS, 0.1), 1);
     st = (cj_staff){.fte = 2.2e104, .available = CJ_ALL_DAY_PARTS};
+    assert_int_equal(cj_staff_fte_day_parts(&st, 0.1), 10);
     assert_int_equal(cj_staff_day_parts(&st, CJ_ALL_DAY_PARTS, 0.1), 10);
     assert_int_equal(cj_staff_day_parts(&st, mon_tue, 1e-300), 4);
 }
