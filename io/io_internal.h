@@ -160,7 +160,8 @@ char *cj_json_text(struct json_t *json, size_t *len);
 struct json_t *cj_plan_json(const cj_round *r, const cj_plan *p, const cj_plan_meta *m,
                             const cj_totals *t);
 
-/* The K best plans that differ (cjos-alternatives/1, docs/alternatives.md). */
+/* The K best plans that differ (cjos-alternatives/1, docs/views.md,
+ * "Alternatives"). */
 char *cj_alternatives_render(const cj_round *r, cj_plan *const *plans, size_t n, size_t k,
                              int school, const cj_plan_meta *m, cj_out_format fmt,
                              const char *lang, size_t *len);

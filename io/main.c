@@ -453,7 +453,7 @@ static char spelled(int ch) {
  * virtual machine each page first touched can cost a fault of some 11 us;
  * a 2 MiB huge page is one fault (measured on the project's machine: the
  * bundled round took 190 faults and 4.9-6.6 ms median, with this 79 and
- * 4.3-4.9 ms in the same runs; docs/performance.md).
+ * 4.3-4.9 ms in the same runs; docs/performance-record.md).
  * The kernel gives one where it is asked to (MADV_HUGEPAGE) and no page of
  * the aligned range is in use yet, but malloc writes a header where it
  * grows the heap.  So the break is moved to one page below a 2 MiB boundary,

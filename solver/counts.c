@@ -6,7 +6,7 @@
  * as well as on single pairs; and per school with two or more pairs, an
  * integer column equal to its steps of FTE in all (the step columns).
  * They change no plan: each column is fixed by its row to a sum of integer
- * columns.  Measured (docs/performance.md, "Judging a change to the
+ * columns.  Measured (docs/performance-record.md, "Judging a change to the
  * search"): the count columns took 48 seeded rounds of 50 to 80 schools in
  * 913 s instead of 995 s, 39 proven instead of 36; the step columns take
  * the 27 such rounds that both builds prove within 15,000 nodes (and not

@@ -1,6 +1,6 @@
 /*
  * A tighter bound for a gap limit, and for a search that a time or node
- * limit stops (docs/model.md, `--gap`; docs/performance.md, "A tighter
+ * limit stops (docs/model.md, `--gap`; docs/performance-record.md, "A tighter
  * bound" and "At the time limit").
  *
  * solver/price.c prices each block (a cluster, or a school) over its own
@@ -27,7 +27,7 @@
  * 1000: 9 to 22 s) that a plan proven within the gap by the programme's
  * bound does not need.  Only the bound is kept (x->deep): the priced rows
  * and the neighbourhoods stay at the programme's prices, as GLPK's search
- * got slower at these (measured, docs/performance.md, "Where to go from
+ * got slower at these (measured, docs/performance-record.md, "Where to go from
  * here", item 2).
  */
 #include "price_internal.h"

@@ -7,7 +7,7 @@
  * GLPK search: on 1000 x 1000 it takes 0.07 s, and it finds a plan in 59
  * of the 60 rounds that a node limit of 1 leaves without one, among them
  * 80 x 50 seed 14, where GLPK's depth-first search for a first plan finds
- * none in 5,000 nodes (docs/performance.md, "Taken: a first plan block by
+ * none in 5,000 nodes (docs/performance-record.md, "Taken: a first plan block by
  * block").  Its plans are worse than that search's on 53 of the 56 rounds
  * where both find one, so the rescue keeps the better of the two.
  */

@@ -20,7 +20,7 @@
 
 /* The share of the time left that GLPK's start of its pseudo-costs may
  * take (measured on 1000 x 1000, two seeds, and 600 x 400 at -t 10 to 30,
- * docs/performance.md: a share of 1 gave the worse plan on 4 of 6 runs
+ * docs/performance-record.md: a share of 1 gave the worse plan on 4 of 6 runs
  * and the better on 1; a quarter, while GLPK has no plan, the better on 3
  * of 8 and the worse on 4: noise, so one share). */
 #define HASTE_SHARE 0.5

@@ -33,17 +33,17 @@
  * the windows takes (2-4 a cluster).  Then the next search is dear and
  * the windows cheap; after searches of 5 to 30 nodes, or of 95 on a round
  * of 90 clusters, they cost more than they saved (measured:
- * docs/performance.md, "Windows under a gap limit"). */
+ * docs/performance-record.md, "Windows under a gap limit"). */
 #define WINDOWS_AFTER 50
 #define WINDOWS_PER_CLUSTER 2
 /* The nodes the windows after such a search may take in all, as a multiple
  * of the nodes it took: at 0.1% they seldom reach the gap, and took up to
- * 16 times as many in vain (docs/performance.md, as above). */
+ * 16 times as many in vain (docs/performance-record.md, as above). */
 #define WINDOWS_BUDGET 2
 /* Under a gap limit, a plan this many times the limit from what is known
  * asks for the tighter bound (solver/deep.c): it took a quarter to a third
  * of the distance from the programme's bound to the plans on 1000 x 1000
- * (docs/performance.md, "A tighter bound"), so a plan further out would
+ * (docs/performance-record.md, "A tighter bound"), so a plan further out would
  * rarely be proven by it.  Under a limit below DEEP_FLOOR the distance is
  * taken as DEEP_NEAR times DEEP_FLOOR: there the bound rarely proves the
  * limit, but it is what is reported when the time runs out first (1000 x
@@ -56,7 +56,7 @@
  * such a plan is in hand, the searches are given the time limit less this
  * share of it, held back for the bound (1000 x 1000 at 120 s: the bound
  * took 8.5-12.9 s, and on seed 1 the search's last 70 s found nothing;
- * docs/performance.md, "At the time limit"), but at most DEEP_HOLD_MOST
+ * docs/performance-record.md, "At the time limit"), but at most DEEP_HOLD_MOST
  * seconds: the bound took 22 s at most on the largest rounds measured,
  * and a run of an hour would stop its search six minutes early. */
 #define DEEP_HOLD 0.1
@@ -214,7 +214,7 @@ static void keep_better(cj_lp *lp, const cj_outcome *t, cj_outcome *o, double *b
  * so a better one is worth at least the next such value, and a node whose
  * bound is below that holds none.  GLPK is told that value less a margin
  * for rounding in its bounds: ten times its own tolerance (1e-7, relative),
- * or half a step when that is less (measured, docs/performance.md: the
+ * or half a step when that is less (measured, docs/performance-record.md: the
  * margin of half a step took 2-6% more nodes); z itself when even that is
  * within GLPK's tolerance, or there is no step. */
 static double told_value(const cj_lp *lp, double z, double g) {
@@ -229,7 +229,7 @@ static double told_value(const cj_lp *lp, double z, double g) {
 }
 
 /* The nodes a window's search may take, as many as a stalled neighbourhood
- * gets before it is given up (measured: docs/performance.md, "Taken:
+ * gets before it is given up (measured: docs/performance-record.md, "Taken:
  * windows"; without a cap one window of 45 x 28 seed 29 took 12,741). */
 #define WINDOW_NODES 500
 
@@ -480,7 +480,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             /* GLPK's search stalled in the last neighbourhood, or took long
              * under a gap limit, and would search a wider one that cannot
              * end the search: first the plan's windows, small searches
-             * that GLPK finishes (measured: docs/performance.md, "Taken:
+             * that GLPK finishes (measured: docs/performance-record.md, "Taken:
              * windows" and "Windows under a gap limit"); after a long search
              * at most WINDOWS_BUDGET times the nodes it took, since the next
              * may well find what they do */
@@ -616,7 +616,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
              * only end the search by a better plan (outside it bound - delta
              * is more than the gap above the plan): when the next is that
              * narrow but `need` is near, straight to it (measured,
-             * docs/performance.md: 300 x 120 at 1% 35 s instead of 52 s;
+             * docs/performance-record.md: 300 x 120 at 1% 35 s instead of 52 s;
              * eight runs of 40 x 25 and 50 x 30 at 0.2-1% 22 s instead of
              * 29 s in all, though three of them slower) */
             double need = (ub - o->value - opt->gap_limit * fabs(o->value)) * GAP_MARGIN;

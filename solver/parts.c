@@ -1,11 +1,12 @@
 /*
  * Rounds that fall apart.  When no cluster, provider, interview group,
  * incumbent, decision or known school of a staff member joins two sets of
- * schools, no rule of SPEC §3 or §6 does either, and each set is solved as a round of its
- * own; the plans are joined. GLPK's branch and bound does not see that the parts are
- * independent, and the neighbourhoods would widen every part by the gap of any: two
- * seeded rounds of 50 and 60 schools in one file took 18.2 s together against 2.7 s
- * and 1.1 s apart (docs/performance.md).
+ * schools, no rule of SPEC §3 or §6 does either, and each set is solved as
+ * a round of its own; the plans are joined.  GLPK's branch and bound does
+ * not see that the parts are independent, and the neighbourhoods would
+ * widen every part by the gap of any: two seeded rounds of 50 and 60
+ * schools in one file took 18.2 s together against 2.7 s and 1.1 s apart
+ * (docs/performance-record.md).
  *
  * Each part holds every score and every staff member of its providers and
  * every school of its groups, so its selection (eligibility, shortlists) is

@@ -49,20 +49,20 @@
 #define SMOOTH 0.8
 /* The blocks branch and price may price before the neighbourhoods: work,
  * not seconds, so that the same round always gives the same plan (measured,
- * docs/performance.md: the rounds it proves took 3,000 to 8,000; 12,000 is
+ * docs/performance-record.md: the rounds it proves took 3,000 to 8,000; 12,000 is
  * 0.2-0.5 s on rounds of 30 to 100 schools). */
 #define BRANCH_WORK 12000
 /* The gap limit up to which branch and price gets all of BRANCH_WORK.  It is
  * there to prove the optimum, which a looser limit does not ask for, so its
  * work shrinks with the limit: 1,200 blocks at 1% (measured,
- * docs/performance.md, "More seeds": 49 rounds of 20 x 15 to 100 x 60 at 1%
+ * docs/performance-record.md, "More seeds": 49 rounds of 20 x 15 to 100 x 60 at 1%
  * in 29 s instead of 41 s, at 0.5% about even; at 0.1% 60 x 40 seed 5
  * stops within the gap in 8 s with all of it, and not in 60 s without). */
 #define BRANCH_GAP 0.001
 
 /* The gap limit up to which the tighter bound of solver/deep.c is sought
  * when the search nears it: above it the programme's bound is close enough
- * (measured, docs/performance.md, "A tighter bound": 100 x 60 at 1% 1.0 s
+ * (measured, docs/performance-record.md, "A tighter bound": 100 x 60 at 1% 1.0 s
  * instead of 0.6 s, the bound it found no use there). */
 #define DEEP_GAP 0.002
 
@@ -70,7 +70,7 @@
  * a gap limit of DEEP_GAP or less, for when the search nears the limit;
  * without a gap limit, under a time or node limit when branch and price did
  * not prove the round, for when the limit stops the search (the bound then
- * reported: 1000 x 1000 at 120 s, docs/performance.md, "At the time
+ * reported: 1000 x 1000 at 120 s, docs/performance-record.md, "At the time
  * limit").  A round branch and price proves needs neither. */
 static bool deep_wanted(const ctx *x, const cj_solve_options *opt) {
     if (opt->gap_limit > 0)

@@ -9,7 +9,7 @@
  * Branching on the first fractional column, depth first, reaches a worse
  * plan there in two seconds.  As GLPK's incumbent from the start such a
  * plan costs the rounds GLPK finishes, and run before GLPK's search it
- * costs them its time (docs/performance.md, "Taken: a rescue"); run after
+ * costs them its time (docs/performance-record.md, "Taken: a rescue"); run after
  * a search that found nothing, it changes no search that finds a plan.
  */
 #include "solver_internal.h"
@@ -49,7 +49,7 @@ cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, int *nodes,
     io.presolve = GLP_ON;
     /* measured on the 60 of 74 rounds of 50 to 300 schools that a node
      * limit of 1 leaves with no plan, and on three of 600 and 1000 schools
-     * (docs/performance.md, "Taken: a rescue"): the first fractional
+     * (docs/performance-record.md, "Taken: a rescue"): the first fractional
      * column with GLPK's cuts finds a plan in 59 and the three, better
      * ones than the most fractional column without cuts, which finds one
      * in 57 and two of the three */

@@ -88,7 +88,7 @@ bool cj_glpk_memory_past(size_t bytes) {
 
 /* Nodes a search that can no longer matter goes on after its last better
  * plan: at least STALL_NODES, and STALL_SHARE of the nodes it took to find
- * that plan (docs/performance.md, "Giving up a neighbourhood"). */
+ * that plan (docs/performance-record.md, "Giving up a neighbourhood"). */
 #define STALL_NODES 500
 #define STALL_SHARE 0.5
 /* The same for a search from a known solution that may be given up (the
@@ -221,14 +221,14 @@ static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
     io->mir_cuts = GLP_ON;
     io->clq_cuts = GLP_ON;
     io->br_tech = GLP_BR_PCH;
-    /* measured (docs/performance.md): the best projection proves 100 x 60
+    /* measured (docs/performance-record.md): the best projection proves 100 x 60
      * in 32 s instead of 39-43 s, and 33 rounds of 10 to 60 schools in 16.1 s
      * instead of 18.5 s; the bundled round and sweeps the same */
     io->bt_tech = GLP_BT_BPH;
     /* GLPK 5.0's cover-cut generator fails on some models (see cj_solve) */
     io->cov_cuts = careful ? GLP_OFF : GLP_ON;
     /* measured on seeded synthetic rounds of 10 to 25 schools and on the
-     * bundled round (docs/performance.md): on small models GLPK's default
+     * bundled round (docs/performance-record.md): on small models GLPK's default
      * branching proves sooner (the bundled round 15 ms instead of 35 ms), on
      * larger ones pseudo-costs do (25 schools: 36 s instead of 45 s) */
     if (small)
@@ -312,7 +312,7 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
     glp_init_iocp(&io);
     io.msg_lev = msg;
     io.presolve = GLP_OFF; /* the start is in the model's own columns */
-    /* measured on the bundled round's week (docs/performance.md): clique
+    /* measured on the bundled round's week (docs/performance-record.md): clique
      * cuts and GLPK's default branching 70 ms; every cut and pseudo-cost
      * branching, as for the plan, 225 ms */
     io.clq_cuts = GLP_ON;

@@ -359,7 +359,7 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (opt->verbose) {
         /* the peak since GLPK's first allocation in this process; a memory
          * limit is checked on what GLPK holds between nodes, so the peak
-         * can pass it (docs/performance.md, "A limit in memory") */
+         * can pass it (docs/performance-record.md, "A limit in memory") */
         int count, cpeak;
         size_t total, tpeak;
         glp_mem_usage(&count, &cpeak, &total, &tpeak);

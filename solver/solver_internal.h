@@ -10,7 +10,7 @@
 typedef struct cj_price cj_price; /* solver/price.c */
 
 /* Integer columns up to which a model counts as small: GLPK's default
- * branching rather than pseudo-costs (docs/performance.md). */
+ * branching rather than pseudo-costs (docs/performance-record.md). */
 #define SMALL_MODEL 150
 
 typedef struct cj_lp {

@@ -10,7 +10,7 @@
  * docs/model.md): on 1000 x 1000 it gives up the neighbourhood of 1,151
  * free pairs at 6878.95, and its search of the next one (2,991 free pairs)
  * finds nothing better in 99 s; the windows take that plan to 6882.08 in
- * 600 small searches and 19 s (docs/performance.md, "Taken: windows").
+ * 600 small searches and 19 s (docs/performance-record.md, "Taken: windows").
  */
 #include "solver_internal.h"
 
