@@ -10,8 +10,9 @@
  * the plan, keeping every pair's FTE, to prefer (in this order) staff who
  * know the school, support on more weekdays, and fewer people who change
  * school within a day: weights make each level outweigh everything below
- * it.  The matching is handed to that model as its first solution, so a time
- * limit can only stop the improving, never the rota.
+ * it.  That model is searched one provider at a time first (the providers'
+ * windows), then as a whole from their week, so a time limit can only stop
+ * the improving, never the rota.
  */
 #include "solver_internal.h"
 
@@ -322,8 +323,8 @@ static int col(glp_prob *P, const char *name, int kind, double ub, double obj) {
     return j;
 }
 
-static bool build(improve *m, const rota *ro, const cj_round *r,
-                  const cj_selection *sel) {
+static bool build(improve *m, const rota *ro, const cj_round *r, const cj_selection *sel,
+                  const unsigned *outside) {
     size_t ns = r->n_schools;
     m->x = calloc(ro->n * CJ_DAY_PARTS + 1, sizeof *m->x);
     m->z = calloc(ro->n + 1, sizeof *m->z);
@@ -349,6 +350,8 @@ static bool build(improve *m, const rota *ro, const cj_round *r,
             }
         for (int d = 0; d < DAYS; d++) {
             int *w = &m->w[(size_t)e->school * DAYS + (size_t)d];
+            if (outside && (outside[e->school] >> d & 1u))
+                continue; /* someone outside the model is there that day */
             if (!*w) {
                 snprintf(name, sizeof name, "w_s%d_%.3s", e->school + 1,
                          cj_day_part_name(2 * d));
@@ -489,7 +492,9 @@ static double *as_solution(const improve *m, const rota *ro) {
             int x = m->x[i * CJ_DAY_PARTS + (size_t)d];
             if (x && (e->parts & (1u << d))) {
                 v[x] = 1;
-                v[m->w[(size_t)e->school * DAYS + (size_t)(d / 2)]] = 1;
+                int w = m->w[(size_t)e->school * DAYS + (size_t)(d / 2)];
+                if (w)
+                    v[w] = 1;
             }
         }
     }
@@ -553,8 +558,9 @@ static double quick_bound(const rota *ro, const cj_round *r) {
     return K * known + W * days;
 }
 
-/* The model of improve_rota() and its first week, freed but the GLPK
- * problem when GLPK fails inside (cj_guard_hold). */
+/* A model of the week (the whole week's, or a provider's window) and its
+ * first week, freed but the GLPK problem when GLPK fails inside
+ * (cj_guard_hold). */
 typedef struct {
     improve m;
     double *st;
@@ -569,6 +575,246 @@ static void improving_free(improving *i) {
 static void let_go(void *i) {
     ((improving *)i)->m.P = NULL; /* GLPK's environment takes it */
     improving_free(i);
+}
+
+/* A window of the week frees the people of one provider, or of two that
+ * share a school, and keeps everyone else's day-parts.  Its search stops
+ * after WINDOW_NODES nodes, and the windows are gone through at most
+ * WINDOW_PASSES times.  Measured on 16 synthetic rounds of 20 to 38 schools
+ * with staff (docs/rota.md): with single providers only, one change of
+ * school within a day more than the whole week's search on two of them;
+ * with pairs at 2,000 nodes a window, none more, but 71 s of windows on
+ * one round; at 200 nodes, none more and 6 s. */
+#define WINDOW_NODES 200
+#define WINDOW_PASSES 3
+
+/* The objective of P at the solution x (1-based). */
+static double worth_of(glp_prob *P, const double *x) {
+    double v = glp_get_obj_coef(P, 0);
+    for (int j = 1, n = glp_get_num_cols(P); j <= n; j++)
+        v += glp_get_obj_coef(P, j) * x[j];
+    return v;
+}
+
+/* The search of a window of the week: the entries ro->e[a..b) and
+ * ro->e[c..d2) (each one provider's, the second range empty for a window of
+ * one) free, everyone else's day-parts as they are, within `seconds` (0: no
+ * limit) and `most` nodes; *nodes counts the nodes taken.  `outside` (a
+ * school's weekdays covered from outside the window) and `e` (the window's
+ * entries) are scratch, for every school and entry.  The entries take
+ * the window's best when it makes the week worth more, and *better is then
+ * set; otherwise they are as they were.  False when out of memory. */
+static bool improve_window(rota *ro, size_t a, size_t b, size_t c, size_t d2,
+                           unsigned *outside, entry *e, const cj_round *r,
+                           const cj_selection *sel, const cj_solve_options *opt,
+                           double seconds, long most, long *nodes, bool *better) {
+    size_t ns = r->n_schools, n = (b - a) + (d2 - c);
+    improving *im = calloc(1, sizeof *im);
+    if (!im || !cj_guard_hold(let_go, im)) {
+        free(im);
+        return false;
+    }
+    memset(outside, 0, (ns + 1) * sizeof *outside);
+    for (size_t i = 0; i < ro->n; i++)
+        if ((i < a || i >= b) && (i < c || i >= d2))
+            for (int d = 0; d < DAYS; d++)
+                if (ro->e[i].parts >> (2 * d) & 3u)
+                    outside[ro->e[i].school] |= 1u << d;
+    memcpy(e, ro->e + a, (b - a) * sizeof *e);
+    if (d2 > c)
+        memcpy(e + (b - a), ro->e + c, (d2 - c) * sizeof *e);
+    rota sub = {e, n, ro->people};
+    bool ok = build(&im->m, &sub, r, sel, outside);
+    im->st = ok ? as_solution(&im->m, &sub) : NULL;
+    if (im->st) {
+        glp_prob *P = im->m.P;
+        double before = worth_of(P, im->st);
+        cj_solve_options lim = *opt;
+        lim.node_limit = most;
+        cj_stop was = cj_stop_last(); /* a window's cap is not the week's limit */
+        long took = 0;
+        cj_intopt_from(P, im->st, &lim, seconds, NULL, &took);
+        cj_stop_restore(was);
+        *nodes += took;
+        int status = glp_mip_status(P);
+        if ((status == GLP_OPT || status == GLP_FEAS) &&
+            glp_mip_obj_val(P) > before + 0.5) {
+            double v0 = value(ro, ns);
+            for (size_t i = 0; i < n; i++) {
+                entry *t = i < b - a ? &ro->e[a + i] : &ro->e[c + i - (b - a)];
+                e[i].parts = t->parts; /* kept, should the week not gain */
+                t->parts = 0;
+                for (int d = 0; d < CJ_DAY_PARTS; d++) {
+                    int x = im->m.x[i * CJ_DAY_PARTS + (size_t)d];
+                    if (x && glp_mip_col_val(P, x) > 0.5)
+                        t->parts |= 1u << d;
+                }
+            }
+            if (value(ro, ns) > v0 + 0.5)
+                *better = true;
+            else
+                for (size_t i = 0; i < n; i++)
+                    (i < b - a ? &ro->e[a + i] : &ro->e[c + i - (b - a)])->parts =
+                        e[i].parts;
+        }
+    }
+    ok = im->st != NULL;
+    cj_guard_release(im);
+    improving_free(im);
+    return ok;
+}
+
+static int cmp_pq(const void *a, const void *b) {
+    const size_t *x = a, *y = b;
+    return x[0] != y[0]   ? (x[0] < y[0] ? -1 : 1)
+           : x[1] != y[1] ? (x[1] < y[1] ? -1 : 1)
+                          : 0;
+}
+
+/* The pairs of providers that share a school in the week, each once, p < q,
+ * in order, in a list of 2 * *n provider numbers; NULL when out of memory. */
+static size_t *sharing(const rota *ro, const cj_round *r, size_t *n) {
+    size_t ns = r->n_schools, k = 0;
+    size_t *at = calloc(ns + 1, sizeof *at); /* per school, where its list starts */
+    size_t *list = calloc(ro->n + 1, sizeof *list); /* providers by school */
+    size_t *pq = NULL;
+    size_t m = 0, cap = 0;
+    bool ok = at && list;
+    for (size_t i = 0; ok && i < ro->n; i++)
+        at[ro->e[i].school + 1]++;
+    for (size_t s = 0; ok && s < ns; s++)
+        at[s + 1] += at[s];
+    size_t *fill = ok ? calloc(ns + 1, sizeof *fill) : NULL;
+    ok = ok && fill;
+    for (size_t i = 0; ok && i < ro->n; i++) {
+        size_t s = (size_t)ro->e[i].school, p = (size_t)ro->e[i].provider;
+        bool seen = false;
+        for (size_t o = at[s]; o < at[s] + fill[s]; o++)
+            seen |= list[o] == p;
+        if (seen)
+            continue;
+        for (size_t o = at[s]; ok && o < at[s] + fill[s]; o++) {
+            if (m + 2 > cap) {
+                cap = cap ? 2 * cap : 64;
+                size_t *grown = realloc(pq, cap * sizeof *pq);
+                ok = grown != NULL;
+                if (ok)
+                    pq = grown;
+            }
+            if (ok) {
+                pq[m++] = list[o] < p ? list[o] : p;
+                pq[m++] = list[o] < p ? p : list[o];
+            }
+        }
+        list[at[s] + fill[s]++] = p;
+    }
+    /* each pair once, in order */
+    if (ok && m)
+        qsort(pq, m / 2, 2 * sizeof *pq, cmp_pq);
+    for (size_t i = 0; ok && i < m; i += 2)
+        if (k == 0 || pq[k - 2] != pq[i] || pq[k - 1] != pq[i + 1]) {
+            pq[k] = pq[i];
+            pq[k + 1] = pq[i + 1];
+            k += 2;
+        }
+    free(at);
+    free(list);
+    free(fill);
+    if (!ok) {
+        free(pq);
+        return NULL;
+    }
+    *n = k / 2;
+    return pq ? pq : calloc(1, sizeof *pq);
+}
+
+/* What provider_windows() holds while GLPK searches the windows. */
+typedef struct {
+    size_t *from, *to; /* per provider, its entries */
+    size_t *pq, *win;  /* the pairs that share a school; the windows in order */
+    unsigned *outside;
+    entry *e;
+} windowing;
+
+static void windowing_free(void *p) {
+    windowing *w = p;
+    free(w->from);
+    free(w->to);
+    free(w->pq);
+    free(w->win);
+    free(w->outside);
+    free(w->e);
+    free(w);
+}
+
+/*
+ * The week improved a window at a time: each provider's, and each of two
+ * providers that share a school, searched in turn, in passes until none gets
+ * better, within `seconds` (0: no limit) and, under a node limit, the nodes
+ * opt->node_limit allows; *nodes counts the nodes taken.  In the week only
+ * the weekdays of a school that two providers share join providers, so a
+ * window is a small model that GLPK finishes, where its search of the whole
+ * week stalls: on 16 synthetic rounds of 20 to 38 schools with staff the
+ * week took 0.2-30 s with them, as good as or (on two) better than the
+ * whole week's search alone found in 0.5-250 s (docs/rota.md).  False
+ * when out of memory; the week is then as it was or better.
+ */
+static bool provider_windows(rota *ro, const cj_round *r, const cj_selection *sel,
+                             const cj_solve_options *opt, double seconds, long *nodes) {
+    double began = glp_time();
+    size_t np = r->n_providers, n_pq = 0;
+    windowing *wd = calloc(1, sizeof *wd);
+    if (!wd || !cj_guard_hold(windowing_free, wd)) {
+        free(wd);
+        return false;
+    }
+    wd->from = calloc(np + 1, sizeof *wd->from);
+    wd->to = calloc(np + 1, sizeof *wd->to);
+    wd->pq = sharing(ro, r, &n_pq);
+    wd->win = wd->pq ? calloc(2 * (np + n_pq) + 1, sizeof *wd->win) : NULL;
+    wd->outside = calloc(r->n_schools + 1, sizeof *wd->outside);
+    wd->e = calloc(ro->n + 1, sizeof *wd->e);
+    size_t *from = wd->from, *to = wd->to, *pq = wd->pq, *win = wd->win;
+    bool ok = from && to && pq && win && wd->outside && wd->e;
+    for (size_t a = 0, b; ok && a < ro->n; a = b) {
+        for (b = a; b < ro->n && ro->e[b].provider == ro->e[a].provider;)
+            b++;
+        from[ro->e[a].provider] = a;
+        to[ro->e[a].provider] = b;
+    }
+    /* each provider's window, then those of the pairs it is first in
+     * (measured: all single providers first, then all pairs, left one
+     * change more on one of the 16 rounds) */
+    size_t n_win = 0;
+    for (size_t p = 0, k = 0; ok && p < np; p++) {
+        win[2 * n_win] = win[2 * n_win + 1] = p;
+        n_win += to[p] > from[p]; /* a provider in no pair of the plan has none */
+        for (; k < n_pq && pq[2 * k] == p; k++, n_win++) {
+            win[2 * n_win] = p;
+            win[2 * n_win + 1] = pq[2 * k + 1];
+        }
+    }
+    bool better = true;
+    for (int pass = 0; ok && better && pass < WINDOW_PASSES; pass++) {
+        better = false;
+        for (size_t w = 0; ok && w < n_win; w++) {
+            size_t p = win[2 * w], q = win[2 * w + 1];
+            double left = seconds - glp_difftime(glp_time(), began);
+            long most = WINDOW_NODES;
+            if (opt->node_limit > 0 && opt->node_limit - *nodes < most)
+                most = opt->node_limit - *nodes;
+            if ((seconds > 0 && left <= 0) || most <= 0) {
+                better = false;
+                break;
+            }
+            ok = improve_window(ro, from[p], to[p], q != p ? from[q] : 0,
+                                q != p ? to[q] : 0, wd->outside, wd->e, r, sel, opt,
+                                seconds > 0 ? left : 0, most, nodes, &better);
+        }
+    }
+    cj_guard_release(wd);
+    windowing_free(wd);
+    return ok;
 }
 
 /* Improves the matching within `seconds` (0: no limit).  Leaves the parts of
@@ -586,7 +832,7 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
         return false;
     }
     improve *m = &im->m;
-    bool ok = build(m, ro, r, sel);
+    bool ok = build(m, ro, r, sel, NULL);
     double *st = im->st = ok ? as_solution(m, ro) : NULL;
     if (!st) {
         cj_guard_release(im);
@@ -599,13 +845,48 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
     glp_smcp sm;
     glp_init_smcp(&sm);
     sm.msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
-    if (glp_simplex(m->P, &sm) == 0 && glp_get_status(m->P) == GLP_OPT &&
-        value(ro, r->n_schools) >= floor(glp_get_obj_val(m->P) + 1e-6) - 1e-6) {
+    double relaxed = HUGE_VAL;
+    if (glp_simplex(m->P, &sm) == 0 && glp_get_status(m->P) == GLP_OPT)
+        relaxed = floor(glp_get_obj_val(m->P) + 1e-6);
+    if (value(ro, r->n_schools) >= relaxed - 1e-6) {
         *proven = true;
         cj_guard_release(im);
         improving_free(im);
         return true;
     }
+    /* the windows first; the whole week's search then starts from their
+     * week, with what is left of the time and nodes */
+    double t0 = glp_time(), v0 = value(ro, r->n_schools);
+    long nodes = 0;
+    if (!provider_windows(ro, r, sel, opt, seconds, &nodes)) {
+        cj_guard_release(im);
+        improving_free(im);
+        return false;
+    }
+    double took = glp_difftime(glp_time(), t0);
+    if (opt->verbose)
+        fprintf(stderr,
+                "week: the providers' windows took the week from %.0f to %.0f "
+                "(bound %.0f) in %ld nodes, %.3f s\n",
+                v0, value(ro, r->n_schools), relaxed, nodes, took);
+    free(im->st);
+    st = im->st = as_solution(m, ro);
+    if (!st) {
+        cj_guard_release(im);
+        improving_free(im);
+        return false;
+    }
+    if (value(ro, r->n_schools) >= relaxed - 1e-6) {
+        *proven = true; /* the windows' week is as good as the relaxation */
+        cj_guard_release(im);
+        improving_free(im);
+        return true;
+    }
+    cj_solve_options whole = *opt;
+    if (opt->node_limit > 0)
+        whole.node_limit = opt->node_limit - nodes > 1 ? opt->node_limit - nodes : 1;
+    if (seconds > 0)
+        seconds = seconds - took > 0.01 ? seconds - took : 0.01;
     cj_stop was = cj_stop_last(); /* the plan's, kept: this is the week's */
     cj_stop_reset();
     /* the levels of the week only choose among plans of the same worth: its
@@ -613,7 +894,7 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
      * (search.c, STALL_FROM_NODES), where it ran to the time limit before,
      * 600 s by default, on rounds of 20 schools with staff */
     bool gave_up = false;
-    int ret = cj_intopt_from(m->P, st, opt, seconds, &gave_up);
+    int ret = cj_intopt_from(m->P, st, &whole, seconds, &gave_up, NULL);
     int status = glp_mip_status(m->P);
     cj_stop stop = cj_stop_last();
     cj_stop_restore(was);

@@ -93,12 +93,11 @@ bool cj_glpk_memory_past(size_t bytes) {
 #define STALL_SHARE 0.5
 /* The same for a search from a known solution that may be given up (the
  * week's, cj_intopt_from), which pays only in the lowest levels of the
- * week.  Measured on eight synthetic rounds of 20 to 37 schools with staff
- * (docs/rota.md): 500 nodes left 1 to 11 more changes of school within a
- * day than a search of 60 s on six of them, 2,000 on three; 5,000 one more
- * on one and two fewer on another, in 12 to 147 s, where the search ran to
- * the time limit before (600 s by default). */
-#define STALL_FROM_NODES 5000
+ * week.  It starts from the week of the windows (solver/rota.c): on 16
+ * synthetic rounds of 20 to 38 schools with staff, 500 nodes after them
+ * gave weeks as good as 5,000 nodes from the first week, or better
+ * (docs/rota.md). */
+#define STALL_FROM_NODES 500
 
 /* Share of the time a search took (or had, if more) that the rescue may
  * take after it (cj_rescue). */
@@ -297,7 +296,9 @@ static int relaxation(glp_prob *P, int msg_lev) {
 }
 
 int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
-                   double seconds, bool *gave_up) {
+                   double seconds, bool *gave_up, long *nodes) {
+    if (nodes)
+        *nodes = 0;
     int msg = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
     int ret = relaxation(P, msg);
     if (ret)
@@ -328,6 +329,8 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
     note_stop(ret, &pr);
     if (gave_up)
         *gave_up = pr.gave_up;
+    if (nodes)
+        *nodes = pr.nodes;
     return ret;
 }
 

@@ -283,8 +283,8 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (code == CJ_OK && !carried && start) {
         /* the joint model from that plan: a time limit keeps at least it */
         double t0 = glp_time();
-        int ret =
-            cj_intopt_from(lp->P, lp->val, &staffing, cj_time_left(opt, used), NULL);
+        int ret = cj_intopt_from(lp->P, lp->val, &staffing, cj_time_left(opt, used), NULL,
+                                 NULL);
         int st = glp_mip_status(lp->P);
         bool found = st == GLP_OPT || st == GLP_FEAS;
         double z = found ? glp_mip_obj_val(lp->P) : kept.value;

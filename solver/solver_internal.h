@@ -318,12 +318,13 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
  * cj_stop_last()).  With `gave_up`, a search whose best has not improved
  * for a while is given up as a neighbourhood's is (GLP_ESTOP, *gave_up
  * true): for a search whose every plan is as good for the round, the
- * week's.  Returns glp_intopt's code (or glp_simplex's when the relaxation
- * failed); the solution is then read with glp_mip_col_val() when
- * glp_mip_status() says there is one.
+ * week's.  With `nodes`, the nodes it took (0 when the relaxation failed).
+ * Returns glp_intopt's code (or glp_simplex's when the relaxation failed);
+ * the solution is then read with glp_mip_col_val() when glp_mip_status()
+ * says there is one.
  */
 int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
-                   double seconds, bool *gave_up);
+                   double seconds, bool *gave_up, long *nodes);
 
 /* What the rescue found (solver/rescue.c). */
 typedef enum {
