@@ -588,12 +588,15 @@ static void let_go(void *i) {
 #define WINDOW_NODES 200
 #define WINDOW_PASSES 3
 
-/* The objective of P at the solution x (1-based). */
-static double worth_of(glp_prob *P, const double *x) {
-    double v = glp_get_obj_coef(P, 0);
-    for (int j = 1, n = glp_get_num_cols(P); j <= n; j++)
-        v += glp_get_obj_coef(P, j) * x[j];
-    return v;
+/* The day-parts of entry i in the solution GLPK found for m. */
+static unsigned found_parts(const improve *m, size_t i) {
+    unsigned parts = 0;
+    for (int d = 0; d < CJ_DAY_PARTS; d++) {
+        int x = m->x[i * CJ_DAY_PARTS + (size_t)d];
+        if (x && glp_mip_col_val(m->P, x) > 0.5)
+            parts |= 1u << d;
+    }
+    return parts;
 }
 
 /* The search of a window of the week: the entries ro->e[a..b) and
@@ -628,7 +631,7 @@ static bool improve_window(rota *ro, size_t a, size_t b, size_t c, size_t d2,
     im->st = ok ? as_solution(&im->m, &sub) : NULL;
     if (im->st) {
         glp_prob *P = im->m.P;
-        double before = worth_of(P, im->st);
+        double before = cj_objective_of(P, im->st);
         cj_solve_options lim = *opt;
         lim.node_limit = most;
         cj_stop was = cj_stop_last(); /* a window's cap is not the week's limit */
@@ -643,12 +646,7 @@ static bool improve_window(rota *ro, size_t a, size_t b, size_t c, size_t d2,
             for (size_t i = 0; i < n; i++) {
                 entry *t = i < b - a ? &ro->e[a + i] : &ro->e[c + i - (b - a)];
                 e[i].parts = t->parts; /* kept, should the week not gain */
-                t->parts = 0;
-                for (int d = 0; d < CJ_DAY_PARTS; d++) {
-                    int x = im->m.x[i * CJ_DAY_PARTS + (size_t)d];
-                    if (x && glp_mip_col_val(P, x) > 0.5)
-                        t->parts |= 1u << d;
-                }
+                t->parts = found_parts(&im->m, i);
             }
             if (value(ro, ns) > v0 + 0.5)
                 *better = true;
@@ -671,61 +669,45 @@ static int cmp_pq(const void *a, const void *b) {
                           : 0;
 }
 
-/* The pairs of providers that share a school in the week, each once, p < q,
- * in order, in a list of 2 * *n provider numbers; NULL when out of memory. */
-static size_t *sharing(const rota *ro, const cj_round *r, size_t *n) {
-    size_t ns = r->n_schools, k = 0;
-    size_t *at = calloc(ns + 1, sizeof *at); /* per school, where its list starts */
-    size_t *list = calloc(ro->n + 1, sizeof *list); /* providers by school */
-    size_t *pq = NULL;
-    size_t m = 0, cap = 0;
-    bool ok = at && list;
-    for (size_t i = 0; ok && i < ro->n; i++)
-        at[ro->e[i].school + 1]++;
-    for (size_t s = 0; ok && s < ns; s++)
-        at[s + 1] += at[s];
-    size_t *fill = ok ? calloc(ns + 1, sizeof *fill) : NULL;
-    ok = ok && fill;
-    for (size_t i = 0; ok && i < ro->n; i++) {
-        size_t s = (size_t)ro->e[i].school, p = (size_t)ro->e[i].provider;
-        bool seen = false;
-        for (size_t o = at[s]; o < at[s] + fill[s]; o++)
-            seen |= list[o] == p;
-        if (seen)
-            continue;
-        for (size_t o = at[s]; ok && o < at[s] + fill[s]; o++) {
-            if (m + 2 > cap) {
-                cap = cap ? 2 * cap : 64;
-                size_t *grown = realloc(pq, cap * sizeof *pq);
-                ok = grown != NULL;
-                if (ok)
-                    pq = grown;
-            }
-            if (ok) {
-                pq[m++] = list[o] < p ? list[o] : p;
-                pq[m++] = list[o] < p ? p : list[o];
-            }
-        }
-        list[at[s] + fill[s]++] = p;
-    }
-    /* each pair once, in order */
-    if (ok && m)
-        qsort(pq, m / 2, 2 * sizeof *pq, cmp_pq);
-    for (size_t i = 0; ok && i < m; i += 2)
-        if (k == 0 || pq[k - 2] != pq[i] || pq[k - 1] != pq[i + 1]) {
-            pq[k] = pq[i];
-            pq[k + 1] = pq[i + 1];
-            k += 2;
-        }
-    free(at);
-    free(list);
-    free(fill);
-    if (!ok) {
-        free(pq);
+/* The pairs of providers that share a school in the plan, each once, p < q,
+ * in order, in a list of 2 * *n provider numbers; NULL when out of memory.
+ * The selection lists a school's pairs together, by provider. */
+static size_t *sharing(const rota *ro, const cj_round *r, const cj_selection *sel,
+                       size_t *n) {
+    bool *in = calloc(sel->n_pairs + 1, sizeof *in); /* pairs of the plan */
+    if (!in)
         return NULL;
+    for (size_t i = 0; i < ro->n; i++)
+        in[ro->e[i].pair] = true;
+    size_t m = 0, *pq = NULL;
+    for (int pass = 0; pass < 2; pass++) { /* count, then fill */
+        if (pass && !(pq = calloc(2 * m + 1, sizeof *pq)))
+            break;
+        m = 0;
+        for (size_t s = 0; s < r->n_schools; s++)
+            for (size_t i = sel->first[s]; i < sel->first[s + 1]; i++)
+                for (size_t j = i + 1; in[i] && j < sel->first[s + 1]; j++)
+                    if (in[j]) {
+                        if (pq) {
+                            pq[2 * m] = (size_t)sel->pairs[i].provider;
+                            pq[2 * m + 1] = (size_t)sel->pairs[j].provider;
+                        }
+                        m++;
+                    }
     }
-    *n = k / 2;
-    return pq ? pq : calloc(1, sizeof *pq);
+    free(in);
+    if (!pq)
+        return NULL;
+    qsort(pq, m, 2 * sizeof *pq, cmp_pq);
+    size_t k = 0; /* each pair once */
+    for (size_t i = 0; i < m; i++)
+        if (k == 0 || pq[2 * k - 2] != pq[2 * i] || pq[2 * k - 1] != pq[2 * i + 1]) {
+            pq[2 * k] = pq[2 * i];
+            pq[2 * k + 1] = pq[2 * i + 1];
+            k++;
+        }
+    *n = k;
+    return pq;
 }
 
 /* What provider_windows() holds while GLPK searches the windows. */
@@ -770,7 +752,7 @@ static bool provider_windows(rota *ro, const cj_round *r, const cj_selection *se
     }
     wd->from = calloc(np + 1, sizeof *wd->from);
     wd->to = calloc(np + 1, sizeof *wd->to);
-    wd->pq = sharing(ro, r, &n_pq);
+    wd->pq = sharing(ro, r, sel, &n_pq);
     wd->win = wd->pq ? calloc(2 * (np + n_pq) + 1, sizeof *wd->win) : NULL;
     wd->outside = calloc(r->n_schools + 1, sizeof *wd->outside);
     wd->e = calloc(ro->n + 1, sizeof *wd->e);
@@ -832,56 +814,33 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
         return false;
     }
     improve *m = &im->m;
-    bool ok = build(m, ro, r, sel, NULL);
-    double *st = im->st = ok ? as_solution(m, ro) : NULL;
-    if (!st) {
-        cj_guard_release(im);
-        improving_free(im);
-        return false;
-    }
+    bool ok = build(m, ro, r, sel, NULL) && (im->st = as_solution(m, ro)) != NULL;
     *proven = false;
-    /* a first week as good as the relaxation's bound needs no search (all
-     * weights are whole numbers, so the bound rounds down) */
+    /* a week as good as the relaxation's bound needs no search (all weights
+     * are whole numbers, so the bound rounds down) */
     glp_smcp sm;
     glp_init_smcp(&sm);
     sm.msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
     double relaxed = HUGE_VAL;
-    if (glp_simplex(m->P, &sm) == 0 && glp_get_status(m->P) == GLP_OPT)
+    if (ok && glp_simplex(m->P, &sm) == 0 && glp_get_status(m->P) == GLP_OPT)
         relaxed = floor(glp_get_obj_val(m->P) + 1e-6);
-    if (value(ro, r->n_schools) >= relaxed - 1e-6) {
-        *proven = true;
-        cj_guard_release(im);
-        improving_free(im);
-        return true;
-    }
+    if (!ok || (*proven = value(ro, r->n_schools) >= relaxed - 1e-6))
+        goto done;
     /* the windows first; the whole week's search then starts from their
      * week, with what is left of the time and nodes */
     double t0 = glp_time(), v0 = value(ro, r->n_schools);
     long nodes = 0;
-    if (!provider_windows(ro, r, sel, opt, seconds, &nodes)) {
-        cj_guard_release(im);
-        improving_free(im);
-        return false;
-    }
+    ok = provider_windows(ro, r, sel, opt, seconds, &nodes);
     double took = glp_difftime(glp_time(), t0);
-    if (opt->verbose)
+    if (ok && opt->verbose)
         fprintf(stderr,
                 "week: the providers' windows took the week from %.0f to %.0f "
                 "(bound %.0f) in %ld nodes, %.3f s\n",
                 v0, value(ro, r->n_schools), relaxed, nodes, took);
     free(im->st);
-    st = im->st = as_solution(m, ro);
-    if (!st) {
-        cj_guard_release(im);
-        improving_free(im);
-        return false;
-    }
-    if (value(ro, r->n_schools) >= relaxed - 1e-6) {
-        *proven = true; /* the windows' week is as good as the relaxation */
-        cj_guard_release(im);
-        improving_free(im);
-        return true;
-    }
+    ok = ok && (im->st = as_solution(m, ro)) != NULL;
+    if (!ok || (*proven = value(ro, r->n_schools) >= relaxed - 1e-6))
+        goto done;
     cj_solve_options whole = *opt;
     if (opt->node_limit > 0)
         whole.node_limit = opt->node_limit - nodes > 1 ? opt->node_limit - nodes : 1;
@@ -894,7 +853,7 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
      * (search.c, STALL_FROM_NODES), where it ran to the time limit before,
      * 600 s by default, on rounds of 20 schools with staff */
     bool gave_up = false;
-    int ret = cj_intopt_from(m->P, st, &whole, seconds, &gave_up, NULL);
+    int ret = cj_intopt_from(m->P, im->st, &whole, seconds, &gave_up, NULL);
     int status = glp_mip_status(m->P);
     cj_stop stop = cj_stop_last();
     cj_stop_restore(was);
@@ -908,18 +867,13 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
                                               : "ended unproven");
     if (status == GLP_OPT || status == GLP_FEAS) {
         *proven = ret == 0 && status == GLP_OPT;
-        for (size_t i = 0; i < ro->n; i++) {
-            ro->e[i].parts = 0;
-            for (int d = 0; d < CJ_DAY_PARTS; d++) {
-                int x = m->x[i * CJ_DAY_PARTS + (size_t)d];
-                if (x && glp_mip_col_val(m->P, x) > 0.5)
-                    ro->e[i].parts |= 1u << d;
-            }
-        }
+        for (size_t i = 0; i < ro->n; i++)
+            ro->e[i].parts = found_parts(m, i);
     }
+done:
     cj_guard_release(im);
     improving_free(im);
-    return true;
+    return ok;
 }
 
 /* ------------------------------------------------------------ the plan */
