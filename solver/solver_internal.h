@@ -326,6 +326,35 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
 int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
                    double seconds, bool *gave_up, long *nodes);
 
+/* What cj_apart_solve() went through: the blocks, how many of them it
+ * proved best, how many it gave up once stalled, how many have no solution,
+ * and GLPK's nodes; whether memory ran out. */
+typedef struct {
+    int blocks, proven, gave_up, short_of;
+    long nodes;
+    bool nomem;
+} cj_apart_counts;
+
+/*
+ * Solves P a block at a time (solver/apart.c): the columns its bounds leave
+ * free, joined when a row holds two of them, each block searched as a
+ * problem of its own (cj_intopt_from, given up once stalled) with every
+ * other column at its value, within `seconds` (0: no limit) in all and
+ * opt's memory and node limits per block.  Writes every column's value to
+ * v (1-based, one per column of P: the fixed ones at their bound) and
+ * returns CJ_PLAN_OPTIMAL when every block was proven best, FEASIBLE when
+ * one was given up or stopped with a solution, INFEASIBLE when one has
+ * none, UNKNOWN when a limit stopped one before a solution or memory ran
+ * out (counts->nomem); v is complete only for the first two.  With
+ * `short_of` (one byte per column, 1-based, zeroed by the caller), every
+ * block is searched, and the columns of each that has no solution are
+ * marked 1 there; without, the search stops at the first.  P is left as it was.  Runs
+ * under the caller's GLPK guard.
+ */
+cj_plan_status cj_apart_solve(glp_prob *P, const cj_solve_options *opt, double seconds,
+                              double *v, unsigned char *short_of,
+                              cj_apart_counts *counts);
+
 /* What the rescue found (solver/rescue.c). */
 typedef enum {
     CJ_RESCUED_NOTHING,     /* stopped by a limit, or GLPK failed */

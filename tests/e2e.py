@@ -676,6 +676,38 @@ def the_providers_windows_improve_the_week():
 
 
 @test
+def a_staffed_plan_is_sought_near_the_plan_without_staff():
+    """When the staff cannot carry the plan without staff, the staffing a
+    provider at a time names the providers who fall short, and the schools
+    of their clusters are searched again with the rest of that plan held
+    (docs/rota.md, "How cjos makes sure the rota exists", step 2 (a)).  On
+    20 x 13 seed 7 that search finds the optimum, which the joint model's
+    search told it then proves.  On staff-joint-s3.json those schools are
+    the whole round, and the joint model searches it alone.  The plans pass
+    the plan and rota checkers."""
+    def staffed(f, blocks):
+        p, plan = solve(f, "--verbose")
+        assert p.returncode == 0, (f, p.stderr[-500:])
+        m = re.search(r"staffing a provider at a time: (\d+) blocks, (\d+) proven best, "
+                      r"\d+ given up when stalled, (\d+) without one, .*: "
+                      r"the staff cannot carry the plan", p.stderr)
+        assert m and int(m[1]) == blocks and int(m[2]) + int(m[3]) == blocks, (f, p.stderr)
+        assert int(m[3]) >= 1, m[0]
+        assert plan["status"] == "optimal", plan["status"]
+        checked(f, plan)
+        return p.stderr, plan["objective"]["value"]
+
+    err, value = staffed(generated("g20s7st.json", 20, 13, 7, "--staff"), 59)
+    m = re.search(r"a plan the staff can carry, (\d+) pairs searched again: "
+                  r"the best of them (-?[\d.]+)", err)
+    assert m and int(m[1]) == 40, err[-800:]
+    assert math.isclose(float(m[2]), value, abs_tol=1e-6) and value > 87.5, (m[0], value)
+    err, value = staffed(os.path.join(DATA, "staff-joint-s3.json"), 2)
+    assert "a plan the staff can carry" not in err, err[-800:]
+    assert math.isclose(value, 15.0, abs_tol=1e-6), value
+
+
+@test
 def branch_and_price_proves_a_middling_round():
     f = generated("g25.json", 25, 18, 4)
     out = os.path.join(TMP, "g25-plan.json")

@@ -193,6 +193,17 @@ def check(r, plan):
     got = plan["objective"]["value"]
     if not math.isclose(z, got, rel_tol=1e-7, abs_tol=1e-6):
         bad.append(f"objective {got} differs from the recomputed {z}")
+    # the gap is the plan's distance to the bound it shows (docs/plan.md)
+    bound, gap = plan["objective"]["bound"], plan["objective"]["gap"]
+    if bound is None or gap is None:
+        bad.append("objective without a bound or a gap")
+    elif bound < got - 1e-6 * (1 + abs(got)):
+        bad.append(f"bound {bound} below the objective {got}")
+    elif not math.isclose(gap, abs(bound - got) / (abs(got) + 1e-9), rel_tol=1e-6,
+                          abs_tol=1e-9):
+        bad.append(f"gap {gap} is not that of the bound {bound} and the objective {got}")
+    if plan["status"] == "optimal" and gap != 0:
+        bad.append(f"optimal plan with gap {gap}")
     return bad
 
 

@@ -898,6 +898,97 @@ static void haste_branches_only_when_time_is_short(void **state) {
     assert_true(fabs(short_ - none) < 1e-9);
 }
 
+/* A seeded random MIP of `nb` blocks of integer columns, each block's rows
+ * holding only its own columns and column 1, which is fixed at 2: the
+ * blocks are independent once it is.  With `hard`, block 1 also gets a row
+ * no value of its columns meets. */
+static glp_prob *blocks_mip(unsigned *seed, int nb, bool hard, int *first) {
+    glp_prob *P = glp_create_prob();
+    glp_set_obj_dir(P, GLP_MAX);
+    glp_add_cols(P, 1);
+    glp_set_col_kind(P, 1, GLP_IV);
+    glp_set_col_bnds(P, 1, GLP_FX, 2, 2);
+    int ind[8];
+    double val[8];
+    for (int b = 0; b < nb; b++) {
+        int k = 2 + (int)(rand_r(seed) % 3), j0 = glp_add_cols(P, k);
+        first[b] = j0;
+        for (int j = j0; j < j0 + k; j++) {
+            glp_set_col_kind(P, j, GLP_IV);
+            glp_set_col_bnds(P, j, GLP_DB, 0, 1 + rand_r(seed) % 5);
+            glp_set_obj_coef(P, j, 1 + rand_r(seed) % 9);
+        }
+        for (int row = 0; row < 2; row++) {
+            int i = glp_add_rows(P, 1);
+            for (int c = 0; c < k; c++) {
+                ind[c + 1] = j0 + c;
+                val[c + 1] = 1 + rand_r(seed) % 4;
+            }
+            ind[k + 1] = 1;
+            val[k + 1] = -1.0 * (rand_r(seed) % 3);
+            glp_set_mat_row(P, i, k + 1, ind, val);
+            glp_set_row_bnds(P, i, GLP_UP, 0, 3 + rand_r(seed) % 8);
+        }
+        if (hard && b == 1) {
+            int i = glp_add_rows(P, 1);
+            ind[1] = j0;
+            val[1] = 2;
+            ind[2] = 1;
+            val[2] = 1;
+            glp_set_mat_row(P, i, 2, ind, val);
+            glp_set_row_bnds(P, i, GLP_FX, 3, 3); /* 2 x = 1: no integer x */
+        }
+    }
+    first[nb] = glp_get_num_cols(P) + 1;
+    return P;
+}
+
+/* cj_apart_solve() against GLPK's search of the whole problem: the same
+ * optimum on every seed, every row met, the fixed column at its value;
+ * with a block that has no solution, INFEASIBLE, that block's columns and
+ * no other marked, and (with the marks) the other blocks still solved. */
+static void apart_solves_each_block_as_the_whole(void **state) {
+    (void)state;
+    unsigned seed = 11;
+    cj_solve_options opt = {0};
+    glp_term_out(GLP_OFF); /* the clique cuts' notes, outside the guard of cj_solve */
+    for (int round = 0; round < 60; round++) {
+        int nb = 1 + round % 5, first[8];
+        bool hard = round % 4 == 3 && nb > 1;
+        glp_prob *P = blocks_mip(&seed, nb, hard, first);
+        int n = glp_get_num_cols(P);
+        double v[32];
+        unsigned char marks[32] = {0};
+        cj_apart_counts c;
+        cj_plan_status st = cj_apart_solve(P, &opt, 0, v, marks, &c);
+        assert_false(c.nomem);
+        assert_int_equal(c.blocks, nb);
+        glp_iocp io;
+        glp_init_iocp(&io);
+        io.msg_lev = GLP_MSG_OFF;
+        io.presolve = GLP_ON;
+        int ret = glp_intopt(P, &io);
+        if (hard) {
+            assert_int_equal(st, CJ_PLAN_INFEASIBLE);
+            assert_int_equal(c.short_of, 1);
+            for (int j = 1; j <= n; j++)
+                assert_int_equal(marks[j], j >= first[1] && j < first[2]);
+            assert_int_equal(c.proven, nb - 1); /* the others, searched all the same */
+            assert_true(ret == GLP_ENOPFS || glp_mip_status(P) == GLP_NOFEAS);
+        } else {
+            assert_int_equal(st, CJ_PLAN_OPTIMAL);
+            assert_int_equal(c.proven, nb);
+            assert_int_equal(ret, 0);
+            assert_int_equal(glp_mip_status(P), GLP_OPT);
+            assert_true(fabs(cj_objective_of(P, v) - glp_mip_obj_val(P)) < 1e-9);
+            assert_int_equal(cj_lp_meets(P, v, 1e-9), 1);
+            assert_true(v[1] == 2);
+        }
+        glp_delete_prob(P);
+    }
+    glp_term_out(GLP_ON);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(worked_example),
@@ -919,6 +1010,7 @@ int main(void) {
         cmocka_unit_test(step_columns_sum_each_schools_steps),
         cmocka_unit_test(windows_hold_all_but_their_clusters),
         cmocka_unit_test(haste_branches_only_when_time_is_short),
+        cmocka_unit_test(apart_solves_each_block_as_the_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
