@@ -219,7 +219,10 @@ cj_plan_status cj_apart_solve(glp_prob *P, const cj_solve_options *opt, double s
         int ret =
             cj_intopt_from(a->Q, NULL, opt, seconds > 0 ? left : 0, &gave_up, &nodes);
         counts->nodes += nodes;
-        int st = ret == GLP_ENOPFS ? GLP_NOFEAS : glp_mip_status(a->Q);
+        /* a relaxation without a solution: GLP_ENOPFS, whatever its status */
+        int st = ret != GLP_ENOPFS                    ? glp_mip_status(a->Q)
+                 : glp_get_status(a->Q) == GLP_NOFEAS ? GLP_NOFEAS
+                                                      : GLP_UNDEF;
         for (int k = start[b]; (st == GLP_OPT || st == GLP_FEAS) && k < start[b + 1];
              k++) {
             int j = a->order[k];

@@ -986,6 +986,25 @@ static void apart_solves_each_block_as_the_whole(void **state) {
         }
         glp_delete_prob(P);
     }
+    /* a block without a bound (its relaxation unbounded) is not one
+     * without a solution: nothing is marked */
+    glp_prob *P = glp_create_prob();
+    glp_set_obj_dir(P, GLP_MAX);
+    glp_add_cols(P, 1);
+    glp_set_col_kind(P, 1, GLP_IV);
+    glp_set_col_bnds(P, 1, GLP_LO, 0, 0);
+    glp_set_obj_coef(P, 1, 1);
+    glp_add_rows(P, 1);
+    glp_set_mat_row(P, 1, 1, (int[]){0, 1}, (double[]){0, 1});
+    glp_set_row_bnds(P, 1, GLP_LO, 1, 0);
+    double v[2];
+    unsigned char marks[2] = {0};
+    cj_apart_counts c;
+    assert_int_equal(cj_apart_solve(P, &opt, 0, v, marks, &c), CJ_PLAN_UNKNOWN);
+    assert_false(c.nomem);
+    assert_int_equal(c.short_of, 0);
+    assert_int_equal(marks[1], 0);
+    glp_delete_prob(P);
     glp_term_out(GLP_ON);
 }
 
