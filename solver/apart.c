@@ -52,14 +52,6 @@ static void let_go(void *a) {
     apart_free(a);
 }
 
-static int root(int *up, int x) {
-    while (up[x] != x) {
-        up[x] = up[up[x]];
-        x = up[x];
-    }
-    return x;
-}
-
 static bool fixed(glp_prob *P, int j) {
     int t = glp_get_col_type(P, j);
     return t == GLP_FX || (t == GLP_DB && glp_get_col_lb(P, j) == glp_get_col_ub(P, j));
@@ -129,18 +121,10 @@ static int blocks(apart *a, glp_prob *P) {
         int len = glp_get_mat_row(P, i, a->ind, a->val), first = 0;
         for (int c = 1; c <= len; c++) {
             int j = a->ind[c];
-            if (!a->up[j])
-                continue;
-            if (!first)
-                first = root(a->up, j);
-            else {
-                int r = root(a->up, j);
-                /* the lower column is the root, so a block is named by its first */
-                if (r < first)
-                    a->up[first] = r, first = r;
-                else if (r > first)
-                    a->up[r] = first;
-            }
+            if (a->up[j] && first)
+                cj_uf_join(a->up, first, j);
+            else if (a->up[j])
+                first = j;
         }
     }
     /* count per root, then place (a counting sort on the root) */
@@ -150,7 +134,7 @@ static int blocks(apart *a, glp_prob *P) {
     int nb = 0;
     for (int j = 1; j <= nc; j++)
         if (a->up[j]) {
-            int r = root(a->up, j);
+            int r = cj_uf_root(a->up, j);
             nb += r == j;
             count[r + 1]++;
         }
@@ -162,12 +146,12 @@ static int blocks(apart *a, glp_prob *P) {
         return -1;
     }
     for (int j = 1, k = 0; j <= nc; j++)
-        if (a->up[j] && root(a->up, j) == j)
+        if (a->up[j] && cj_uf_root(a->up, j) == j)
             start[k++] = count[j];
     start[nb] = count[nc + 1];
     for (int j = 1; j <= nc; j++)
         if (a->up[j])
-            a->order[count[root(a->up, j)]++] = j;
+            a->order[count[cj_uf_root(a->up, j)]++] = j;
     free(count);
     return nb;
 }

@@ -25,7 +25,7 @@
  * plans a little different from the first ones still add up within it. */
 #define GAP_SHARE 0.9
 
-static int root(int *up, int x) {
+int cj_uf_root(int *up, int x) {
     while (up[x] != x) {
         up[x] = up[up[x]];
         x = up[x];
@@ -33,9 +33,9 @@ static int root(int *up, int x) {
     return x;
 }
 
-static void join(int *up, int a, int b) {
-    a = root(up, a);
-    b = root(up, b);
+void cj_uf_join(int *up, int a, int b) {
+    a = cj_uf_root(up, a);
+    b = cj_uf_root(up, b);
     if (a != b)
         up[a < b ? b : a] = a < b ? a : b; /* the smaller index leads */
 }
@@ -51,36 +51,36 @@ static int parts_of(const cj_round *r, int *part) {
         up[i] = (int)i;
     int C = (int)ns, P = (int)(ns + nc);
     for (size_t s = 0; s < ns; s++) {
-        join(up, (int)s, C + r->schools[s].cluster_idx);
+        cj_uf_join(up, (int)s, C + r->schools[s].cluster_idx);
         const cj_refs *inc = &r->schools[s].incumbents;
         for (size_t k = 0; k < inc->n; k++)
             if (inc->idx && inc->idx[k] >= 0)
-                join(up, (int)s, P + inc->idx[k]);
+                cj_uf_join(up, (int)s, P + inc->idx[k]);
     }
     for (size_t p = 0; p < np; p++) {
         const cj_provider *q = &r->providers[p];
         for (size_t k = 0; k < q->admitted.n; k++)
             if (q->admitted.idx && q->admitted.idx[k] >= 0)
-                join(up, P + (int)p, C + q->admitted.idx[k]);
+                cj_uf_join(up, P + (int)p, C + q->admitted.idx[k]);
         for (size_t m = 0; m < q->n_staff; m++) {
             const cj_refs *at = &q->staff[m].known_at;
             for (size_t k = 0; k < at->n; k++)
                 if (at->idx && at->idx[k] >= 0)
-                    join(up, P + (int)p, at->idx[k]);
+                    cj_uf_join(up, P + (int)p, at->idx[k]);
         }
     }
     for (size_t k = 0; k < r->n_scores; k++)
-        join(up, r->scores[k].school_idx, P + r->scores[k].provider_idx);
+        cj_uf_join(up, r->scores[k].school_idx, P + r->scores[k].provider_idx);
     for (size_t k = 0; k < r->n_decisions; k++)
-        join(up, r->decisions[k].school_idx, P + r->decisions[k].provider_idx);
+        cj_uf_join(up, r->decisions[k].school_idx, P + r->decisions[k].provider_idx);
     for (size_t g = 0; g < r->n_groups; g++) {
         const cj_refs *gs = &r->groups[g].schools;
         for (size_t k = 1; k < gs->n; k++)
-            join(up, gs->idx[0], gs->idx[k]);
+            cj_uf_join(up, gs->idx[0], gs->idx[k]);
     }
     int n = 0;
     for (size_t s = 0; s < ns; s++) {
-        int top = root(up, (int)s);
+        int top = cj_uf_root(up, (int)s);
         if (top == (int)s)
             part[s] = n++;
         else
@@ -88,7 +88,7 @@ static int parts_of(const cj_round *r, int *part) {
     }
     /* providers: the part of their root's school, or -1 (none) */
     for (size_t p = 0; p < np; p++) {
-        int top = root(up, P + (int)p);
+        int top = cj_uf_root(up, P + (int)p);
         part[ns + p] = top < (int)ns ? part[top] : -1;
     }
     free(up);

@@ -232,8 +232,8 @@ static cj_code staff_apart(cj_lp *lp, const cj_solve_options *opt, bool careful,
     return cj_intopt(lp, opt, careful, seconds, o, errs);
 }
 
-/* Fixes pair i's column j of lp at the value of column jr in the plan
- * without staff. */
+/* Fixes column j of lp at the value of column jr in the plan without
+ * staff (a pair's y or FTE). */
 static void hold(cj_lp *lp, const cj_lp *relaxed, int j, int jr) {
     double v = round(relaxed->val[jr]);
     glp_set_col_bnds(lp->P, j, GLP_FX, v, v);
@@ -381,8 +381,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         type[i] = glp_get_col_type(lp->P, j);
         lb[i] = glp_get_col_lb(lp->P, j);
         ub[i] = glp_get_col_ub(lp->P, j);
-        double v = round(relaxed->val[jr]);
-        glp_set_col_bnds(lp->P, j, GLP_FX, v, v);
+        hold(lp, relaxed, j, jr);
     }
     cj_outcome check = {.status = CJ_PLAN_OPTIMAL, .value = first.value};
     double t0 = glp_time();

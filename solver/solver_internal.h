@@ -326,6 +326,12 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
 int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
                    double seconds, bool *gave_up, long *nodes);
 
+/* Union-find over up[] (up[x] == x at a root), solver/parts.c: the root of
+ * x's set, halving the path; and the union of a's and b's sets, led by the
+ * smaller index, so that a set is named by its first member. */
+int cj_uf_root(int *up, int x);
+void cj_uf_join(int *up, int a, int b);
+
 /* What cj_apart_solve() went through: the blocks, how many of them it
  * proved best, how many it gave up once stalled, how many have no solution,
  * and GLPK's nodes; whether memory ran out. */
