@@ -163,24 +163,28 @@ static bool only_a_plan_ends(const cj_solve_options *opt, double outside, double
 }
 
 /* The model as built, without its priced rows, in the time left after
- * `used` seconds; its outcome in *o (seconds counted from the start).  With
+ * *used seconds; its outcome in *o (seconds counted from the start), and
+ * *used moved on by its search (the limit's checks after it count from
+ * there: they once counted from before it, and a staffed round of 40
+ * schools at -t 20 ran 33 s).  With
  * a plan in hand (`have`: *o and its column values `best`), a search that
  * a limit stops before a better one leaves that plan, `feasible`, with the
  * lower of GLPK's bound and `known` (what the prices and the searches
  * before proved), both of which hold for every plan: before, such a
  * search ended `unknown`, and on 20 x 15 seed 19 at --memory-limit 1 the
  * plan the neighbourhood had found was lost. */
-static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful, double used,
-                        double known, const double *best, bool have, cj_outcome *o,
-                        cj_errors *errs) {
+static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful,
+                        double *used, double known, const double *best, bool have,
+                        cj_outcome *o, cj_errors *errs) {
     cj_outcome had = *o;
     cj_lp_drop_counts(lp); /* first: unpricing renumbers the rows */
     cj_lp_unprice(lp);
     lp->planless = !have; /* a plan in hand needs no rescue */
     /* the whole model: GLPK's bound, capped by what is known */
     set_region(lp, -HUGE_VAL, known, have ? had.value : -HUGE_VAL);
-    cj_code code = cj_intopt(lp, opt, careful, cj_time_left(opt, used), o, errs);
-    o->seconds += used;
+    cj_code code = cj_intopt(lp, opt, careful, cj_time_left(opt, *used), o, errs);
+    o->seconds += *used;
+    *used = o->seconds;
     bool plan = o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE;
     if (code == CJ_OK && o->status == CJ_PLAN_FEASIBLE && o->bound > known)
         settle(o, known); /* it holds for every plan too, and is the lower */
@@ -489,7 +493,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                                   budget, &used, o, best, n, &have);
             o->seconds = used;
             if (code == CJ_ERR_INTERNAL) {
-                code = as_built(lp, opt, careful, used, known, best, have, o, errs);
+                code = as_built(lp, opt, careful, &used, known, best, have, o, errs);
                 break;
             }
             if (code != CJ_OK) {
@@ -531,7 +535,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood: the whole model as
              * built (solved with presolve, so no basis is carried over) */
-            code = as_built(lp, opt, careful, used, known, best, have, o, errs);
+            code = as_built(lp, opt, careful, &used, known, best, have, o, errs);
             break;
         }
         if (opt->verbose) {
@@ -594,7 +598,7 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
              * can share at fractions of a provider): the neighbourhoods
              * would be the whole model, and the priced rows only slow
              * GLPK down; solve the model as built */
-            code = as_built(lp, opt, careful, used, known, best, have, o, errs);
+            code = as_built(lp, opt, careful, &used, known, best, have, o, errs);
             break;
         }
         stalled = t.gave_up;

@@ -40,6 +40,7 @@ typedef struct {
      * gap_best), and the value GLPK was told (NAN: none), which is its
      * incumbent until it finds a plan and is worth no plan */
     double gap_limit, outside, cap, best, told;
+    double share_ends; /* cj_lp's: stop here once a plan is in hand */
 } progress;
 
 /* The limit that stopped a search last on this thread.  A plan's searches
@@ -178,6 +179,11 @@ static void on_tree(glp_tree *T, void *info) {
     if (pr->may_give_up)
         give_up_stalled(T, pr, best);
     bool late = time_past(pr);
+    if (!late && pr->share_ends > 0 && isnan(pr->told) &&
+        glp_difftime(glp_time(), pr->share_ends) > 0) {
+        int st = glp_mip_status(glp_ios_get_prob(T));
+        late = st == GLP_FEAS || st == GLP_OPT;
+    }
     if (late) {
         pr->stop = CJ_STOP_TIME;
         glp_ios_terminate(T);
@@ -544,7 +550,8 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
                    .outside = lp->gap_region ? lp->gap_outside : -HUGE_VAL,
                    .cap = lp->gap_region ? lp->gap_cap : HUGE_VAL,
                    .best = lp->gap_region ? lp->gap_best : -HUGE_VAL,
-                   .told = told ? above : NAN};
+                   .told = told ? above : NAN,
+                   .share_ends = lp->share_ends};
     if (opt->node_limit > 0) {
         /* what the search for the plan has left; one node at least, which
          * stops GLPK before its first, as a time limit that has run out */

@@ -94,6 +94,11 @@ typedef struct cj_lp {
      * model and GLPK's bound and plan are all there is */
     bool gap_region;
     double gap_outside, gap_cap, gap_best;
+    /* when the plan's share of a staffed round's time limit ends (a
+     * glp_time() value; 0: never): a search of the staffed model that holds
+     * a plan by then stops, and leaves the rest to the week; set by
+     * solver/solve.c around the joint model's search */
+    double share_ends;
 } cj_lp;
 
 /* Whether the column values `v` (1-based) meet every bound, row and
