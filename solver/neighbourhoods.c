@@ -534,7 +534,9 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         }
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood: the whole model as
-             * built (solved with presolve, so no basis is carried over) */
+             * built (solved with presolve, so no basis is carried over),
+             * in the time that search left */
+            used += t.seconds;
             code = as_built(lp, opt, careful, &used, known, best, have, o, errs);
             break;
         }
