@@ -716,7 +716,9 @@ def a_staffed_round_under_a_time_limit_leaves_the_week_its_share():
     and the week's windows, which got 0.01 s before, improve the first
     week.  On 40 x 22 seed 1 the plan without staff is searched as built
     (far from its bound), whose time the stages after it once missed: at
-    -t 5 the run took 8.6 s, at -t 60 101 s.  The limit is a promise of the
+    -t 5 the run took 8.6 s, at -t 60 101 s.  On 50 x 28 seed 3 the search
+    for a plan the staff can carry stops where its share ends, once it has
+    one, so the week gets its share there too.  The limit is a promise of the
     command line, so its wall time is checked here, with a margin; not
     under a tool's slowdown, where a node can outlast it."""
     if SLOW:
@@ -737,6 +739,19 @@ def a_staffed_round_under_a_time_limit_leaves_the_week_its_share():
     took = time.monotonic() - start
     assert p.returncode == 0 and plan["status"] == "feasible", p.stderr[-500:]
     assert took < 5 + 1.5, took
+    checked(f, plan)
+    # 50 x 28 seed 3: the plan without staff is proven in under 2 s, and the
+    # search for a plan the staff can carry (step 2 (a)) ran to the limit,
+    # leaving the week 0.01 s; its share is now 70% of what is left
+    f = generated("g50s3st.json", 50, 28, 3, "--staff")
+    start = time.monotonic()
+    p, plan = solve(f, "--verbose", "-t", "12")
+    took = time.monotonic() - start
+    assert p.returncode == 0 and plan["status"] == "feasible", p.stderr[-500:]
+    assert took < 12 + 1.5, took
+    m = re.search(r"week: the providers' windows took the week from (\d+) to (\d+)",
+                  p.stderr)
+    assert m and int(m[2]) > int(m[1]), (m and m[0], p.stderr[-800:])
     checked(f, plan)
 
 
