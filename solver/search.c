@@ -40,7 +40,9 @@ typedef struct {
      * gap_best), and the value GLPK was told (NAN: none), which is its
      * incumbent until it finds a plan and is worth no plan */
     double gap_limit, outside, cap, best, told;
-    double share_ends; /* cj_lp's: stop here once a plan is in hand */
+    /* cj_lp's: stop here once a plan is in hand; and when GLPK first held
+     * one in this search (0: not yet) */
+    double share_ends, first_plan;
 } progress;
 
 /* The limit that stopped a search last on this thread.  A plan's searches
@@ -179,10 +181,18 @@ static void on_tree(glp_tree *T, void *info) {
     if (pr->may_give_up)
         give_up_stalled(T, pr, best);
     bool late = time_past(pr);
-    if (!late && pr->share_ends > 0 && isnan(pr->told) &&
-        glp_difftime(glp_time(), pr->share_ends) > 0) {
+    if (!late && pr->share_ends > 0 && isnan(pr->told)) {
         int st = glp_mip_status(glp_ios_get_prob(T));
-        late = st == GLP_FEAS || st == GLP_OPT;
+        double now = glp_time();
+        if (!pr->first_plan && (st == GLP_FEAS || st == GLP_OPT))
+            pr->first_plan = now;
+        /* a first plan found late in the share is given as long again as
+         * it took, within the time limit: stopped at once, a first plan of
+         * a synthetic round of 50 schools with staff was 3.4% worse at 6 s
+         * than the one the search went on to */
+        late =
+            pr->first_plan && glp_difftime(now, pr->share_ends) > 0 &&
+            glp_difftime(now, pr->first_plan) >= glp_difftime(pr->first_plan, pr->began);
     }
     if (late) {
         pr->stop = CJ_STOP_TIME;

@@ -418,13 +418,16 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         int j = i < n ? lp->ycol[i] : lp->fcol[i - n];
         glp_set_col_bnds(lp->P, j, type[i], lb[i], ub[i]);
     }
-    /* the searches for the plan with staff stop where the plan's share of a
-     * time limit ends, once they hold a plan: 70% of what the plan without
-     * staff left, so that the week keeps the rest (docs/rota.md, "The week
-     * under a time limit").  A share of the whole limit would have ended
-     * already when the plan without staff took all of its own: the search
-     * for a plan close to it (step 2 (a), (b)) then stopped at its first
-     * plan, 7-9% worse on synthetic rounds of 40 and 50 schools. */
+    /* the plan's share of a time limit is PLAN_SHARE of it; the week keeps
+     * the rest (docs/rota.md, "The week under a time limit").  A search
+     * that must find the plan with staff, without which there is none
+     * (step 2 (a), (b), or the joint model from nothing), may go past it:
+     * it stops once it holds a plan, at PLAN_SHARE of what the plan
+     * without staff left, a first plan found late given as long again
+     * (solver/search.c, on_tree).  Stopped where the whole limit's share
+     * ends, which the plan without staff may have used up, step 2 (a) kept
+     * its first plan: 7-9% worse on synthetic rounds of 40 and 50 schools. */
+    double plan_ends = began + 1000 * PLAN_SHARE * opt->time_limit;
     if (opt->time_limit > 0)
         lp->share_ends = began + 1000 * (used + PLAN_SHARE * (opt->time_limit - used));
     cj_outcome kept = {0};
@@ -442,7 +445,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
          * limit of 10 ms by half a second on a round of 50 schools */
         double t0 = glp_time(), share = 0;
         if (opt->time_limit > 0)
-            share = glp_difftime(lp->share_ends, t0);
+            share = glp_difftime(plan_ends, t0);
         bool spent = opt->time_limit > 0 && share < 0.01;
         if (spent)
             cj_stop_restore(CJ_STOP_TIME); /* the plan is stopped by the time */
