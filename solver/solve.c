@@ -447,11 +447,13 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         if (opt->time_limit > 0)
             share = glp_difftime(plan_ends, t0);
         bool spent = opt->time_limit > 0 && share < 0.01;
-        if (spent)
+        int ret = 1, st = GLP_UNDEF; /* not begun: as a search that found nothing */
+        if (spent) {
             cj_stop_restore(CJ_STOP_TIME); /* the plan is stopped by the time */
-        int ret =
-            spent ? 1 : cj_intopt_from(lp->P, lp->val, &staffing, share, NULL, NULL);
-        int st = spent ? GLP_UNDEF : glp_mip_status(lp->P);
+        } else {
+            ret = cj_intopt_from(lp->P, lp->val, &staffing, share, NULL, NULL);
+            st = glp_mip_status(lp->P);
+        }
         bool found = st == GLP_OPT || st == GLP_FEAS;
         double z = found ? glp_mip_obj_val(lp->P) : kept.value;
         bool better = found && z >= kept.value - 1e-9 * (1 + fabs(kept.value));
@@ -488,11 +490,11 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         *o = joint;
         if (opt->verbose && code == CJ_OK) {
             bool plan = o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE;
-            /* stopped by the time: nearer the share's end than the limit's */
-            double ends = glp_difftime(lp->share_ends, began);
+            /* stopped by the time before the limit: only the share stops
+             * it there (GLPK's limit and cjos's clock stop it past it) */
             bool share = plan && o->status != CJ_PLAN_OPTIMAL &&
                          cj_stop_last() == CJ_STOP_TIME &&
-                         glp_difftime(glp_time(), began) < (ends + opt->time_limit) / 2;
+                         glp_difftime(glp_time(), began) < opt->time_limit;
             fprintf(stderr, "the joint model from nothing: %s%.6f%s\n",
                     plan ? "" : "no plan, ", plan ? o->value : 0.0,
                     o->status == CJ_PLAN_OPTIMAL ? ", proven best"

@@ -96,8 +96,9 @@ typedef struct cj_lp {
     double gap_outside, gap_cap, gap_best;
     /* when the plan's share of a staffed round's time limit ends (a
      * glp_time() value; 0: never): a search of the staffed model that holds
-     * a plan by then stops, and leaves the rest to the week; set by
-     * solver/solve.c around the joint model's search */
+     * a plan by then stops (a first plan found late given as long again as
+     * it took, solver/search.c), and leaves the rest to the week; set by
+     * solver/solve.c around the searches for a plan the staff can carry */
     double share_ends;
 } cj_lp;
 
