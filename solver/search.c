@@ -41,7 +41,8 @@ typedef struct {
      * incumbent until it finds a plan and is worth no plan */
     double gap_limit, outside, cap, best, told;
     /* cj_lp's: stop here once a plan is in hand; and when GLPK first held
-     * one in this search (0: not yet) */
+     * one in this search, or since when one is held in reserve (0: not
+     * yet) */
     double share_ends, first_plan;
 } progress;
 
@@ -101,10 +102,6 @@ bool cj_glpk_memory_past(size_t bytes) {
  * gave weeks as good as 5,000 nodes from the first week, or better
  * (docs/rota.md). */
 #define STALL_FROM_NODES 500
-
-/* Share of the time a search took (or had, if more) that the rescue may
- * take after it (cj_rescue). */
-#define RESCUE_SHARE 0.5
 
 /* Gives the search up once no open node can reach pr->matters_above and
  * the best plan has not improved for a while.  Counted in nodes, not
@@ -477,7 +474,9 @@ static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double secon
      * early so leaves it ample time, and it stops by its node count: the
      * same plan on every run */
     double cap = 0;
-    if (seconds > 0)
+    if (lp->rescue_ends > 0)
+        cap = fmax(glp_difftime(lp->rescue_ends, t0), 0.01);
+    else if (seconds > 0)
         cap = fmax(seconds - o->seconds, RESCUE_SHARE * fmax(o->seconds, seconds));
     int nodes = 0;
     double bound = HUGE_VAL;
@@ -561,7 +560,8 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
                    .cap = lp->gap_region ? lp->gap_cap : HUGE_VAL,
                    .best = lp->gap_region ? lp->gap_best : -HUGE_VAL,
                    .told = told ? above : NAN,
-                   .share_ends = lp->share_ends};
+                   .share_ends = lp->share_ends,
+                   .first_plan = lp->held_since};
     if (opt->node_limit > 0) {
         /* what the search for the plan has left; one node at least, which
          * stops GLPK before its first, as a time limit that has run out */
@@ -661,6 +661,32 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
         if (errs)
             cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
+    }
+    return CJ_OK;
+}
+
+cj_code cj_dive(cj_lp *lp, const cj_solve_options *opt, double seconds, cj_outcome *o,
+                cj_errors *errs) {
+    *o = (cj_outcome){.status = CJ_PLAN_UNKNOWN, .bound = HUGE_VAL};
+    double t0 = glp_time(), bound = HUGE_VAL;
+    int nodes = 0;
+    cj_rescued got =
+        cj_rescue(lp->P, seconds, memory_bytes(opt->memory_limit), &nodes, &bound);
+    o->seconds = glp_difftime(glp_time(), t0);
+    o->nodes = nodes;
+    lp->nodes += nodes;
+    if (got == CJ_RESCUED_NONE_EXISTS) {
+        o->status = CJ_PLAN_INFEASIBLE;
+    } else if (got == CJ_RESCUED_PLAN) {
+        if (!cj_keep_values(lp)) {
+            if (errs)
+                cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            return CJ_ERR_NOMEM;
+        }
+        o->status = CJ_PLAN_FEASIBLE;
+        o->value = glp_mip_obj_val(lp->P);
+        o->bound = fmax(bound, o->value);
+        o->gap = cj_gap_of(o->bound, o->value);
     }
     return CJ_OK;
 }

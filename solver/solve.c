@@ -245,25 +245,44 @@ static void hold(cj_lp *lp, const cj_lp *relaxed, int j, int jr) {
     glp_set_col_bnds(lp->P, j, GLP_FX, v, v);
 }
 
+/* Puts back the bounds `type`, `lb` and `ub` of the pairs' y columns and,
+ * with `fte`, of their FTE columns (as kept_plan() takes them). */
+static void unhold(cj_lp *lp, bool fte, const int *type, const double *lb,
+                   const double *ub) {
+    size_t n = lp->n_pairs;
+    for (size_t i = 0; i < n; i++) {
+        glp_set_col_bnds(lp->P, lp->ycol[i], type[i], lb[i], ub[i]);
+        if (fte)
+            glp_set_col_bnds(lp->P, lp->fcol[i], type[n + i], lb[n + i], ub[n + i]);
+    }
+}
+
 /*
  * A plan the staff can carry, close to the plan without staff, to start the
- * joint model from.  First the schools of the providers whose staff cannot
+ * joint model from.  (a) The schools of the providers whose staff cannot
  * carry their share of that plan (`short_of`, from staff_apart()), with
  * every school of their clusters, are searched again with the rest of the
- * plan held, unless they hold most of the round's pairs: on a synthetic
- * round of 85 schools a plan within 0.85% of the bound in 6 s, where the
- * joint model from nothing was 3.1% below it at 30 s (docs/rota.md, "The staffing
- * of a large plan").  When that gives no plan, the plan's providers are
- * kept everywhere and only the FTE is searched, as before.  `type`, `lb`
- * and `ub` are the bounds of the pairs' y and then FTE columns to restore.
- * The plan found, if any, in *o and lp->val; CJ_OK or an error in `errs`.
+ * plan held: on a synthetic round of 85 schools a plan within 0.85% of the
+ * bound in 6 s, where the joint model from nothing was 3.1% below it at
+ * 30 s (docs/rota.md, "The staffing of a large plan").  (b) When that gives
+ * no plan, the plan's providers are kept everywhere and only the FTE is
+ * searched.  When the schools of (a) hold most of the round's pairs,
+ * searching them would be the joint model's own search, which proves such
+ * rounds sooner from nothing: (a) then comes after (b), as the rescue's
+ * depth-first search for a first plan only, and its plan is one for the
+ * joint model to keep in reserve, not to start from (*reserve set; 40 x
+ * 22 seed 2 with staff: 166.74 in 0.5 s, where the joint model found none
+ * at -t 6).  `type`, `lb` and `ub` are the bounds of the pairs' y and then
+ * FTE columns to restore.  The plan found, if any, in *o and lp->val; CJ_OK
+ * or an error in `errs`.
  */
 static cj_code kept_plan(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
                          const cj_selection *sel, const cj_solve_options *opt,
                          bool careful, double seconds, const unsigned char *short_of,
                          const int *type, const double *lb, const double *ub,
-                         cj_outcome *o, cj_errors *errs) {
+                         cj_outcome *o, bool *reserve, cj_errors *errs) {
     size_t n = lp->n_pairs, np = r->n_providers, ns = r->n_schools;
+    *reserve = false;
     bool *bad = cj_lp_scratch(lp, (np + ns + r->n_clusters + 1) * sizeof *bad);
     if (!bad) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
@@ -286,25 +305,24 @@ static cj_code kept_plan(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
     for (size_t i = 0; any && i < n; i++)
         freed += school[sel->pairs[i].school];
     /* a search of most of the round would be the joint model's own, without
-     * its gap limit (the plan windows' rule, solver/neighbourhoods.c) */
-    any = any && freed <= n / 2;
-    for (size_t i = 0; any && i < n; i++) {
-        if (school[sel->pairs[i].school])
-            continue;
-        hold(lp, relaxed, lp->ycol[i], relaxed->ycol[i]);
-        hold(lp, relaxed, lp->fcol[i], relaxed->fcol[i]);
-    }
-    if (any) {
+     * its gap limit (the plan windows' rule, solver/neighbourhoods.c); one
+     * of all of it is that model's */
+    bool wide = any && freed > n / 2;
+    any = any && freed < n;
+    if (any && !wide) {
+        for (size_t i = 0; i < n; i++) {
+            if (school[sel->pairs[i].school])
+                continue;
+            hold(lp, relaxed, lp->ycol[i], relaxed->ycol[i]);
+            hold(lp, relaxed, lp->fcol[i], relaxed->fcol[i]);
+        }
         /* the gap limit is the whole plan's; this search's own bound is no
          * bound of it */
         cj_solve_options whole = *opt;
         whole.gap_limit = 0;
         code = cj_intopt(lp, &whole, careful, seconds, o, errs);
         took = o->seconds;
-        for (size_t i = 0; i < n; i++) {
-            glp_set_col_bnds(lp->P, lp->ycol[i], type[i], lb[i], ub[i]);
-            glp_set_col_bnds(lp->P, lp->fcol[i], type[n + i], lb[n + i], ub[n + i]);
-        }
+        unhold(lp, true, type, lb, ub);
         if (opt->verbose)
             fprintf(stderr,
                     "a plan the staff can carry, %zu pairs searched again: %s %.6f, "
@@ -315,9 +333,8 @@ static cj_code kept_plan(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
                                                     : "none",
                     o->value, took);
     }
-    cj_lp_unscratch(lp, bad);
     if (code != CJ_OK || o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE)
-        return code;
+        goto done;
     /* the same providers, with the FTE the staff can give */
     for (size_t i = 0; i < n; i++)
         hold(lp, relaxed, lp->ycol[i], relaxed->ycol[i]);
@@ -325,8 +342,31 @@ static cj_code kept_plan(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
         seconds = seconds - took > 0.01 ? seconds - took : 0.01;
     code = cj_intopt(lp, opt, careful, seconds, o, errs);
     o->seconds += took;
-    for (size_t i = 0; i < n; i++)
-        glp_set_col_bnds(lp->P, lp->ycol[i], type[i], lb[i], ub[i]);
+    took = o->seconds;
+    unhold(lp, false, type, lb, ub);
+    if (code != CJ_OK || o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE ||
+        !(any && wide))
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        if (school[sel->pairs[i].school])
+            continue;
+        hold(lp, relaxed, lp->ycol[i], relaxed->ycol[i]);
+        hold(lp, relaxed, lp->fcol[i], relaxed->fcol[i]);
+    }
+    if (seconds > 0)
+        seconds = seconds - took > 0.01 ? seconds - took : 0.01;
+    code = cj_dive(lp, opt, seconds, o, errs);
+    o->seconds += took;
+    unhold(lp, true, type, lb, ub);
+    *reserve = true;
+    if (opt->verbose)
+        fprintf(stderr,
+                "a plan the staff can carry, %zu pairs searched again depth first: "
+                "%s %.6f, %.3f s\n",
+                freed, o->status == CJ_PLAN_FEASIBLE ? "one" : "none", o->value,
+                o->seconds - took);
+done:
+    cj_lp_unscratch(lp, bad);
     return code;
 }
 
@@ -344,7 +384,9 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
      * sweep's is kept between scenarios and only has its numbers changed */
     cj_lp *relaxed = lp->kept_relaxed; /* readied by attempt() */
     double began = glp_time();
-    lp->share_ends = 0; /* (a GLPK error may have left a sweep's set) */
+    /* (a GLPK error may have left a sweep's set) */
+    lp->share_ends = lp->rescue_ends = lp->held_since = 0;
+    lp->planless = false;
     if (!relaxed) {
         relaxed = lp->relaxed = calloc(1, sizeof *relaxed);
         if (relaxed) {
@@ -428,16 +470,26 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
      * ends, which the plan without staff may have used up, step 2 (a) kept
      * its first plan: 7-9% worse on synthetic rounds of 40 and 50 schools. */
     double plan_ends = began + 1000 * PLAN_SHARE * opt->time_limit;
-    if (opt->time_limit > 0)
+    if (opt->time_limit > 0) {
         lp->share_ends = began + 1000 * (used + PLAN_SHARE * (opt->time_limit - used));
+        lp->rescue_ends = began + 1000 * (1 + RESCUE_SHARE) * opt->time_limit;
+    }
+    /* every search for a plan the staff can carry is the plan's only hope
+     * of one, until one of them finds it: a limit that stops it before any
+     * is rescued (solver/rescue.c), within what the first rescue leaves.
+     * Not rescued, 40 x 22 seed 2 with staff had no plan at -t 6 */
     cj_outcome kept = {0};
+    bool reserve = false;
     if (code == CJ_OK && !carried) {
-        /* a plan to start the joint model from, when there is one */
+        /* a plan to start the joint model from, or to keep in reserve */
+        lp->planless = true;
         code = kept_plan(lp, relaxed, r, sel, &staffing, careful, cj_time_left(opt, used),
-                         short_of, type, lb, ub, &kept, errs);
+                         short_of, type, lb, ub, &kept, &reserve, errs);
+        lp->planless = false;
         used = glp_difftime(glp_time(), began);
     }
-    bool start = kept.status == CJ_PLAN_OPTIMAL || kept.status == CJ_PLAN_FEASIBLE;
+    bool start =
+        !reserve && (kept.status == CJ_PLAN_OPTIMAL || kept.status == CJ_PLAN_FEASIBLE);
     if (code == CJ_OK && !carried && start) {
         /* the joint model from that plan: a time limit keeps at least it,
          * and ends the search where the plan's share of it ends.  With
@@ -478,9 +530,50 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                                                        : "not proven",
                     glp_difftime(glp_time(), t0));
     } else if (code == CJ_OK && !carried) {
-        /* the staff cannot carry the best plan without them: the joint model */
-        cj_outcome joint;
-        code = cj_intopt(lp, &staffing, careful, cj_time_left(opt, used), &joint, errs);
+        /* the staff cannot carry the best plan without them: the joint
+         * model, from nothing, with the plan of (a)'s depth-first search,
+         * if any, in reserve: the search then stops where the plan's share
+         * of a time limit ends, as the search from a plan does, holding a
+         * plan since the reserve was found */
+        reserve = reserve && kept.status == CJ_PLAN_FEASIBLE;
+        bool spent =
+            reserve && opt->time_limit > 0 && glp_difftime(plan_ends, glp_time()) < 0.01;
+        cj_outcome joint = {.status = CJ_PLAN_UNKNOWN, .bound = HUGE_VAL};
+        double *spare = NULL;
+        if (reserve &&
+            !(spare = cj_lp_scratch(lp, ((size_t)ncols + 1) * sizeof *spare))) {
+            cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            code = CJ_ERR_NOMEM;
+            goto done;
+        }
+        if (spare)
+            memcpy(spare, lp->val, ((size_t)ncols + 1) * sizeof *spare);
+        if (spent) {
+            cj_stop_restore(CJ_STOP_TIME); /* the plan is stopped by the time */
+        } else {
+            if (reserve && opt->time_limit > 0) {
+                lp->share_ends = plan_ends;
+                lp->held_since = began + 1000 * used;
+            }
+            lp->planless = !reserve;
+            code =
+                cj_intopt(lp, &staffing, careful, cj_time_left(opt, used), &joint, errs);
+            lp->planless = false;
+            lp->held_since = 0;
+        }
+        bool kept_reserve =
+            code == CJ_OK && reserve &&
+            (!(joint.status == CJ_PLAN_OPTIMAL || joint.status == CJ_PLAN_FEASIBLE) ||
+             joint.value < kept.value);
+        if (kept_reserve) {
+            memcpy(lp->val, spare, ((size_t)ncols + 1) * sizeof *spare);
+            joint.status = CJ_PLAN_FEASIBLE;
+            joint.value = kept.value;
+            if (joint.bound < joint.value)
+                joint.bound = HUGE_VAL; /* none with a plan above it */
+            joint.gap = cj_gap_of(joint.bound, joint.value);
+        }
+        cj_lp_unscratch(lp, spare);
         if (joint.status == CJ_PLAN_FEASIBLE && first.bound < joint.bound) {
             joint.bound = first.bound; /* the relaxation's bound holds too */
             joint.gap = cj_gap_of(joint.bound, joint.value);
@@ -495,11 +588,13 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             bool share = plan && o->status != CJ_PLAN_OPTIMAL &&
                          cj_stop_last() == CJ_STOP_TIME &&
                          glp_difftime(glp_time(), began) < opt->time_limit;
-            fprintf(stderr, "the joint model from nothing: %s%.6f%s\n",
+            fprintf(stderr, "the joint model from nothing: %s%.6f%s%s\n",
                     plan ? "" : "no plan, ", plan ? o->value : 0.0,
                     o->status == CJ_PLAN_OPTIMAL ? ", proven best"
+                    : spent ? ", not searched, the plan's share of the time limit spent"
                     : share ? ", stopped where the plan's share of the time limit ends"
-                            : "");
+                            : "",
+                    kept_reserve ? ", the plan in reserve kept" : "");
         }
     }
     /* what the week has left of a time limit counts from here: the stages'
@@ -508,7 +603,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     if (code == CJ_OK)
         carry(lp, relaxed, o);
 done:
-    lp->share_ends = 0;
+    lp->share_ends = lp->rescue_ends = lp->held_since = 0;
     cj_lp_unscratch(lp, type);
     cj_lp_unscratch(lp, lb);
     cj_lp_unscratch(lp, ub);

@@ -100,7 +100,19 @@ typedef struct cj_lp {
      * it took, solver/search.c), and leaves the rest to the week; set by
      * solver/solve.c around the searches for a plan the staff can carry */
     double share_ends;
+    /* when a rescue of the search in hand must end (a glp_time() value; 0:
+     * by its own rule, half as long again as the search took): a staffed
+     * round's searches for a plan the staff can carry are one search for
+     * the user, whose last may have had only what the others left */
+    double rescue_ends;
+    /* since when the search in hand has had a plan in reserve, for the
+     * share's stop (a glp_time() value; 0: none); set by solver/solve.c */
+    double held_since;
 } cj_lp;
+
+/* Share of the time a search took (or had, if more) that the rescue may
+ * take after it (cj_rescue). */
+#define RESCUE_SHARE 0.5
 
 /* Whether the column values `v` (1-based) meet every bound, row and
  * integrality of P within `tol` (relative to each bound): 1 yes, 0 no, -1
@@ -476,6 +488,14 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
 /* cj_intopt_above() without giving up and without a plan to beat. */
 cj_code cj_intopt(cj_lp *lp, const cj_solve_options *opt, bool careful, double seconds,
                   cj_outcome *o, cj_errors *errs);
+
+/* The rescue's depth-first search (cj_rescue) for a first plan of lp's
+ * model as it stands, within `seconds` (0: no limit) and opt->memory_limit:
+ * `feasible` with the plan in lp->val, `infeasible` when it proves there is
+ * none, else `unknown` (lp->val untouched).  Its nodes count in lp->nodes.
+ * CJ_OK, or CJ_ERR_NOMEM (said in `errs`). */
+cj_code cj_dive(cj_lp *lp, const cj_solve_options *opt, double seconds, cj_outcome *o,
+                cj_errors *errs);
 /* Seconds left of the time limit after `used`; 0 means no limit, and a
  * spent limit leaves a token moment rather than none. */
 double cj_time_left(const cj_solve_options *opt, double used);

@@ -326,6 +326,44 @@ static void node_limit_stops_the_search(void **state) {
     }
 }
 
+/* The rescue's depth-first search on the model as it stands (cj_dive, the
+ * staffed round's plan in reserve): a plan that meets every row and bound,
+ * worth at most the optimum, with a bound at or above it; and with every
+ * pair barred, where no school can have a provider, proof of none that
+ * leaves the plan in hand as it was. */
+static void dive_finds_a_plan_of_the_model_as_it_stands(void **state) {
+    (void)state;
+    built b;
+    build_model("policy-none.json", &b);
+    int was = glp_term_out(GLP_OFF); /* GLPK's cuts talk whatever msg_lev says */
+    cj_solve_options none = {0};
+    cj_outcome best, dive;
+    cj_errors e = {0};
+    assert_int_equal(cj_intopt(&b.lp, &none, false, 0, &best, &e), CJ_OK);
+    assert_int_equal(best.status, CJ_PLAN_OPTIMAL);
+    long before = b.lp.nodes;
+    assert_int_equal(cj_dive(&b.lp, &none, 0, &dive, &e), CJ_OK);
+    assert_int_equal(dive.status, CJ_PLAN_FEASIBLE);
+    assert_int_equal(cj_lp_meets(b.lp.P, b.lp.val, 1e-6), 1);
+    assert_true(fabs(cj_objective_of(b.lp.P, b.lp.val) - dive.value) <= 1e-6);
+    assert_true(dive.value <= best.value + 1e-6);
+    assert_true(dive.bound >= best.value - 1e-6);
+    assert_true(b.lp.nodes >= before + dive.nodes && dive.nodes >= 1);
+    int n = glp_get_num_cols(b.lp.P);
+    double *kept = malloc(((size_t)n + 1) * sizeof *kept);
+    assert_non_null(kept);
+    memcpy(kept, b.lp.val, ((size_t)n + 1) * sizeof *kept);
+    for (size_t i = 0; i < b.lp.n_pairs; i++)
+        glp_set_col_bnds(b.lp.P, b.lp.ycol[i], GLP_FX, 0, 0);
+    assert_int_equal(cj_dive(&b.lp, &none, 0, &dive, &e), CJ_OK);
+    assert_int_equal(dive.status, CJ_PLAN_INFEASIBLE);
+    assert_memory_equal(kept, b.lp.val, ((size_t)n + 1) * sizeof *kept);
+    free(kept);
+    glp_term_out(was);
+    cj_errors_clear(&e);
+    free_model(&b);
+}
+
 /* The plan put together block by block (solver/first.c) meets every row
  * and bound of the model as built, is worth at most the optimum and the
  * decomposition's bound, is the same on every call, and leaves the prices
@@ -1030,6 +1068,7 @@ int main(void) {
         cmocka_unit_test(windows_hold_all_but_their_clusters),
         cmocka_unit_test(haste_branches_only_when_time_is_short),
         cmocka_unit_test(apart_solves_each_block_as_the_whole),
+        cmocka_unit_test(dive_finds_a_plan_of_the_model_as_it_stands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
