@@ -245,6 +245,18 @@ static void hold(cj_lp *lp, const cj_lp *relaxed, int j, int jr) {
     glp_set_col_bnds(lp->P, j, GLP_FX, v, v);
 }
 
+/* Holds every pair outside the schools marked in `school` at the plan
+ * without staff, providers and FTE. */
+static void hold_outside(cj_lp *lp, const cj_lp *relaxed, const cj_selection *sel,
+                         const bool *school) {
+    for (size_t i = 0; i < lp->n_pairs; i++) {
+        if (school[sel->pairs[i].school])
+            continue;
+        hold(lp, relaxed, lp->ycol[i], relaxed->ycol[i]);
+        hold(lp, relaxed, lp->fcol[i], relaxed->fcol[i]);
+    }
+}
+
 /* Puts back the bounds `type`, `lb` and `ub` of the pairs' y columns and,
  * with `fte`, of their FTE columns (as kept_plan() takes them). */
 static void unhold(cj_lp *lp, bool fte, const int *type, const double *lb,
@@ -310,12 +322,7 @@ static cj_code kept_plan(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
     bool wide = any && freed > n / 2;
     any = any && freed < n;
     if (any && !wide) {
-        for (size_t i = 0; i < n; i++) {
-            if (school[sel->pairs[i].school])
-                continue;
-            hold(lp, relaxed, lp->ycol[i], relaxed->ycol[i]);
-            hold(lp, relaxed, lp->fcol[i], relaxed->fcol[i]);
-        }
+        hold_outside(lp, relaxed, sel, school);
         /* the gap limit is the whole plan's; this search's own bound is no
          * bound of it */
         cj_solve_options whole = *opt;
@@ -347,12 +354,7 @@ static cj_code kept_plan(cj_lp *lp, const cj_lp *relaxed, const cj_round *r,
     if (code != CJ_OK || o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE ||
         !(any && wide))
         goto done;
-    for (size_t i = 0; i < n; i++) {
-        if (school[sel->pairs[i].school])
-            continue;
-        hold(lp, relaxed, lp->ycol[i], relaxed->ycol[i]);
-        hold(lp, relaxed, lp->fcol[i], relaxed->fcol[i]);
-    }
+    hold_outside(lp, relaxed, sel, school);
     if (seconds > 0)
         seconds = seconds - took > 0.01 ? seconds - took : 0.01;
     code = cj_dive(lp, opt, seconds, o, errs);
@@ -490,15 +492,17 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     }
     bool start =
         !reserve && (kept.status == CJ_PLAN_OPTIMAL || kept.status == CJ_PLAN_FEASIBLE);
+    /* a joint search with a plan in hand (to start from, or in reserve)
+     * ends where the plan's share of a time limit ends, and with that share
+     * spent it is not begun: GLPK's root alone passed a limit of 10 ms by
+     * half a second on a round of 50 schools */
+    reserve = reserve && kept.status == CJ_PLAN_FEASIBLE;
+    double t0 = glp_time(), share = 0;
+    if (opt->time_limit > 0)
+        share = glp_difftime(plan_ends, t0);
+    bool spent = (start || reserve) && opt->time_limit > 0 && share < 0.01;
     if (code == CJ_OK && !carried && start) {
-        /* the joint model from that plan: a time limit keeps at least it,
-         * and ends the search where the plan's share of it ends.  With
-         * that share spent it is not begun: GLPK's root alone passed a
-         * limit of 10 ms by half a second on a round of 50 schools */
-        double t0 = glp_time(), share = 0;
-        if (opt->time_limit > 0)
-            share = glp_difftime(plan_ends, t0);
-        bool spent = opt->time_limit > 0 && share < 0.01;
+        /* the joint model from that plan: a time limit keeps at least it */
         int ret = 1, st = GLP_UNDEF; /* not begun: as a search that found nothing */
         if (spent) {
             cj_stop_restore(CJ_STOP_TIME); /* the plan is stopped by the time */
@@ -532,12 +536,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     } else if (code == CJ_OK && !carried) {
         /* the staff cannot carry the best plan without them: the joint
          * model, from nothing, with the plan of (a)'s depth-first search,
-         * if any, in reserve: the search then stops where the plan's share
-         * of a time limit ends, as the search from a plan does, holding a
-         * plan since the reserve was found */
-        reserve = reserve && kept.status == CJ_PLAN_FEASIBLE;
-        bool spent =
-            reserve && opt->time_limit > 0 && glp_difftime(plan_ends, glp_time()) < 0.01;
+         * if any, in reserve, held since the search begins */
         cj_outcome joint = {.status = CJ_PLAN_UNKNOWN, .bound = HUGE_VAL};
         double *spare = NULL;
         if (reserve &&
@@ -585,15 +584,15 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             bool plan = o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE;
             /* stopped by the time before the limit: only the share stops
              * it there (GLPK's limit and cjos's clock stop it past it) */
-            bool share = plan && o->status != CJ_PLAN_OPTIMAL &&
-                         cj_stop_last() == CJ_STOP_TIME &&
-                         glp_difftime(glp_time(), began) < opt->time_limit;
+            bool at_share = plan && o->status != CJ_PLAN_OPTIMAL &&
+                            cj_stop_last() == CJ_STOP_TIME &&
+                            glp_difftime(glp_time(), began) < opt->time_limit;
             fprintf(stderr, "the joint model from nothing: %s%.6f%s%s\n",
                     plan ? "" : "no plan, ", plan ? o->value : 0.0,
                     o->status == CJ_PLAN_OPTIMAL ? ", proven best"
                     : spent ? ", not searched, the plan's share of the time limit spent"
-                    : share ? ", stopped where the plan's share of the time limit ends"
-                            : "",
+                    : at_share ? ", stopped where the plan's share of the time limit ends"
+                               : "",
                     kept_reserve ? ", the plan in reserve kept" : "");
         }
     }
