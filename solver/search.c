@@ -26,6 +26,11 @@ typedef struct {
     int stall_nodes; /* at least these, after the last better plan */
     int found_at;
     double found;
+    /* whether the bound must stand still too (cj_intopt_from_stuck): the
+     * node count when it last moved, and where it stood */
+    bool bound_too;
+    int moved_at;
+    double stood;
     bool gave_up;
     int nodes;       /* in the search so far */
     long node_limit; /* stop once the search has this many, 0: never */
@@ -102,6 +107,14 @@ bool cj_glpk_memory_past(size_t bytes) {
  * gave weeks as good as 5,000 nodes from the first week, or better
  * (docs/rota.md). */
 #define STALL_FROM_NODES 500
+/* The same for the staffed joint model from a plan the staff can carry
+ * (solver/solve.c), which is given up only once neither its best plan nor
+ * its bound has moved for this many nodes: the search from nothing then
+ * takes over (docs/rota.md, "A search from a plan that is stuck").  25 x 15
+ * seed 8 with staff sat on one bound for 15,000 nodes and more; 20 x 13
+ * seed 11, proven from its plan in some 2,900 nodes, moves its bound all
+ * the way. */
+#define STALL_STUCK_NODES 2000
 
 /* Gives the search up once no open node can reach pr->matters_above and
  * the best plan has not improved for a while.  Counted in nodes, not
@@ -120,8 +133,17 @@ static void give_up_stalled(glp_tree *T, progress *pr, int best) {
     double wait = STALL_SHARE * pr->found_at;
     if (wait < pr->stall_nodes)
         wait = pr->stall_nodes;
+    int since = pr->found_at;
+    if (pr->bound_too && best) {
+        if (!pr->moved_at || fabs(pr->bound - pr->stood) > 1e-9 * (1 + fabs(pr->stood))) {
+            pr->stood = pr->bound;
+            pr->moved_at = total > 0 ? total : 1;
+        }
+        if (pr->moved_at > since)
+            since = pr->moved_at;
+    }
     if (glp_ios_reason(T) == GLP_ISELECT && pr->found_at && best &&
-        pr->bound < pr->matters_above && total - pr->found_at > wait) {
+        pr->bound < pr->matters_above && total - since > wait) {
         pr->gave_up = true;
         glp_ios_terminate(T);
     }
@@ -308,8 +330,9 @@ static int relaxation(glp_prob *P, int msg_lev) {
     return ret ? ret : glp_get_status(P) != GLP_OPT ? GLP_ENOPFS : 0;
 }
 
-int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
-                   double seconds, bool *gave_up, long *nodes) {
+static int intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
+                       double seconds, bool *gave_up, long *nodes, int stall_nodes,
+                       bool bound_too) {
     if (nodes)
         *nodes = 0;
     int msg = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
@@ -321,7 +344,8 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
                    .node_limit = opt->node_limit,
                    .may_give_up = gave_up != NULL,
                    .matters_above = HUGE_VAL,
-                   .stall_nodes = STALL_FROM_NODES};
+                   .stall_nodes = stall_nodes,
+                   .bound_too = bound_too};
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = msg;
@@ -345,6 +369,16 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
     if (nodes)
         *nodes = pr.nodes;
     return ret;
+}
+
+int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
+                   double seconds, bool *gave_up, long *nodes) {
+    return intopt_from(P, x, opt, seconds, gave_up, nodes, STALL_FROM_NODES, false);
+}
+
+int cj_intopt_from_stuck(glp_prob *P, const double *x, const cj_solve_options *opt,
+                         double seconds, bool *gave_up) {
+    return intopt_from(P, x, opt, seconds, gave_up, NULL, STALL_STUCK_NODES, true);
 }
 
 /* Seconds left of the time limit after `used`; 0 means no limit, and a

@@ -344,6 +344,14 @@ cj_code cj_rota_place(const cj_lp *lp, const cj_round *r, const cj_selection *se
 int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
                    double seconds, bool *gave_up, long *nodes);
 
+/*
+ * cj_intopt_from() for a search that is given up (*gave_up true, GLP_ESTOP)
+ * only once neither its best plan nor its bound has moved for a good many
+ * nodes: stuck, not merely slow.  The same return and solution otherwise.
+ */
+int cj_intopt_from_stuck(glp_prob *P, const double *x, const cj_solve_options *opt,
+                         double seconds, bool *gave_up);
+
 /* Union-find over up[] (up[x] == x at a root), solver/parts.c: the root of
  * x's set, halving the path; and the union of a's and b's sets, led by the
  * smaller index, so that a set is named by its first member. */

@@ -782,6 +782,33 @@ def a_staffed_round_with_little_time_has_a_plan_in_reserve():
 
 
 @test
+def a_staffed_search_from_a_plan_that_is_stuck_is_given_up():
+    """On 25 x 15 seed 8 with staff GLPK's search of the joint model from
+    the plan of step 2 (b) finds a plan 0.005% below the optimum and then
+    sits on one bound: the build before did not prove the round in 14
+    minutes, and at -t 120 stopped where the plan's share ends, unproven.
+    Given up once stuck, the search from nothing proves it (docs/rota.md,
+    "A search from a plan that is stuck"), with the optimum CBC proves on
+    the model cjos exports.  Not under a tool's slowdown, which changes
+    what a time limit reaches."""
+    if SLOW:
+        return
+    f = generated("g25s8st.json", 25, 15, 8, "--staff")
+    mps = os.path.join(TMP, "g25s8st.mps")
+    solve(f, "--write-mps", mps, "-t", "1")
+    best = cbc_optimum(mps, "-max")
+    p, plan = solve(f, "--verbose", "-t", "120")
+    assert p.returncode == 0 and plan["status"] == "optimal", p.stderr[-800:]
+    m = re.search(r"the joint model from that plan: (-?[\d.]+), given up, its plan "
+                  r"and bound stuck", p.stderr)
+    assert m and float(m[1]) < best - 1e-4, p.stderr[-800:]
+    assert "the joint model from nothing: " in p.stderr, p.stderr[-800:]
+    z = plan["objective"]["value"]
+    assert abs(z - best) <= 1e-6 * (1 + abs(best)), (plan["objective"], best)
+    checked(f, plan)
+
+
+@test
 def branch_and_price_proves_a_middling_round():
     f = generated("g25.json", 25, 18, 4)
     out = os.path.join(TMP, "g25-plan.json")

@@ -364,6 +364,77 @@ static void dive_finds_a_plan_of_the_model_as_it_stands(void **state) {
     free_model(&b);
 }
 
+/* Jeroslow's knapsack: x binary, 2 (x1 + ... + xn) <= n + 1 for n even, the
+ * most ones, the j-th worth 1.5 + step j (a whole worth would let GLPK round
+ * its bound down).  Every node above depth n/2 has the bound of n/2 + 1/2 ones, so GLPK's
+ * search from the optimum, n/2 ones, proves it only after some C(n, n/2)
+ * nodes: its plan and its bound sit still, as the staffed joint model's
+ * did from a plan of 25 x 15 seed 8 (solver/solve.c). */
+static glp_prob *jeroslow(int n, double step, double *x) {
+    glp_prob *P = glp_create_prob();
+    glp_set_obj_dir(P, GLP_MAX);
+    glp_add_rows(P, 1);
+    glp_set_row_bnds(P, 1, GLP_UP, 0, n + 1);
+    glp_add_cols(P, n);
+    int ind[41];
+    double val[41];
+    assert_true(n <= 40);
+    for (int j = 1; j <= n; j++) {
+        glp_set_col_kind(P, j, GLP_BV);
+        glp_set_obj_coef(P, j, 1.5 + step * j);
+        ind[j] = j;
+        val[j] = 2;
+        x[j] = j > n / 2;
+    }
+    glp_set_mat_row(P, 1, n, ind, val);
+    return P;
+}
+
+/* The search from a plan is given up once neither its plan nor its bound
+ * moves (cj_intopt_from_stuck), with that plan; one that proves its model
+ * is not, and one stuck without the rule runs to its time limit. */
+static void a_search_from_a_plan_is_given_up_when_stuck(void **state) {
+    (void)state;
+    int was = glp_term_out(GLP_OFF);
+    cj_solve_options none = {0};
+    double x[41];
+    bool gave_up = true;
+    glp_prob *P = jeroslow(8, 0, x);
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, &gave_up), 0);
+    assert_int_equal(glp_mip_status(P), GLP_OPT);
+    assert_false(gave_up);
+    assert_true(fabs(glp_mip_obj_val(P) - 6) < 1e-9);
+    glp_delete_prob(P);
+    /* worths apart, the bound moves at almost every node: a search of some
+     * 10,000 nodes, whose plan never improves, is not given up */
+    P = jeroslow(16, 0.01, x);
+    long nodes = 0;
+    assert_int_equal(cj_intopt_from(P, x, &none, 20, NULL, &nodes), 0);
+    assert_true(nodes > 4000);
+    glp_delete_prob(P);
+    P = jeroslow(16, 0.01, x);
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, &gave_up), 0);
+    assert_int_equal(glp_mip_status(P), GLP_OPT);
+    assert_false(gave_up);
+    glp_delete_prob(P);
+
+    P = jeroslow(40, 0, x);
+    double began = glp_time();
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, &gave_up), GLP_ESTOP);
+    assert_true(gave_up);
+    assert_int_equal(glp_mip_status(P), GLP_FEAS);
+    assert_true(fabs(glp_mip_obj_val(P) - 30) < 1e-9);
+    assert_true(glp_difftime(glp_time(), began) < 20);
+    /* without a rule to give it up, the same search runs to its limit */
+    glp_delete_prob(P);
+    P = jeroslow(40, 0, x);
+    assert_int_equal(cj_intopt_from(P, x, &none, 0.5, NULL, &nodes), GLP_ETMLIM);
+    assert_int_equal(glp_mip_status(P), GLP_FEAS);
+    assert_true(nodes > 0);
+    glp_delete_prob(P);
+    glp_term_out(was);
+}
+
 /* The plan put together block by block (solver/first.c) meets every row
  * and bound of the model as built, is worth at most the optimum and the
  * decomposition's bound, is the same on every call, and leaves the prices
@@ -1069,6 +1140,7 @@ int main(void) {
         cmocka_unit_test(haste_branches_only_when_time_is_short),
         cmocka_unit_test(apart_solves_each_block_as_the_whole),
         cmocka_unit_test(dive_finds_a_plan_of_the_model_as_it_stands),
+        cmocka_unit_test(a_search_from_a_plan_is_given_up_when_stuck),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
