@@ -539,12 +539,14 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             /* GLPK's best-bound search from a plan can sit on one bound for
              * good where the search from nothing, with its presolve and
              * cuts, proves the round: 25 x 15 seed 8 with staff, not proven
-             * in 800 s from the plan of (b); from nothing in 20 s.  Its best
-             * plan goes on in reserve */
+             * in 14 minutes from the plan of (b); from nothing in 20 s.  Its
+             * best plan goes on in reserve, and the search from nothing has
+             * the time left after it */
             kept.status = CJ_PLAN_FEASIBLE;
             kept.value = z;
             start = false;
             reserve = true;
+            used = glp_difftime(glp_time(), began);
             spent = opt->time_limit > 0 && glp_difftime(plan_ends, glp_time()) < 0.01;
         }
     }
