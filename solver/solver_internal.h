@@ -108,6 +108,14 @@ typedef struct cj_lp {
     /* since when the search in hand has had a plan in reserve, for the
      * share's stop (a glp_time() value; 0: none); set by solver/solve.c */
     double held_since;
+    /* the value of the plan held in reserve since held_since */
+    double held_value;
+    /* from when the search in hand is stopped, as at the share's end, while
+     * its best plan (or the one in reserve) is far from its bound, for the
+     * windows of that plan (a glp_time() value; 0: never); set by
+     * solver/solve.c for the joint model of a staffed round under a time
+     * limit (solver/search.c, far_for_windows) */
+    double windows_from;
 } cj_lp;
 
 /* Share of the time a search took (or had, if more) that the rescue may
@@ -347,10 +355,13 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
 /*
  * cj_intopt_from() for a search that is given up (*gave_up true, GLP_ESTOP)
  * only once neither its best plan nor its bound has moved for a good many
- * nodes: stuck, not merely slow.  The same return and solution otherwise.
+ * nodes: stuck, not merely slow.  From `windows_from` on (a glp_time()
+ * value; 0: never) it is stopped, as by its time limit, while its plan is
+ * far from its bound, for that plan's windows (cj_lp's windows_from).  The
+ * same return and solution otherwise.
  */
 int cj_intopt_from_stuck(glp_prob *P, const double *x, const cj_solve_options *opt,
-                         double seconds, bool *gave_up);
+                         double seconds, double windows_from, bool *gave_up);
 
 /* Union-find over up[] (up[x] == x at a root), solver/parts.c: the root of
  * x's set, halving the path; and the union of a's and b's sets, led by the
@@ -496,6 +507,16 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
 /* cj_intopt_above() without giving up and without a plan to beat. */
 cj_code cj_intopt(cj_lp *lp, const cj_solve_options *opt, bool careful, double seconds,
                   cj_outcome *o, cj_errors *errs);
+
+/* Searches the windows of the staffed plan in lp->val, worth o->value,
+ * pass after pass until one finds nothing better or the clock passes
+ * `ends` (a glp_time() value), each window's search capped in nodes
+ * (solver/joint_windows.c).  A better plan goes into lp->val and o->value;
+ * the stop on record stays the one before.  CJ_OK, or an error in `errs`;
+ * the model's bounds are as they were. */
+cj_code cj_joint_windows(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                         const cj_solve_options *opt, bool careful, double ends,
+                         cj_outcome *o, cj_errors *errs);
 
 /* The rescue's depth-first search (cj_rescue) for a first plan of lp's
  * model as it stands, within `seconds` (0: no limit) and opt->memory_limit:

@@ -712,9 +712,9 @@ def a_staffed_round_under_a_time_limit_leaves_the_week_its_share():
     """Under a time limit the plan of a staffed round gets 70% of it and the
     week the rest (docs/rota.md, "The week under a time limit").  On 30 x 18
     seed 4 the staff cannot carry the plan without staff; the joint model's
-    search from the plan they can carry stops where the plan's share ends,
-    and the week's windows, which got 0.01 s before, improve the first
-    week.  On 40 x 22 seed 1 the plan without staff is searched as built
+    search from the plan they can carry, with the windows of its plan, ends
+    where the plan's share ends, and the week's windows, which got 0.01 s
+    before, improve the first week.  On 40 x 22 seed 1 the plan without staff is searched as built
     (far from its bound), whose time the stages after it once missed: at
     -t 5 the run took 8.6 s, at -t 60 101 s.  On 50 x 28 seed 3 the search
     for a plan the staff can carry stops where its share ends, once it has
@@ -726,8 +726,11 @@ def a_staffed_round_under_a_time_limit_leaves_the_week_its_share():
     f = generated("g30s4st.json", 30, 18, 4, "--staff")
     p, plan = solve(f, "--verbose", "-t", "6")
     assert p.returncode == 0, p.stderr[-500:]
-    assert re.search(r"the joint model from that plan: [\d.]+, stopped where the plan's "
-                     r"share of the time limit ends", p.stderr), p.stderr[-1500:]
+    # stopped where the plan's share ends, or before it for the windows of
+    # its plan, which end there (docs/rota.md, "The windows of a staffed plan")
+    assert re.search(r"the joint model from that plan: [\d.]+, stopped (where the plan's "
+                     r"share of the time limit ends|for the windows of its plan)",
+                     p.stderr), p.stderr[-1500:]
     m = re.search(r"week: the providers' windows took the week from (\d+) to (\d+)",
                   p.stderr)
     assert m and int(m[2]) > int(m[1]), (m and m[0], p.stderr[-800:])
@@ -805,6 +808,38 @@ def a_staffed_search_from_a_plan_that_is_stuck_is_given_up():
     assert "the joint model from nothing: " in p.stderr, p.stderr[-800:]
     z = plan["objective"]["value"]
     assert abs(z - best) <= 1e-6 * (1 + abs(best)), (plan["objective"], best)
+    checked(f, plan)
+
+
+@test
+def a_staffed_plan_under_a_time_limit_is_bettered_in_its_windows():
+    """Under a time limit the joint model's search of a staffed round is
+    stopped after half of what is left of the plan's share while its plan
+    is more than 1% below its bound, and the windows of that plan get the
+    rest (docs/rota.md, "The windows of a staffed plan").  30 x 18 seed 7
+    with staff at -t 10: the search from nothing, with the depth-first plan
+    of step 2 (a) in reserve, is stopped for the windows, and the plan
+    written is the windows' plan, at least as good as the search's, within
+    the plan's bound, and it passes the plan and rota checkers.  Not under
+    a tool's slowdown, which changes what a time limit reaches."""
+    if SLOW:
+        return
+    f = generated("g30s7st.json", 30, 18, 7, "--staff")
+    p, plan = solve(f, "--verbose", "-t", "10")
+    assert p.returncode == 0 and plan["status"] == "feasible", p.stderr[-800:]
+    assert plan["solver"]["stopped_by"] == "time", plan["solver"]
+    m = re.search(r"the joint model from nothing: (-?[\d.]+), stopped for the windows "
+                  r"of its plan, far from its bound", p.stderr)
+    assert m, p.stderr[-800:]
+    w = re.search(r"windows of the staffed plan: (\d+) searched, (\d+) better, \d+ "
+                  r"nodes, [\d.]+ s, (-?[\d.]+) to (-?[\d.]+)", p.stderr)
+    assert w and int(w[1]) >= 1 and int(w[2]) <= int(w[1]), p.stderr[-800:]
+    assert abs(float(w[3]) - float(m[1])) <= 1e-6, (w[0], m[0])
+    assert float(w[4]) >= float(w[3]) - 1e-6 and (float(w[4]) > float(w[3])) == (
+        int(w[2]) > 0), w[0]
+    z = plan["objective"]["value"]
+    assert abs(z - float(w[4])) <= 1e-5 * (1 + abs(z)), (z, w[0])
+    assert z <= plan["objective"]["bound"] + 1e-9, plan["objective"]
     checked(f, plan)
 
 

@@ -254,6 +254,74 @@ static void windows_hold_all_but_their_clusters(void **state) {
     free_model(&b);
 }
 
+/* The windows of a staffed plan (cj_joint_windows) take a plan that is
+ * not the best to a better one that still meets every row of the joint
+ * model, never past its optimum, and leave the model's bounds as they
+ * were.  The plan: the optimum's best-scoring pair forbidden, the model
+ * searched again, the pair let go.  staff-windows.json is `bench/gen
+ * --schools 12 --providers 8 --seed 3 --staff`: two regions, so a window
+ * is not the whole model. */
+static void windows_better_a_staffed_plan(void **state) {
+    (void)state;
+    built b;
+    build_model("staff-windows.json", &b);
+    cj_lp *lp = &b.lp;
+    assert_true(lp->n_sk > 0); /* the joint model, with its staff */
+    int was = glp_term_out(GLP_OFF);
+    cj_solve_options none = {0};
+    cj_errors e = {0};
+    cj_outcome best, poor;
+    assert_int_equal(cj_intopt(lp, &none, false, 0, &best, &e), CJ_OK);
+    assert_int_equal(best.status, CJ_PLAN_OPTIMAL);
+    size_t top = lp->n_pairs;
+    for (size_t i = 0; i < lp->n_pairs; i++)
+        if (lp->val[lp->ycol[i]] > 0.5 &&
+            (top == lp->n_pairs || glp_get_obj_coef(lp->P, lp->fcol[i]) >
+                                       glp_get_obj_coef(lp->P, lp->fcol[top])))
+            top = i;
+    assert_true(top < lp->n_pairs);
+    int y = lp->ycol[top], type = glp_get_col_type(lp->P, y);
+    double lo = glp_get_col_lb(lp->P, y), hi = glp_get_col_ub(lp->P, y);
+    glp_set_col_bnds(lp->P, y, GLP_FX, 0, 0);
+    assert_int_equal(cj_intopt(lp, &none, false, 0, &poor, &e), CJ_OK);
+    assert_int_equal(poor.status, CJ_PLAN_OPTIMAL);
+    glp_set_col_bnds(lp->P, y, type, lo, hi);
+    assert_true(poor.value < best.value - 1e-6);
+
+    int n = glp_get_num_cols(lp->P);
+    int *types = malloc(((size_t)n + 1) * sizeof *types);
+    double *los = malloc(((size_t)n + 1) * sizeof *los);
+    double *his = malloc(((size_t)n + 1) * sizeof *his);
+    assert_non_null(types);
+    assert_non_null(los);
+    assert_non_null(his);
+    for (int j = 1; j <= n; j++) {
+        types[j] = glp_get_col_type(lp->P, j);
+        los[j] = glp_get_col_lb(lp->P, j);
+        his[j] = glp_get_col_ub(lp->P, j);
+    }
+    cj_outcome o = poor;
+    o.status = CJ_PLAN_FEASIBLE;
+    assert_int_equal(
+        cj_joint_windows(lp, b.r, b.sel, &none, false, glp_time() + 60000, &o, &e),
+        CJ_OK);
+    assert_true(o.value > poor.value + 1e-6);
+    assert_true(o.value <= best.value + 1e-6);
+    assert_int_equal(cj_lp_meets(lp->P, lp->val, 1e-6), 1);
+    assert_true(fabs(cj_objective_of(lp->P, lp->val) - o.value) <= 1e-6);
+    for (int j = 1; j <= n; j++) {
+        assert_int_equal(glp_get_col_type(lp->P, j), types[j]);
+        assert_true(glp_get_col_lb(lp->P, j) == los[j]);
+        assert_true(glp_get_col_ub(lp->P, j) == his[j]);
+    }
+    free(types);
+    free(los);
+    free(his);
+    glp_term_out(was);
+    cj_errors_clear(&e);
+    free_model(&b);
+}
+
 /* A gap limit stops the search once its best plan is proven within it:
  * feasible, stopped by the gap limit, the bound at most the gap above the
  * plan (as the plan's gap is counted); a tighter limit takes the same
@@ -400,7 +468,7 @@ static void a_search_from_a_plan_is_given_up_when_stuck(void **state) {
     double x[41];
     bool gave_up = true;
     glp_prob *P = jeroslow(8, 0, x);
-    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, &gave_up), 0);
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, 0, &gave_up), 0);
     assert_int_equal(glp_mip_status(P), GLP_OPT);
     assert_false(gave_up);
     assert_true(fabs(glp_mip_obj_val(P) - 6) < 1e-9);
@@ -413,14 +481,14 @@ static void a_search_from_a_plan_is_given_up_when_stuck(void **state) {
     assert_true(nodes > 4000);
     glp_delete_prob(P);
     P = jeroslow(16, 0.01, x);
-    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, &gave_up), 0);
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, 0, &gave_up), 0);
     assert_int_equal(glp_mip_status(P), GLP_OPT);
     assert_false(gave_up);
     glp_delete_prob(P);
 
     P = jeroslow(40, 0, x);
     double began = glp_time();
-    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, &gave_up), GLP_ESTOP);
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, 0, &gave_up), GLP_ESTOP);
     assert_true(gave_up);
     assert_int_equal(glp_mip_status(P), GLP_FEAS);
     assert_true(fabs(glp_mip_obj_val(P) - 30) < 1e-9);
@@ -431,6 +499,48 @@ static void a_search_from_a_plan_is_given_up_when_stuck(void **state) {
     assert_int_equal(cj_intopt_from(P, x, &none, 0.5, NULL, &nodes), GLP_ETMLIM);
     assert_int_equal(glp_mip_status(P), GLP_FEAS);
     assert_true(nodes > 0);
+    glp_delete_prob(P);
+    glp_term_out(was);
+}
+
+/* Past its windows' start, the search from a plan is stopped, as by its
+ * time limit and not given up, while its plan is more than 1% below its
+ * bound (solver/search.c, far_for_windows), with that plan; a plan within
+ * 1% of it, the same search worth 100 more for a column fixed at one, is
+ * searched on to its proof. */
+static void a_search_is_stopped_for_the_windows_only_far_from_its_bound(void **state) {
+    (void)state;
+    int was = glp_term_out(GLP_OFF);
+    cj_solve_options none = {0};
+    double x[42];
+    bool gave_up = true;
+    /* 8 of 16 ones, worth 1.5 to 1.66 each, below a bound of 8.5: 6% */
+    glp_prob *P = jeroslow(16, 0.01, x);
+    cj_stop_reset();
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, glp_time(), &gave_up),
+                     GLP_ESTOP);
+    assert_false(gave_up);
+    assert_int_equal(cj_stop_last(), CJ_STOP_TIME);
+    assert_int_equal(glp_mip_status(P), GLP_FEAS);
+    double z = glp_mip_obj_val(P);
+    assert_true(fabs(z - (8 * 1.5 + 0.01 * (9 + 16) * 8 / 2)) < 1e-9);
+    glp_delete_prob(P);
+    /* the windows' start not yet reached: proven */
+    P = jeroslow(16, 0.01, x);
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, glp_time() + 60000, &gave_up),
+                     0);
+    assert_int_equal(glp_mip_status(P), GLP_OPT);
+    glp_delete_prob(P);
+    /* within 1%: proven */
+    P = jeroslow(16, 0.01, x);
+    int c = glp_add_cols(P, 1);
+    glp_set_col_bnds(P, c, GLP_FX, 1, 1);
+    glp_set_obj_coef(P, c, 100);
+    x[c] = 1;
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, glp_time(), &gave_up), 0);
+    assert_int_equal(glp_mip_status(P), GLP_OPT);
+    assert_false(gave_up);
+    assert_true(fabs(glp_mip_obj_val(P) - (z + 100)) < 1e-9);
     glp_delete_prob(P);
     glp_term_out(was);
 }
@@ -1137,10 +1247,12 @@ int main(void) {
         cmocka_unit_test(objective_step_divides_every_coefficient),
         cmocka_unit_test(step_columns_sum_each_schools_steps),
         cmocka_unit_test(windows_hold_all_but_their_clusters),
+        cmocka_unit_test(windows_better_a_staffed_plan),
         cmocka_unit_test(haste_branches_only_when_time_is_short),
         cmocka_unit_test(apart_solves_each_block_as_the_whole),
         cmocka_unit_test(dive_finds_a_plan_of_the_model_as_it_stands),
         cmocka_unit_test(a_search_from_a_plan_is_given_up_when_stuck),
+        cmocka_unit_test(a_search_is_stopped_for_the_windows_only_far_from_its_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
