@@ -74,6 +74,7 @@ cj_code cj_joint_windows(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             nodes += t.nodes;
             if (code == CJ_OK && better_than(&t, o->value)) {
                 o->value = t.value;
+                o->gap = cj_gap_of(o->bound, o->value);
                 memcpy(best, lp->val, n * sizeof *best);
                 better++;
                 again = true;

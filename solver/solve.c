@@ -558,10 +558,8 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                     : cj_stop_last() == CJ_STOP_MEMORY ? "stopped at the memory limit"
                                                        : "not proven",
                     glp_difftime(glp_time(), t0));
-        if (for_windows) {
+        if (for_windows)
             code = cj_joint_windows(lp, r, sel, &staffing, careful, plan_ends, o, errs);
-            o->gap = cj_gap_of(o->bound, o->value);
-        }
         if (stuck && code == CJ_OK) {
             /* GLPK's best-bound search from a plan can sit on one bound for
              * good where the search from nothing, with its presolve and
@@ -651,10 +649,8 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                                : "",
                     kept_reserve ? ", the plan in reserve kept" : "");
         }
-        if (for_windows) {
+        if (for_windows)
             code = cj_joint_windows(lp, r, sel, &staffing, careful, windows_end, o, errs);
-            o->gap = cj_gap_of(o->bound, o->value);
-        }
     }
     /* what the week has left of a time limit counts from here: the stages'
      * own counts once missed a search (solver/neighbourhoods.c, as_built) */

@@ -511,7 +511,8 @@ cj_code cj_intopt(cj_lp *lp, const cj_solve_options *opt, bool careful, double s
 /* Searches the windows of the staffed plan in lp->val, worth o->value,
  * pass after pass until one finds nothing better or the clock passes
  * `ends` (a glp_time() value), each window's search capped in nodes
- * (solver/joint_windows.c).  A better plan goes into lp->val and o->value;
+ * (solver/joint_windows.c).  A better plan goes into lp->val, o->value and
+ * o->gap (to o->bound, which stands);
  * the stop on record stays the one before.  CJ_OK, or an error in `errs`;
  * the model's bounds are as they were. */
 cj_code cj_joint_windows(cj_lp *lp, const cj_round *r, const cj_selection *sel,

@@ -306,6 +306,7 @@ static void windows_better_a_staffed_plan(void **state) {
         cj_joint_windows(lp, b.r, b.sel, &none, false, glp_time() + 60000, &o, &e),
         CJ_OK);
     assert_true(o.value > poor.value + 1e-6);
+    assert_true(fabs(o.gap - cj_gap_of(o.bound, o.value)) <= 1e-12);
     assert_true(o.value <= best.value + 1e-6);
     assert_int_equal(cj_lp_meets(lp->P, lp->val, 1e-6), 1);
     assert_true(fabs(cj_objective_of(lp->P, lp->val) - o.value) <= 1e-6);
