@@ -408,8 +408,9 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
 }
 
 int cj_intopt_from_stuck(glp_prob *P, const double *x, const cj_solve_options *opt,
-                         double seconds, double windows_from, bool *gave_up) {
-    return intopt_from(P, x, opt, seconds, gave_up, NULL, STALL_STUCK_NODES, true,
+                         double seconds, double windows_from, bool *gave_up,
+                         long *nodes) {
+    return intopt_from(P, x, opt, seconds, gave_up, nodes, STALL_STUCK_NODES, true,
                        windows_from);
 }
 

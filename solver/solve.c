@@ -520,12 +520,17 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         /* the joint model from that plan: a time limit keeps at least it */
         int ret = 1, st = GLP_UNDEF; /* not begun: as a search that found nothing */
         bool stuck = false;
+        long nodes = 0;
         if (spent) {
             cj_stop_restore(CJ_STOP_TIME); /* the plan is stopped by the time */
         } else {
+            long it0 = glp_get_it_cnt(lp->P);
             ret = cj_intopt_from_stuck(
                 lp->P, lp->val, &staffing, share,
-                opt->time_limit > 0 ? windows_begin(t0, plan_ends) : 0, &stuck);
+                opt->time_limit > 0 ? windows_begin(t0, plan_ends) : 0, &stuck, &nodes);
+            /* in the work -v gives, as the other searches' */
+            lp->nodes += nodes;
+            lp->iterations += glp_get_it_cnt(lp->P) - it0;
             st = glp_mip_status(lp->P);
         }
         bool found = st == GLP_OPT || st == GLP_FEAS;
@@ -547,7 +552,8 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                            cj_stop_last() == CJ_STOP_TIME && opt->time_limit > 0 &&
                            glp_difftime(plan_ends, glp_time()) > 0.01;
         if (opt->verbose)
-            fprintf(stderr, "the joint model from that plan: %.6f, %s, %.3f s\n", z,
+            fprintf(stderr,
+                    "the joint model from that plan: %.6f, %s, %.3f s, %ld nodes\n", z,
                     o->status == CJ_PLAN_OPTIMAL ? "proven best"
                     : spent ? "not searched, the plan's share of the time limit spent"
                     : stuck ? "given up, its plan and bound stuck"
@@ -557,7 +563,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                                                          "of the time limit ends"
                     : cj_stop_last() == CJ_STOP_MEMORY ? "stopped at the memory limit"
                                                        : "not proven",
-                    glp_difftime(glp_time(), t0));
+                    glp_difftime(glp_time(), t0), nodes);
         if (for_windows)
             code = cj_joint_windows(lp, r, sel, &staffing, careful, plan_ends, o, errs);
         if (stuck && code == CJ_OK) {

@@ -358,10 +358,10 @@ int cj_intopt_from(glp_prob *P, const double *x, const cj_solve_options *opt,
  * nodes: stuck, not merely slow.  From `windows_from` on (a glp_time()
  * value; 0: never) it is stopped, as by its time limit, while its plan is
  * far from its bound, for that plan's windows (cj_lp's windows_from).  The
- * same return and solution otherwise.
+ * same return, solution and count of nodes otherwise.
  */
 int cj_intopt_from_stuck(glp_prob *P, const double *x, const cj_solve_options *opt,
-                         double seconds, double windows_from, bool *gave_up);
+                         double seconds, double windows_from, bool *gave_up, long *nodes);
 
 /* Union-find over up[] (up[x] == x at a root), solver/parts.c: the root of
  * x's set, halving the path; and the union of a's and b's sets, led by the

@@ -702,6 +702,10 @@ def a_staffed_plan_is_sought_near_the_plan_without_staff():
                   r"the best of them (-?[\d.]+)", err)
     assert m and int(m[1]) == 40, err[-800:]
     assert math.isclose(float(m[2]), value, abs_tol=1e-6) and value > 87.5, (m[0], value)
+    # the work -v reports counts that search's nodes too
+    m = re.search(r"the joint model from that plan: [\d.]+, proven best, [\d.]+ s, "
+                  r"(\d+) nodes", err)
+    assert m and int(m[1]) > 0 and search_nodes(err) >= int(m[1]), err[-800:]
     err, value = staffed(os.path.join(DATA, "staff-joint-s3.json"), 2)
     assert "a plan the staff can carry" not in err, err[-800:]
     assert math.isclose(value, 15.0, abs_tol=1e-6), value

@@ -469,7 +469,7 @@ static void a_search_from_a_plan_is_given_up_when_stuck(void **state) {
     double x[41];
     bool gave_up = true;
     glp_prob *P = jeroslow(8, 0, x);
-    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, 0, &gave_up), 0);
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, 0, &gave_up, NULL), 0);
     assert_int_equal(glp_mip_status(P), GLP_OPT);
     assert_false(gave_up);
     assert_true(fabs(glp_mip_obj_val(P) - 6) < 1e-9);
@@ -482,14 +482,16 @@ static void a_search_from_a_plan_is_given_up_when_stuck(void **state) {
     assert_true(nodes > 4000);
     glp_delete_prob(P);
     P = jeroslow(16, 0.01, x);
-    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, 0, &gave_up), 0);
+    long stuck_nodes = 0;
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, 0, &gave_up, &stuck_nodes), 0);
     assert_int_equal(glp_mip_status(P), GLP_OPT);
     assert_false(gave_up);
+    assert_int_equal(stuck_nodes, nodes); /* the same search, counted */
     glp_delete_prob(P);
 
     P = jeroslow(40, 0, x);
     double began = glp_time();
-    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, 0, &gave_up), GLP_ESTOP);
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, 0, &gave_up, NULL), GLP_ESTOP);
     assert_true(gave_up);
     assert_int_equal(glp_mip_status(P), GLP_FEAS);
     assert_true(fabs(glp_mip_obj_val(P) - 30) < 1e-9);
@@ -518,7 +520,7 @@ static void a_search_is_stopped_for_the_windows_only_far_from_its_bound(void **s
     /* 8 of 16 ones, worth 1.5 to 1.66 each, below a bound of 8.5: 6% */
     glp_prob *P = jeroslow(16, 0.01, x);
     cj_stop_reset();
-    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, glp_time(), &gave_up),
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, glp_time(), &gave_up, NULL),
                      GLP_ESTOP);
     assert_false(gave_up);
     assert_int_equal(cj_stop_last(), CJ_STOP_TIME);
@@ -528,8 +530,8 @@ static void a_search_is_stopped_for_the_windows_only_far_from_its_bound(void **s
     glp_delete_prob(P);
     /* the windows' start not yet reached: proven */
     P = jeroslow(16, 0.01, x);
-    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, glp_time() + 60000, &gave_up),
-                     0);
+    assert_int_equal(
+        cj_intopt_from_stuck(P, x, &none, 20, glp_time() + 60000, &gave_up, NULL), 0);
     assert_int_equal(glp_mip_status(P), GLP_OPT);
     glp_delete_prob(P);
     /* within 1%: proven */
@@ -538,7 +540,8 @@ static void a_search_is_stopped_for_the_windows_only_far_from_its_bound(void **s
     glp_set_col_bnds(P, c, GLP_FX, 1, 1);
     glp_set_obj_coef(P, c, 100);
     x[c] = 1;
-    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, glp_time(), &gave_up), 0);
+    assert_int_equal(cj_intopt_from_stuck(P, x, &none, 20, glp_time(), &gave_up, NULL),
+                     0);
     assert_int_equal(glp_mip_status(P), GLP_OPT);
     assert_false(gave_up);
     assert_true(fabs(glp_mip_obj_val(P) - (z + 100)) < 1e-9);
