@@ -8,6 +8,7 @@
 #include "solver_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,6 +356,61 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
 }
 
 /*
+ * as_built() where the bound is far from the plans.  Under a time limit
+ * its search is stopped half-way through what is left while its plan, or
+ * the one in hand, is more than 1% below its own bound (solver/search.c,
+ * far_for_windows), and the windows of that plan have the rest, as those
+ * of a staffed plan do (solver/joint_windows.c): GLPK's search of such a
+ * model improves its plan slowly (300 x 120 seed 2: 204.33 at 30 s and
+ * 208.86 at 600 s, with the bound at 232.83; the windows from 15 s,
+ * 216-218 at 30 s; docs/model.md, "The windows of a plan far from its
+ * bound").  The bound is as_built()'s either way.  Without a time
+ * limit, as_built() alone.  The same return and outcome as as_built().
+ */
+static cj_code far_as_built(cj_lp *lp, const cj_round *r, const cj_selection *sel,
+                            const cj_solve_options *opt, bool careful, double granule,
+                            double *used, double known, double *best, bool have,
+                            cj_outcome *o, cj_errors *errs) {
+    if (opt->time_limit > 0 && have) {
+        double now = glp_time();
+        lp->windows_from =
+            cj_windows_begin(now, now + 1000 * fmax(opt->time_limit - *used, 0));
+        lp->held_since = now;
+        lp->held_value = o->value;
+    }
+    double t0 = *used;
+    cj_code code = as_built(lp, opt, careful, used, known, best, have, o, errs);
+    bool windows = lp->windows_from > 0 && code == CJ_OK &&
+                   o->status == CJ_PLAN_FEASIBLE && cj_stop_last() == CJ_STOP_TIME &&
+                   opt->time_limit - *used > 0.01;
+    lp->windows_from = lp->held_since = 0;
+    if (opt->verbose && code == CJ_OK)
+        fprintf(stderr, "the model as built: %.6f%s, %.3f s\n", o->value,
+                windows ? ", stopped for the windows of its plan, far from its bound"
+                        : "",
+                *used - t0);
+    if (!windows)
+        return code;
+    /* as built, the model has fewer columns than when `best` was taken
+     * (the count columns are gone): its plan is in lp->val */
+    size_t n = (size_t)glp_get_num_cols(lp->P) + 1;
+    memcpy(best, lp->val, n * sizeof *best);
+    double bound = o->bound;
+    /* every window, as none is part of a neighbourhood whose search stalled */
+    code = search_windows(lp, r, sel, opt, careful, granule, SIZE_MAX, known, 0, used, o,
+                          best, n, &have);
+    if (code == CJ_ERR_INTERNAL) {
+        /* GLPK lost its way in a window: the best plan so far stands */
+        memcpy(lp->val, best, n * sizeof *best);
+        code = CJ_OK;
+    }
+    if (code == CJ_OK)
+        settle(o, bound); /* a window's best is not the round's */
+    o->seconds = *used;
+    return code;
+}
+
+/*
  * Solves a priced model (solver/price.c) within ever wider neighbourhoods of
  * its bound: first only what plans within `delta` of the bound can use; when
  * the best plan there, z, is further than `delta` below the bound, a better
@@ -600,7 +656,8 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
              * can share at fractions of a provider): the neighbourhoods
              * would be the whole model, and the priced rows only slow
              * GLPK down; solve the model as built */
-            code = as_built(lp, opt, careful, &used, known, best, have, o, errs);
+            code = far_as_built(lp, r, sel, opt, careful, granule, &used, known, best,
+                                have, o, errs);
             break;
         }
         stalled = t.gave_up;

@@ -41,22 +41,6 @@ static int on_term(void *info, const char *s) {
  * the limit left the week 0.01 s (docs/rota.md, "The week under a time
  * limit"). */
 #define PLAN_SHARE 0.7
-/* The part of what is left of the plan's share, when the joint model of a
- * staffed round is searched under a time limit, that the windows of its
- * plan may have (solver/joint_windows.c): the search is stopped for them
- * from then on while its plan is far from its bound (solver/search.c,
- * far_for_windows).  At -t 60, 30 x 18 seed 7 with staff reached 56.01
- * where the search alone reached 55.0 (the optimum is 56.02); with 0.3 of
- * the share, 55.93 (docs/rota.md, "The windows of a staffed plan"). */
-#define WINDOWS_SHARE 0.5
-
-/* The time, from `now`, after which a search that has until `ends`
- * (glp_time() values) may leave the rest to the windows. */
-static double windows_begin(double now, double ends) {
-    double left = glp_difftime(ends, now);
-    return now + 1000 * (1 - WINDOWS_SHARE) * (left > 0 ? left : 0);
-}
-
 /* What is held across GLPK's calls (cj_guard_hold): per thread, like the
  * guard itself. */
 #define HELD_MOST 8
@@ -527,7 +511,8 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             long it0 = glp_get_it_cnt(lp->P);
             ret = cj_intopt_from_stuck(
                 lp->P, lp->val, &staffing, share,
-                opt->time_limit > 0 ? windows_begin(t0, plan_ends) : 0, &stuck, &nodes);
+                opt->time_limit > 0 ? cj_windows_begin(t0, plan_ends) : 0, &stuck,
+                &nodes);
             /* in the work -v gives, as the other searches' */
             lp->nodes += nodes;
             lp->iterations += glp_get_it_cnt(lp->P) - it0;
@@ -606,7 +591,7 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
             lp->planless = !reserve;
             if (opt->time_limit > 0) {
                 windows_end = reserve ? plan_ends : lp->share_ends;
-                lp->windows_from = windows_begin(glp_time(), windows_end);
+                lp->windows_from = cj_windows_begin(glp_time(), windows_end);
                 lp->held_value = kept.value;
             }
             code =

@@ -106,15 +106,17 @@ typedef struct cj_lp {
      * the user, whose last may have had only what the others left */
     double rescue_ends;
     /* since when the search in hand has had a plan in reserve, for the
-     * share's stop (a glp_time() value; 0: none); set by solver/solve.c */
+     * share's stop (a glp_time() value; 0: none); set by solver/solve.c,
+     * and by solver/neighbourhoods.c for the windows' stop below */
     double held_since;
     /* the value of the plan held in reserve since held_since */
     double held_value;
     /* from when the search in hand is stopped, as at the share's end, while
      * its best plan (or the one in reserve) is far from its bound, for the
-     * windows of that plan (a glp_time() value; 0: never); set by
-     * solver/solve.c for the joint model of a staffed round under a time
-     * limit (solver/search.c, far_for_windows) */
+     * windows of that plan (a glp_time() value; 0: never), under a time
+     * limit: set by solver/solve.c for the joint model of a staffed round,
+     * and by solver/neighbourhoods.c for the model as built where the
+     * bound is far from the plans (solver/search.c, far_for_windows) */
     double windows_from;
 } cj_lp;
 
@@ -529,6 +531,10 @@ cj_code cj_dive(cj_lp *lp, const cj_solve_options *opt, double seconds, cj_outco
 /* Seconds left of the time limit after `used`; 0 means no limit, and a
  * spent limit leaves a token moment rather than none. */
 double cj_time_left(const cj_solve_options *opt, double used);
+/* The time (a glp_time() value) from which a search that has from `now`
+ * until `ends` may be stopped for the windows of its plan (cj_lp's
+ * windows_from): half-way through what is left (solver/search.c). */
+double cj_windows_begin(double now, double ends);
 /* Keeps the column values of the solution GLPK holds in lp->val; false when
  * out of memory. */
 bool cj_keep_values(cj_lp *lp);
