@@ -406,6 +406,8 @@ static cj_code far_as_built(cj_lp *lp, const cj_round *r, const cj_selection *se
     }
     if (code == CJ_OK)
         settle(o, bound); /* a window's best is not the round's */
+    else
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
     o->seconds = *used;
     return code;
 }
