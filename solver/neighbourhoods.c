@@ -381,8 +381,7 @@ static cj_code far_as_built(cj_lp *lp, const cj_round *r, const cj_selection *se
     double t0 = *used;
     cj_code code = as_built(lp, opt, careful, used, known, best, have, o, errs);
     bool windows = lp->windows_from > 0 && code == CJ_OK &&
-                   o->status == CJ_PLAN_FEASIBLE && cj_stop_last() == CJ_STOP_TIME &&
-                   opt->time_limit - *used > 0.01;
+                   o->status == CJ_PLAN_FEASIBLE && cj_stop_for_windows();
     lp->windows_from = lp->held_since = 0;
     if (opt->verbose && code == CJ_OK)
         fprintf(stderr, "the model as built: %.6f%s, %.3f s\n", o->value,

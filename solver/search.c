@@ -52,6 +52,7 @@ typedef struct {
     /* cj_lp's windows_from and held_value: from then on, a plan this far
      * below the bound stops the search for its windows (far_for_windows) */
     double windows_from, held;
+    bool for_windows; /* stopped so, by far_for_windows */
 } progress;
 
 /* The limit that stopped a search last on this thread.  A plan's searches
@@ -59,6 +60,9 @@ typedef struct {
  * and cj_intopt_from(), which has no cj_lp, so the record is kept beside
  * them, one per thread like the GLPK guard of solve.c. */
 static _Thread_local cj_stop last_stop;
+/* Whether the last search on this thread was stopped for the windows of
+ * its plan (its stop on record is then CJ_STOP_TIME). */
+static _Thread_local bool last_for_windows;
 
 void cj_stop_reset(void) {
     last_stop = CJ_STOP_NONE;
@@ -68,6 +72,9 @@ cj_stop cj_stop_last(void) {
 }
 void cj_stop_restore(cj_stop s) {
     last_stop = s;
+}
+bool cj_stop_for_windows(void) {
+    return last_for_windows;
 }
 
 /* Which limit stopped a search that glp_intopt ended with `ret`, and the
@@ -79,6 +86,7 @@ static cj_stop note_stop(int ret, const progress *pr) {
                                                    : CJ_STOP_NONE;
     if (s != CJ_STOP_NONE)
         last_stop = s;
+    last_for_windows = s == CJ_STOP_TIME && ret == GLP_ESTOP && pr->for_windows;
     return s;
 }
 
@@ -254,7 +262,7 @@ static void on_tree(glp_tree *T, void *info) {
             glp_difftime(now, pr->first_plan) >= glp_difftime(pr->first_plan, pr->began);
     }
     if (!late && pr->windows_from > 0)
-        late = far_for_windows(T, pr);
+        late = pr->for_windows = far_for_windows(T, pr);
     if (late) {
         pr->stop = CJ_STOP_TIME;
         glp_ios_terminate(T);

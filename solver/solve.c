@@ -41,6 +41,7 @@ static int on_term(void *info, const char *s) {
  * the limit left the week 0.01 s (docs/rota.md, "The week under a time
  * limit"). */
 #define PLAN_SHARE 0.7
+
 /* What is held across GLPK's calls (cj_guard_hold): per thread, like the
  * guard itself. */
 #define HELD_MOST 8
@@ -532,10 +533,8 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         o->value = z;
         o->bound = o->status == CJ_PLAN_OPTIMAL ? z : first.bound;
         o->gap = cj_gap_of(o->bound, z);
-        /* stopped by the time before its share ends: for the windows */
-        bool for_windows = code == CJ_OK && !stuck && o->status == CJ_PLAN_FEASIBLE &&
-                           cj_stop_last() == CJ_STOP_TIME && opt->time_limit > 0 &&
-                           glp_difftime(plan_ends, glp_time()) > 0.01;
+        bool for_windows = code == CJ_OK && o->status == CJ_PLAN_FEASIBLE && !spent &&
+                           cj_stop_for_windows();
         if (opt->verbose)
             fprintf(stderr,
                     "the joint model from that plan: %.6f, %s, %.3f s, %ld nodes\n", z,
@@ -619,10 +618,8 @@ static cj_code staffed(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         joint.staff_short = joint.status == CJ_PLAN_INFEASIBLE;
         joint.nodes = first.nodes; /* the joint model's are not limited */
         *o = joint;
-        /* stopped by the time before the windows' end: for the windows */
         bool for_windows = code == CJ_OK && o->status == CJ_PLAN_FEASIBLE &&
-                           cj_stop_last() == CJ_STOP_TIME && windows_end > 0 &&
-                           glp_difftime(windows_end, glp_time()) > 0.01;
+                           windows_end > 0 && cj_stop_for_windows();
         if (opt->verbose && code == CJ_OK) {
             bool plan = o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE;
             /* stopped by the time before the limit: only the share stops

@@ -490,6 +490,10 @@ static inline double cj_region_bound(double in, double outside, double cap) {
 void cj_stop_reset(void);
 cj_stop cj_stop_last(void);
 void cj_stop_restore(cj_stop s);
+/* Whether the last search on this thread was stopped, as by its time, for
+ * the windows of its plan (cj_lp's windows_from), the windows' own
+ * searches aside: read it right after the search. */
+bool cj_stop_for_windows(void);
 
 /*
  * One glp_intopt of lp within `seconds` (0: no limit), within what

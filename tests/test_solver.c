@@ -500,6 +500,8 @@ static void a_search_from_a_plan_is_given_up_when_stuck(void **state) {
     glp_delete_prob(P);
     P = jeroslow(40, 0, x);
     assert_int_equal(cj_intopt_from(P, x, &none, 0.5, NULL, &nodes), GLP_ETMLIM);
+    assert_int_equal(cj_stop_last(), CJ_STOP_TIME);
+    assert_false(cj_stop_for_windows()); /* by its time */
     assert_int_equal(glp_mip_status(P), GLP_FEAS);
     assert_true(nodes > 0);
     glp_delete_prob(P);
@@ -524,6 +526,7 @@ static void a_search_is_stopped_for_the_windows_only_far_from_its_bound(void **s
                      GLP_ESTOP);
     assert_false(gave_up);
     assert_int_equal(cj_stop_last(), CJ_STOP_TIME);
+    assert_true(cj_stop_for_windows()); /* not by its time */
     assert_int_equal(glp_mip_status(P), GLP_FEAS);
     double z = glp_mip_obj_val(P);
     assert_true(fabs(z - (8 * 1.5 + 0.01 * (9 + 16) * 8 / 2)) < 1e-9);
@@ -533,6 +536,7 @@ static void a_search_is_stopped_for_the_windows_only_far_from_its_bound(void **s
     assert_int_equal(
         cj_intopt_from_stuck(P, x, &none, 20, glp_time() + 60000, &gave_up, NULL), 0);
     assert_int_equal(glp_mip_status(P), GLP_OPT);
+    assert_false(cj_stop_for_windows());
     glp_delete_prob(P);
     /* within 1%: proven */
     P = jeroslow(16, 0.01, x);
@@ -544,6 +548,7 @@ static void a_search_is_stopped_for_the_windows_only_far_from_its_bound(void **s
                      0);
     assert_int_equal(glp_mip_status(P), GLP_OPT);
     assert_false(gave_up);
+    assert_false(cj_stop_for_windows());
     assert_true(fabs(glp_mip_obj_val(P) - (z + 100)) < 1e-9);
     glp_delete_prob(P);
     glp_term_out(was);
