@@ -496,10 +496,13 @@ static void a_search_from_a_plan_is_given_up_when_stuck(void **state) {
     assert_int_equal(glp_mip_status(P), GLP_FEAS);
     assert_true(fabs(glp_mip_obj_val(P) - 30) < 1e-9);
     assert_true(glp_difftime(glp_time(), began) < 20);
-    /* without a rule to give it up, the same search runs to its limit */
+    /* without a rule to give it up, the same search runs to its limit:
+     * GLPK's, or cjos's clock between nodes, whichever sees it first (the
+     * latter under the sanitizer build's slower nodes) */
     glp_delete_prob(P);
     P = jeroslow(40, 0, x);
-    assert_int_equal(cj_intopt_from(P, x, &none, 0.5, NULL, &nodes), GLP_ETMLIM);
+    int ret = cj_intopt_from(P, x, &none, 0.5, NULL, &nodes);
+    assert_true(ret == GLP_ETMLIM || ret == GLP_ESTOP);
     assert_int_equal(cj_stop_last(), CJ_STOP_TIME);
     assert_false(cj_stop_for_windows()); /* by its time */
     assert_int_equal(glp_mip_status(P), GLP_FEAS);
