@@ -282,15 +282,19 @@ static bool at_limit(cj_lp *lp, const cj_solve_options *opt, double *used,
  * (0: no such cap); *used counts the seconds.  A better
  * plan goes into *o and `best` as keep_better() keeps it (as `feasible`:
  * a window's best is not the round's).  CJ_OK, CJ_ERR_INTERNAL when GLPK
- * failed, or CJ_ERR_NOMEM; the model's bounds are as they were.
+ * failed (not said: the caller decides what follows), or CJ_ERR_NOMEM,
+ * said in `errs`; the model's bounds are as they were.
  */
 static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                               const cj_solve_options *opt, bool careful, double granule,
                               size_t free_y, double known, long budget, double *used,
-                              cj_outcome *o, double *best, size_t n, bool *have) {
+                              cj_outcome *o, double *best, size_t n, bool *have,
+                              cj_errors *errs) {
     cj_window *w = cj_window_new(lp, r, sel);
-    if (!w)
+    if (!w) {
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
+    }
     cj_code code = CJ_OK;
     long searched = 0, nodes = 0, better = 0;
     double t0 = *used, z0 = o->value;
@@ -348,6 +352,8 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
         }
     }
     cj_window_free(w, lp);
+    if (code == CJ_ERR_NOMEM)
+        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
     if (opt->verbose)
         fprintf(stderr,
                 "windows: %ld searched, %ld better, %ld nodes, %.3f s, %.6f to %.6f\n",
@@ -397,7 +403,7 @@ static cj_code far_as_built(cj_lp *lp, const cj_round *r, const cj_selection *se
     double bound = o->bound;
     /* every window, as none is part of a neighbourhood whose search stalled */
     code = search_windows(lp, r, sel, opt, careful, granule, SIZE_MAX, known, 0, used, o,
-                          best, n, &have);
+                          best, n, &have, errs);
     if (code == CJ_ERR_INTERNAL) {
         /* GLPK lost its way in a window: the best plan so far stands */
         memcpy(lp->val, best, n * sizeof *best);
@@ -405,8 +411,6 @@ static cj_code far_as_built(cj_lp *lp, const cj_round *r, const cj_selection *se
     }
     if (code == CJ_OK)
         settle(o, bound); /* a window's best is not the round's */
-    else
-        cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
     o->seconds = *used;
     return code;
 }
@@ -547,16 +551,14 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
              * may well find what they do */
             long budget = stalled ? 0 : WINDOWS_BUDGET * t.nodes;
             code = search_windows(lp, r, sel, opt, careful, granule, free_y, known,
-                                  budget, &used, o, best, n, &have);
+                                  budget, &used, o, best, n, &have, errs);
             o->seconds = used;
             if (code == CJ_ERR_INTERNAL) {
                 code = as_built(lp, opt, careful, &used, known, best, have, o, errs);
                 break;
             }
-            if (code != CJ_OK) {
-                cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
+            if (code != CJ_OK)
                 break;
-            }
             if (!deepen_for_gap(lp, opt, &known, o, &used)) {
                 code = CJ_ERR_NOMEM;
                 cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
