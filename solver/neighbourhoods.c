@@ -1,20 +1,16 @@
 /*
  * The search of a priced model (docs/model.md, "The priced rows and
  * neighbourhoods"): ever wider neighbourhoods of the bound of its prices,
- * the windows of the best plan where a neighbourhood's search stalls (or,
- * under a gap limit, is long), and the model as built where the bound is
- * too far from the plans.
+ * and the windows of the best plan where a neighbourhood's search stalls
+ * (or, under a gap limit, is long).
  */
 #include "solver_internal.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A relative distance from the bound past which neighbourhoods do not pay. */
-#define FAR_FROM_BOUND 0.1
 /* Free pairs more than the last neighbourhood's up to which the widening
  * goes straight to bound - z. */
 #define JUMP_PAIRS 8
@@ -163,7 +159,8 @@ static bool only_a_plan_ends(const cj_solve_options *opt, double outside, double
            !gap_proven(opt, cj_region_bound(-HUGE_VAL, outside, known), o->value);
 }
 
-/* The model as built, without its priced rows, in the time left after
+/* The model as built, without its priced rows, where GLPK lost its way in
+ * a neighbourhood, in the time left after
  * *used seconds; its outcome in *o (seconds counted from the start), and
  * *used moved on by its search (the limit's checks after it count from
  * there: they once counted from before it, and a staffed round of 40
@@ -173,7 +170,8 @@ static bool only_a_plan_ends(const cj_solve_options *opt, double outside, double
  * lower of GLPK's bound and `known` (what the prices and the searches
  * before proved), both of which hold for every plan: before, such a
  * search ended `unknown`, and on 20 x 15 seed 19 at --memory-limit 1 the
- * plan the neighbourhood had found was lost. */
+ * plan the neighbourhood had found was lost (found while a plan far below
+ * the bound sent the search here too). */
 static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful,
                         double *used, double known, const double *best, bool have,
                         cj_outcome *o, cj_errors *errs) {
@@ -358,60 +356,6 @@ static cj_code search_windows(cj_lp *lp, const cj_round *r, const cj_selection *
         fprintf(stderr,
                 "windows: %ld searched, %ld better, %ld nodes, %.3f s, %.6f to %.6f\n",
                 searched, better, nodes, *used - t0, z0, o->value);
-    return code;
-}
-
-/*
- * as_built() where the bound is far from the plans.  Under a time limit
- * its search is stopped half-way through what is left while its plan, or
- * the one in hand, is more than 1% below its own bound (solver/search.c,
- * far_for_windows), and the windows of that plan have the rest, as those
- * of a staffed plan do (solver/joint_windows.c): GLPK's search of such a
- * model improves its plan slowly (300 x 120 seed 2: 204.33 at 30 s and
- * 208.86 at 600 s, with the bound at 232.83; the windows from 15 s,
- * 216-218 at 30 s; docs/model.md, "The windows of a plan far from its
- * bound").  The bound is as_built()'s either way.  Without a time
- * limit, as_built() alone.  The same return and outcome as as_built().
- */
-static cj_code far_as_built(cj_lp *lp, const cj_round *r, const cj_selection *sel,
-                            const cj_solve_options *opt, bool careful, double granule,
-                            double *used, double known, double *best, bool have,
-                            cj_outcome *o, cj_errors *errs) {
-    if (opt->time_limit > 0 && have) {
-        double now = glp_time();
-        lp->windows_from =
-            cj_windows_begin(now, now + 1000 * fmax(opt->time_limit - *used, 0));
-        lp->held_since = now;
-        lp->held_value = o->value;
-    }
-    double t0 = *used;
-    cj_code code = as_built(lp, opt, careful, used, known, best, have, o, errs);
-    bool windows = lp->windows_from > 0 && code == CJ_OK &&
-                   o->status == CJ_PLAN_FEASIBLE && cj_stop_for_windows();
-    lp->windows_from = lp->held_since = 0;
-    if (opt->verbose && code == CJ_OK)
-        fprintf(stderr, "the model as built: %.6f%s, %.3f s\n", o->value,
-                windows ? ", stopped for the windows of its plan, far from its bound"
-                        : "",
-                *used - t0);
-    if (!windows)
-        return code;
-    /* as built, the model has fewer columns than when `best` was taken
-     * (the count columns are gone): its plan is in lp->val */
-    size_t n = (size_t)glp_get_num_cols(lp->P) + 1;
-    memcpy(best, lp->val, n * sizeof *best);
-    double bound = o->bound;
-    /* every window, as none is part of a neighbourhood whose search stalled */
-    code = search_windows(lp, r, sel, opt, careful, granule, SIZE_MAX, known, 0, used, o,
-                          best, n, &have, errs);
-    if (code == CJ_ERR_INTERNAL) {
-        /* GLPK lost its way in a window: the best plan so far stands */
-        memcpy(lp->val, best, n * sizeof *best);
-        code = CJ_OK;
-    }
-    if (code == CJ_OK)
-        settle(o, bound); /* a window's best is not the round's */
-    o->seconds = *used;
     return code;
 }
 
@@ -654,15 +598,13 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         o->seconds = used;
         if (have && stop_at_gap(opt, known, o))
             break;
-        if (have && ub - o->value > FAR_FROM_BOUND * (1 + fabs(ub))) {
-            /* the bound is far from the plans (penalties that the blocks
-             * can share at fractions of a provider): the neighbourhoods
-             * would be the whole model, and the priced rows only slow
-             * GLPK down; solve the model as built */
-            code = far_as_built(lp, r, sel, opt, careful, granule, &used, known, best,
-                                have, o, errs);
-            break;
-        }
+        /* a plan far below the bound is no reason to leave the
+         * neighbourhoods for the model as built: a tenth below it once was,
+         * judged on the plan of the first, narrow neighbourhood, and the
+         * wider ones proved such rounds sooner (40 x 22 seed 3: 1.2 s
+         * instead of 39 s) and ended better at a time limit on 11 of 15
+         * (docs/performance-record.md, "Taken: the neighbourhoods however
+         * far the plan") */
         stalled = t.gave_up;
         /* the best plan may lie just outside: widen, at most fourfold (an
          * empty neighbourhood twofold), since a wider one costs more than

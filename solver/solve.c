@@ -142,8 +142,9 @@ static cj_code level_one(cj_lp *lp, const cj_round *r, const cj_selection *sel,
     lp->gap_region = false; /* the same */
     lp->node_base = lp->nodes;
     /* not in the careful attempt, which follows a GLPK failure */
-    if (!careful && !cj_lp_price_caps(lp, r, sel, opt,
-                                      opt->time_limit > 0 ? opt->time_limit / 5 : 0)) {
+    if (!careful && !opt->no_price &&
+        !cj_lp_price_caps(lp, r, sel, opt,
+                          opt->time_limit > 0 ? opt->time_limit / 5 : 0)) {
         cj_errors_add(errs, CJ_ERR_NOMEM, false, NULL, "out of memory");
         return CJ_ERR_NOMEM;
     }

@@ -64,6 +64,10 @@ typedef struct {
      * (|z| + 1e-9), as the plan's gap is counted: `feasible`, stopped by
      * CJ_STOP_GAP, unless it is proven optimal by then */
     double gap_limit;
+    /* the model as built, without the priced rows and what follows them
+     * (docs/model.md): for tests of GLPK's own search, and of its failure
+     * there */
+    bool no_price;
 } cj_solve_options;
 
 /*

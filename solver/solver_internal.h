@@ -106,17 +106,16 @@ typedef struct cj_lp {
      * the user, whose last may have had only what the others left */
     double rescue_ends;
     /* since when the search in hand has had a plan in reserve, for the
-     * share's stop (a glp_time() value; 0: none); set by solver/solve.c,
-     * and by solver/neighbourhoods.c for the windows' stop below */
+     * share's stop and the windows' stop below (a glp_time() value; 0:
+     * none); set by solver/solve.c */
     double held_since;
     /* the value of the plan held in reserve since held_since */
     double held_value;
     /* from when the search in hand is stopped, as at the share's end, while
      * its best plan (or the one in reserve) is far from its bound, for the
      * windows of that plan (a glp_time() value; 0: never), under a time
-     * limit: set by solver/solve.c for the joint model of a staffed round,
-     * and by solver/neighbourhoods.c for the model as built where the
-     * bound is far from the plans (solver/search.c, far_for_windows) */
+     * limit: set by solver/solve.c for the joint model of a staffed round
+     * (solver/search.c, far_for_windows) */
     double windows_from;
 } cj_lp;
 

@@ -556,9 +556,9 @@ def infeasible_rounds_say_why():
 
 @test
 def glpk_failure_round_is_solved():
-    # GLPK 5.0's cover cuts fail on this round found by the brute-force test;
-    # branch and price now proves it first (tests/test_solver.c turns that
-    # off to reach the fallback)
+    # GLPK 5.0's cover cuts fail on this round's model as built, found by the
+    # brute-force test; branch and price now proves it first
+    # (tests/test_solver.c turns the prices off to reach the fallback)
     p, plan = solve(os.path.join(DATA, "glpk-cover-cuts.json"))
     assert p.returncode == 0 and plan["status"] == "optimal", p.stderr
     checked(os.path.join(DATA, "glpk-cover-cuts.json"), plan)
@@ -718,8 +718,8 @@ def a_staffed_round_under_a_time_limit_leaves_the_week_its_share():
     seed 4 the staff cannot carry the plan without staff; the joint model's
     search from the plan they can carry, with the windows of its plan, ends
     where the plan's share ends, and the week's windows, which got 0.01 s
-    before, improve the first week.  On 40 x 22 seed 1 the plan without staff is searched as built
-    (far from its bound), whose time the stages after it once missed: at
+    before, improve the first week.  On 40 x 22 seed 1 the plan without staff was searched as built
+    (far from its bound, until 2026-12-06), whose time the stages after it once missed: at
     -t 5 the run took 8.6 s, at -t 60 101 s.  On 50 x 28 seed 3 the search
     for a plan the staff can carry stops where its share ends, once it has
     one, so the week gets its share there too.  The limit is a promise of the
@@ -887,33 +887,31 @@ def a_staffed_plan_under_a_time_limit_is_bettered_in_its_windows():
 
 
 @test
-def a_plan_far_from_its_bound_under_a_time_limit_is_bettered_in_its_windows():
-    """Where the bound is far from the plans (soft coverage that the blocks
-    share at fractions of a provider), the model as built is searched; under
-    a time limit that search is stopped half-way through what is left while
-    its plan is more than 1% below its bound, and the windows of that plan
-    get the rest (docs/model.md, "The windows of a plan far from its
-    bound").  100 x 60 seed 19 at -t 10: the plan written is the windows'
-    plan, at least as good as the
-    search's, within the bound, `feasible`, stopped by the time, and it
-    passes the plan checker.  Without a time limit the model as built is
-    searched to its proof (50 x 30 seed 26, in some 3 s).  Not under a
-    tool's slowdown, which changes what a time limit reaches."""
-    if SLOW:
-        return
-    f = generated("g100s19.json", 100, 60, 19)
-    p, plan = solve(f, "--verbose", "-t", "10")
-    z = bettered_in_windows(p, plan, "the model as built", "windows")
-    ob = plan["objective"]
-    assert z < ob["bound"] and ob["gap"] > 0, ob
-    checked(f, plan)
-    f = generated("g50s26.json", 50, 30, 26)
+def a_plan_far_below_the_bound_at_first_is_sought_in_wider_neighbourhoods():
+    """The first neighbourhood's plan can lie far below the bound without the
+    plans staying there: on 40 x 22 seed 3 it is 147.91 against 164.75, and
+    the optimum 0.8% below the bound.  The neighbourhoods widen on to its
+    proof (some 1.2 s), where until 2026-12-06 a plan more than a tenth
+    below the bound sent the search to the model as built, which took 39 s
+    (docs/performance-record.md, "Taken: the neighbourhoods however far the
+    plan").  The optimum is the one HiGHS finds, and the plan passes the
+    plan checker."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import pricecheck
+    f = generated("g40s3.json", 40, 22, 3)
     p, plan = solve(f, "--verbose")
     assert p.returncode == 0 and plan["status"] == "optimal", p.stderr[-800:]
-    m = re.search(r"^the model as built: (-?[\d.]+), [\d.]+ s$", p.stderr, re.M)
-    assert m and abs(float(m[1]) - plan["objective"]["value"]) <= 1e-6, p.stderr[-800:]
-    assert "windows" not in p.stderr, p.stderr[-800:]
+    first = re.search(r"^neighbourhood [\d.e-]+ of bound (-?[\d.]+): \d+ free.*, status 0, "
+                      r"(-?[\d.]+),", p.stderr, re.M)
+    assert first, p.stderr[-800:]
+    ub, z = float(first[1]), float(first[2])
+    assert ub - z > 0.1 * (1 + abs(ub)), first[0]  # else the round tests nothing
+    assert "the model as built" not in p.stderr, p.stderr[-800:]
+    assert re.search(r"^neighbourhood .*, status 0, [\d.]+, [\d.]+ s, \d+ nodes\n"
+                     r"search: ", p.stderr, re.M), p.stderr[-800:]
     checked(f, plan)
+    best = pricecheck.optimum(json.load(open(f)))
+    assert abs(plan["objective"]["value"] - best) <= 1e-6, (plan["objective"], best)
 
 
 @test
@@ -1907,11 +1905,12 @@ def a_search_stopped_before_any_plan_is_rescued():
 
 
 @test
-def a_plan_found_before_the_model_as_built_stands():
-    """When the neighbourhoods hand over to the model as built (their bound
-    far above the plans), a limit that stops that search before a better
-    plan leaves the plan they found: feasible, checked, at most the optimum
-    with a bound at least the optimum.  (It used to end unknown, exit 1.)"""
+def a_plan_found_before_a_search_stopped_by_a_limit_stands():
+    """A plan a neighbourhood found stands when a limit stops a later search
+    before a better one: feasible, checked, at most the optimum with a
+    bound at least the optimum.  (It used to end unknown, exit 1, when that
+    search was of the model as built, where a plan far below the bound
+    sent the search until 2026-12-06: 20 x 15 seed 19 at --memory-limit 1.)"""
     f = generated("g20b.json", 20, 15, 19)
     p, full = solve(f)
     assert p.returncode == 0 and full["status"] == "optimal", p.stderr[-500:]
@@ -1919,13 +1918,16 @@ def a_plan_found_before_the_model_as_built_stands():
     # (docs/model.md), would hold GLPK memory the first search needs at 1 MiB
     p, plan = solve(f, "--memory-limit", "1", "--time-limit", "0", "--verbose")
     assert p.returncode == 0, (p.returncode, p.stderr[-500:])
-    # the neighbourhood found a plan, then the model as built was searched
-    found = re.search(r"^neighbourhood .*: \d+ free, status 0, ([-\d.]+),", p.stderr, re.M)
-    assert found and not re.search(r"^rescue:", p.stderr, re.M), p.stderr[-800:]
+    # neighbourhoods found plans, then the last was stopped before one
+    found = [float(v) for v in re.findall(r"^neighbourhood .*: \d+ free.*, status 0, "
+                                          r"([-\d.]+),", p.stderr, re.M)]
+    last = re.findall(r"^neighbourhood .*, status (\d+), ", p.stderr, re.M)
+    assert found and last and last[-1] == "3", p.stderr[-800:]
+    assert not re.search(r"^rescue:", p.stderr, re.M), p.stderr[-800:]
     assert plan["status"] == "feasible" and plan["solver"]["stopped_by"] == "memory", plan
     checked(f, plan)
     best, ob = full["objective"]["value"], plan["objective"]
-    assert abs(ob["value"] - float(found.group(1))) < 1e-6, (ob, found.group(1))
+    assert abs(ob["value"] - max(found)) < 1e-6, (ob, found)
     assert ob["value"] <= best + 1e-6 <= ob["bound"] + 2e-6, (ob, best)
 
 
