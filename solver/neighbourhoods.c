@@ -176,6 +176,7 @@ static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful,
                         double *used, double known, const double *best, bool have,
                         cj_outcome *o, cj_errors *errs) {
     cj_outcome had = *o;
+    double t0 = *used;
     cj_lp_drop_counts(lp); /* first: unpricing renumbers the rows */
     cj_lp_unprice(lp);
     lp->planless = !have; /* a plan in hand needs no rescue */
@@ -184,6 +185,11 @@ static cj_code as_built(cj_lp *lp, const cj_solve_options *opt, bool careful,
     cj_code code = cj_intopt(lp, opt, careful, cj_time_left(opt, *used), o, errs);
     o->seconds += *used;
     *used = o->seconds;
+    if (opt->verbose && code == CJ_OK)
+        fprintf(stderr,
+                "the model as built, GLPK having failed in a neighbourhood: "
+                "status %d, %.6f, %.3f s\n",
+                (int)o->status, o->value, *used - t0);
     bool plan = o->status == CJ_PLAN_OPTIMAL || o->status == CJ_PLAN_FEASIBLE;
     if (code == CJ_OK && o->status == CJ_PLAN_FEASIBLE && o->bound > known)
         settle(o, known); /* it holds for every plan too, and is the lower */

@@ -894,8 +894,9 @@ def a_plan_far_below_the_bound_at_first_is_sought_in_wider_neighbourhoods():
     proof (some 1.2 s), where until 2026-12-06 a plan more than a tenth
     below the bound sent the search to the model as built, which took 39 s
     (docs/performance-record.md, "Taken: the neighbourhoods however far the
-    plan").  The optimum is the one HiGHS finds, and the plan passes the
-    plan checker."""
+    plan").  The proof is the last neighbourhood's, no model as built was
+    searched (-v would say so), the optimum is the one HiGHS finds, and the
+    plan passes the plan checker."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import pricecheck
     f = generated("g40s3.json", 40, 22, 3)
