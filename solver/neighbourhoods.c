@@ -540,6 +540,8 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                        have ? o->value : -HUGE_VAL);
             code = cj_intopt_above(lp, opt, careful, cj_time_left(&lim, used), matters,
                                    best, (int)n, above, &t, NULL);
+            if (code == CJ_OK && opt->fail_neighbourhood == round + 1)
+                code = CJ_ERR_INTERNAL; /* a test's failure: its plan is lost too */
         }
         if (code == CJ_ERR_INTERNAL) {
             /* GLPK lost its way in a neighbourhood: the whole model as

@@ -68,6 +68,10 @@ typedef struct {
      * (docs/model.md): for tests of GLPK's own search, and of its failure
      * there */
     bool no_price;
+    /* the search of neighbourhood k (1, 2, ...) ends as if GLPK had failed
+     * in it, 0: none: for tests of what follows such a failure, which no
+     * round is known to provoke (solver/neighbourhoods.c, as_built) */
+    int fail_neighbourhood;
 } cj_solve_options;
 
 /*

@@ -9,6 +9,8 @@
                                 cj_price_first_plan, cj_price_tree_bound */
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -782,6 +784,79 @@ static void glpk_failure_is_solved_again_without_cover_cuts(void **state) {
     cj_round_free(r2);
 }
 
+/* Solves `name` with `o` and returns what the solve wrote to stderr, which
+ * the caller frees. */
+static char *solve_told(const char *name, const cj_solve_options *o, cj_plan **p,
+                        cj_round **r) {
+    FILE *log = tmpfile();
+    assert_non_null(log);
+    fflush(stderr);
+    int saved = dup(fileno(stderr));
+    assert_true(saved >= 0);
+    assert_true(dup2(fileno(log), fileno(stderr)) >= 0);
+    *p = solve_file(name, r, o);
+    fflush(stderr);
+    assert_true(dup2(saved, fileno(stderr)) >= 0);
+    close(saved);
+    long size = ftell(log);
+    assert_true(size >= 0);
+    char *text = calloc((size_t)size + 1, 1);
+    assert_non_null(text);
+    rewind(log);
+    assert_int_equal(fread(text, 1, (size_t)size, log), (size_t)size);
+    fclose(log);
+    return text;
+}
+
+/* Where GLPK fails in a neighbourhood (no round is known to make it: the
+ * failure is the test's, opt.fail_neighbourhood), the neighbourhoods end and
+ * the model as built is searched.  gap-limit.json's first three
+ * neighbourhoods find 105.04 and 105.97 (optimum 116.40).  Without a limit
+ * the model as built proves the optimum, GLPK's own; with a node limit
+ * that stops it before a better plan, the plan the neighbourhoods found
+ * stands, `feasible`, with a bound that holds (before, such a search ended
+ * with no plan). */
+static void a_failure_in_a_neighbourhood_leaves_the_model_as_built(void **state) {
+    (void)state;
+    glp_term_out(GLP_OFF);
+    built b;
+    build_model("gap-limit.json", &b);
+    double z = optimum_as_built(b.lp.P), tol = 1e-6 * (1 + fabs(z));
+    free_model(&b);
+    cj_round *r;
+    cj_plan *p;
+    cj_solve_options whole = {
+        .fail_neighbourhood = 2, .no_branch = true, .verbose = true};
+    char *said = solve_told("gap-limit.json", &whole, &p, &r);
+    if (!strstr(said, "the model as built, GLPK having failed in a neighbourhood"))
+        fail_msg("no search of the model as built in:\n%s", said);
+    /* the first neighbourhood ran, the second failed: one line of them */
+    const char *line = strstr(said, "neighbourhood 0.");
+    assert_non_null(line);
+    assert_null(strstr(line + 1, "\nneighbourhood "));
+    assert_int_equal(p->status, CJ_PLAN_OPTIMAL);
+    assert_true(fabs(p->objective - z) <= tol);
+    free(said);
+    cj_plan_free(p);
+    cj_round_free(r);
+
+    /* the first three take 3 nodes; the model as built is left one */
+    cj_solve_options stopped = {
+        .fail_neighbourhood = 4, .no_branch = true, .node_limit = 4, .verbose = true};
+    said = solve_told("gap-limit.json", &stopped, &p, &r);
+    if (!strstr(said, "the model as built, GLPK having failed in a neighbourhood"))
+        fail_msg("no search of the model as built in:\n%s", said);
+    assert_int_equal(p->status, CJ_PLAN_FEASIBLE);
+    assert_int_equal(p->stopped_by, CJ_STOP_NODES);
+    assert_true(fabs(p->objective - 105.971429) <= 1e-5);
+    assert_true(p->bound >= z - tol);
+    assert_true(p->objective <= z + tol);
+    free(said);
+    cj_plan_free(p);
+    cj_round_free(r);
+    glp_term_out(GLP_ON);
+}
+
 static double fte_of(const cj_round *r, const cj_plan *p, size_t s, const char *prov) {
     for (size_t k = 0; k < p->schools[s].n; k++)
         if (strcmp(r->providers[p->schools[s].a[k].provider].id, prov) == 0)
@@ -1261,6 +1336,7 @@ int main(void) {
         cmocka_unit_test(sweep_reuses_plans_only_when_rules_tighten),
         cmocka_unit_test(first_plan_block_by_block_meets_the_model),
         cmocka_unit_test(glpk_failure_is_solved_again_without_cover_cuts),
+        cmocka_unit_test(a_failure_in_a_neighbourhood_leaves_the_model_as_built),
         cmocka_unit_test(node_limit_stops_the_search),
         cmocka_unit_test(gap_limit_stops_within_it),
         cmocka_unit_test(tighter_bound_lies_between_the_optimum_and_the_prices),
