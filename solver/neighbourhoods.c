@@ -14,6 +14,15 @@
 /* Free pairs more than the last neighbourhood's up to which the widening
  * goes straight to bound - z. */
 #define JUMP_PAIRS 8
+/* The same, as a share of the free pairs of the neighbourhood the widening
+ * would search instead, when that one has at most JUMP_WIDEST: one GLPK can
+ * be expected to search through (100 x 60: 426 free pairs proven in 12-18
+ * s).  A wider one that no search finishes still bounds the plans outside
+ * it by bound - delta, which the last cannot (300 x 120 seed 1 at -t 300:
+ * gap 0.71% with the 1,014 free pairs of the wider one, 1.04% with the
+ * 1,119 of the last). */
+#define JUMP_SHARE 0.125
+#define JUMP_WIDEST 500
 /* Under a gap limit, how many times wider than the next neighbourhood the
  * one a gap stop needs may be for the widening to go straight to it, and
  * how much wider than that need it is taken, so that bound - delta is
@@ -241,6 +250,24 @@ static double told_value(const cj_lp *lp, double z, double g) {
  * gets before it is given up (measured: docs/performance-record.md, "Taken:
  * windows"; without a cap one window of 45 x 28 seed 29 took 12,741). */
 #define WINDOW_NODES 500
+
+/* Whether the last neighbourhood that can hold a better plan, the one at
+ * `end`, frees hardly more pairs than the one just searched (`free_y`) or
+ * than the one the widening would search next (at `grow`): then the
+ * widening goes straight to it.  A neighbourhood that cannot end the search
+ * costs about as much as one that can with a few more free pairs (30 x 18
+ * seed 14: 126 free pairs searched for 22.7 s and given up, before the 136
+ * that proved the round).  Measured: for this one, what-if sweeps of the
+ * bundled round a third faster, synthetic rounds of 10 to 60 schools the
+ * same; for the next, docs/performance-record.md, "Taken: straight to the
+ * last neighbourhood when it is hardly wider". */
+static bool hardly_wider(cj_price *x, double end, size_t free_y, double grow) {
+    size_t at_end = cj_price_free_at(x, end);
+    if (at_end <= free_y + JUMP_PAIRS)
+        return true;
+    size_t at_grow = cj_price_free_at(x, grow);
+    return at_grow <= JUMP_WIDEST && (double)at_end <= (double)at_grow * (1 + JUMP_SHARE);
+}
 
 /* Whether a time or node limit leaves nothing after `used` seconds. */
 static bool spent(const cj_lp *lp, const cj_solve_options *opt, double used) {
@@ -618,12 +645,8 @@ cj_code cj_neighbourhoods(cj_lp *lp, const cj_round *r, const cj_selection *sel,
          * empty neighbourhood twofold), since a wider one costs more than
          * the few steps */
         double grow = t.status == CJ_PLAN_OPTIMAL || t.gave_up ? 4 * delta : 2 * delta;
-        /* unless the last neighbourhood that can hold a better plan is
-         * hardly larger than this one: then straight to it (measured: what-if
-         * sweeps of the bundled round a third faster, synthetic rounds of 10
-         * to 60 schools the same) */
         if (have && (ub - o->value < grow ||
-                     cj_price_free_at(lp->price, ub - o->value) <= free_y + JUMP_PAIRS))
+                     hardly_wider(lp->price, ub - o->value, free_y, grow)))
             delta = ub - o->value;
         else
             delta = grow;
