@@ -257,10 +257,10 @@ static double told_value(const cj_lp *lp, double z, double g) {
  * widening goes straight to it.  A neighbourhood that cannot end the search
  * costs about as much as one that can with a few more free pairs (30 x 18
  * seed 14: 126 free pairs searched for 22.7 s and given up, before the 136
- * that proved the round).  Measured: for this one, what-if sweeps of the
- * bundled round a third faster, synthetic rounds of 10 to 60 schools the
- * same; for the next, docs/performance-record.md, "Taken: straight to the
- * last neighbourhood when it is hardly wider". */
+ * that proved the round).  Measured: against the one just searched,
+ * what-if sweeps of the bundled round a third faster, synthetic rounds of
+ * 10 to 60 schools the same; against the next, docs/performance-record.md,
+ * "Taken: straight to the last neighbourhood when it is hardly wider". */
 static bool hardly_wider(cj_price *x, double end, size_t free_y, double grow) {
     size_t at_end = cj_price_free_at(x, end);
     if (at_end <= free_y + JUMP_PAIRS)
