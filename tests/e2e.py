@@ -1202,7 +1202,7 @@ def a_search_stopped_before_its_first_plan_keeps_its_bound():
     """A neighbourhood stopped by a limit before GLPK found a plan in it
     still has GLPK's bound on every plan inside it (solver/search.c), and
     bound - delta holds outside (solver/neighbourhoods.c): on this round,
-    at 500 nodes, the plan's bound is that, below the bound - delta of the
+    at 192 nodes, the plan's bound is that, below the bound - delta of the
     neighbourhood searched through before it, and above the optimum.  (On
     60 x 40 seed 13 at 500 nodes until 2026-12-07, when the widening went
     straight to its last neighbourhood there.)"""

@@ -14,17 +14,26 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Solves `r` with `o` (NULL: the defaults) into *p and returns cj_solve()'s
+ * code, asserting nothing, so that a caller that has moved stderr can put it
+ * back before it does. */
+static cj_code solve_round(cj_round *r, const cj_solve_options *o, cj_plan **p) {
+    cj_selection *sel = cj_selection_new(r);
+    cj_errors e = {0};
+    cj_solve_options none = {0};
+    *p = NULL;
+    cj_code code = cj_solve(r, sel, o ? o : &none, p, &e);
+    cj_errors_clear(&e);
+    cj_selection_free(sel);
+    return code;
+}
+
 /* Solves tests/data/NAME; the plan and its round come back to the caller. */
 static cj_plan *solve_file(const char *name, cj_round **r, const cj_solve_options *o) {
     *r = data_round(name);
     assert_non_null(*r);
-    cj_selection *sel = cj_selection_new(*r);
-    cj_errors e = {0};
-    cj_plan *p = NULL;
-    cj_solve_options none = {0};
-    assert_int_equal(cj_solve(*r, sel, o ? o : &none, &p, &e), CJ_OK);
-    cj_errors_clear(&e);
-    cj_selection_free(sel);
+    cj_plan *p;
+    assert_int_equal(solve_round(*r, o, &p), CJ_OK);
     return p;
 }
 
@@ -791,23 +800,19 @@ static char *solve_told(const char *name, const cj_solve_options *o, cj_plan **p
                         cj_round **r) {
     *r = data_round(name);
     assert_non_null(*r);
-    cj_selection *sel = cj_selection_new(*r);
-    cj_errors e = {0};
-    *p = NULL;
     FILE *log = tmpfile();
     assert_non_null(log);
     fflush(stderr);
     int saved = dup(fileno(stderr));
     assert_true(saved >= 0);
     int moved = dup2(fileno(log), fileno(stderr));
-    cj_code code = moved >= 0 ? cj_solve(*r, sel, o, p, &e) : CJ_ERR_INTERNAL;
+    *p = NULL;
+    cj_code code = moved >= 0 ? solve_round(*r, o, p) : CJ_ERR_INTERNAL;
     fflush(stderr);
     int back = dup2(saved, fileno(stderr));
     close(saved);
     assert_true(moved >= 0 && back >= 0);
     assert_int_equal(code, CJ_OK);
-    cj_errors_clear(&e);
-    cj_selection_free(sel);
     long size = ftell(log);
     assert_true(size >= 0);
     char *text = calloc((size_t)size + 1, 1);
@@ -821,11 +826,11 @@ static char *solve_told(const char *name, const cj_solve_options *o, cj_plan **p
 /* Where GLPK fails in a neighbourhood (no round is known to make it: the
  * failure is the test's, opt.fail_neighbourhood), the neighbourhoods end and
  * the model as built is searched.  gap-limit.json's first three
- * neighbourhoods find 105.04 and 105.97 (optimum 116.40; -v tells them).  Without a limit
- * the model as built proves the optimum, GLPK's own; with a node limit
- * that stops it before a better plan, the plan the neighbourhoods found
- * stands, `feasible`, with a bound that holds (before, such a search ended
- * with no plan). */
+ * neighbourhoods find 105.04 and 105.97 (optimum 116.40; -v tells them).
+ * Without a limit the model as built proves the optimum, GLPK's own; with a
+ * node limit that stops it before a better plan, the plan the neighbourhoods
+ * found stands, `feasible`, with a bound that holds (before, such a search
+ * ended with no plan). */
 static void a_failure_in_a_neighbourhood_leaves_the_model_as_built(void **state) {
     (void)state;
     glp_term_out(GLP_OFF);
