@@ -39,7 +39,8 @@ typedef struct {
     /* its time limit (0: none) and when it began: GLPK looks at its clock
      * only between nodes (time_past) */
     double seconds, began;
-    cj_haste haste; /* branching in haste under a time limit */
+    cj_haste haste;   /* branching in haste under a time limit */
+    cj_strong strong; /* reliability branching */
     /* the gap limit (0: none), what bounds the whole model beside GLPK's
      * own bound and the best plan in hand (cj_lp's gap_outside, gap_cap and
      * gap_best), and the value GLPK was told (NAN: none), which is its
@@ -284,8 +285,13 @@ static void on_tree(glp_tree *T, void *info) {
         pr->given = true;
         glp_ios_heur_sol(T, pr->start);
     }
-    if (glp_ios_reason(T) == GLP_IBRANCH && !late)
-        cj_haste_branch(&pr->haste, T, time_left(pr));
+    if (glp_ios_reason(T) == GLP_IROWGEN)
+        cj_strong_learn(&pr->strong, T);
+    /* haste first: under a limit too short to make pseudo-costs reliable
+     * the search dives to a plan instead (docs/model.md) */
+    if (glp_ios_reason(T) == GLP_IBRANCH && !late &&
+        !cj_haste_branch(&pr->haste, T, time_left(pr)))
+        cj_strong_branch(&pr->strong, T);
 }
 
 static void set_params(glp_iocp *io, const cj_solve_options *opt, bool careful,
@@ -671,6 +677,12 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
                               ? cj_lp_scratch(lp, (size_t)n_cols + 1)
                               : NULL;
     cj_haste_start(&pr.haste, seen, n_cols);
+    /* every search GLPK would branch by its pseudo-costs (docs/model.md) */
+    void *costs =
+        io.br_tech == GLP_BR_PCH ? cj_lp_scratch(lp, cj_strong_bytes(n_cols)) : NULL;
+    cj_strong_start(&pr.strong, costs, n_cols);
+    if (costs)
+        io.cb_size = cj_strong_node_bytes();
     double t0 = glp_time();
     pr.seconds = seconds;
     pr.began = t0;
@@ -678,6 +690,8 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
     int ret = glp_intopt(lp->P, &io);
     double spent = glp_difftime(glp_time(), t0);
     cj_lp_unscratch(lp, seen);
+    cj_strong_end(&pr.strong);
+    cj_lp_unscratch(lp, costs);
     if (opt->verbose && pr.haste.hurried)
         fprintf(stderr,
                 "branching in haste: %d of %d nodes (pseudo-costs to start: %.1f s "
@@ -688,7 +702,8 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
     o->stopped = note_stop(ret, &pr);
     o->nodes = pr.nodes;
     lp->nodes += pr.nodes;
-    lp->iterations += glp_get_it_cnt(lp->P) - it0;
+    lp->iterations += glp_get_it_cnt(lp->P) - it0 + pr.strong.iterations;
+    lp->tries += pr.strong.tries;
     int st = glp_mip_status(lp->P);
     bool limit = ret == GLP_ETMLIM || ret == GLP_EMIPGAP || ret == GLP_ESTOP;
     if (told && (ret == 0 || limit)) {

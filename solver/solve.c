@@ -667,14 +667,15 @@ done:
 
 /* The searches' work so far in lp and the models it holds without staff
  * (nodes in w[0], simplex iterations in w[1]). */
-static void work_of(const cj_lp *lp, long w[2]) {
+static void work_of(const cj_lp *lp, long w[3]) {
     const cj_lp *m[] = {lp, lp->relaxed,
                         lp->kept_relaxed != lp->relaxed ? lp->kept_relaxed : NULL};
-    w[0] = w[1] = 0;
+    w[0] = w[1] = w[2] = 0;
     for (size_t k = 0; k < sizeof m / sizeof *m; k++)
         if (m[k]) {
             w[0] += m[k]->nodes;
             w[1] += m[k]->iterations;
+            w[2] += m[k]->tries;
         }
 }
 
@@ -684,7 +685,7 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
                    cj_errors *errs) {
     cj_outcome o;
     bool rota = r->staffed && !lp->elastic;
-    long before[2], after[2];
+    long before[3], after[3];
     cj_stop_reset();
     work_of(lp, before);
     cj_code code = rota ? staffed(lp, r, sel, opt, careful, &o, errs)
@@ -701,6 +702,8 @@ static cj_code run(cj_lp *lp, const cj_round *r, const cj_selection *sel,
         glp_mem_usage(&count, &cpeak, &total, &tpeak);
         fprintf(stderr, "search: %ld nodes, %ld simplex iterations\n",
                 after[0] - before[0], after[1] - before[1]);
+        if (after[2] > before[2])
+            fprintf(stderr, "reliability branching: %ld tries\n", after[2] - before[2]);
         fprintf(stderr, "GLPK's memory: at most %.1f MiB\n", (double)tpeak / (1 << 20));
     }
     plan->nodes = o.nodes;

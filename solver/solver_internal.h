@@ -64,6 +64,9 @@ typedef struct cj_lp {
      * searches so far: work that does not depend on the machine's speed, so
      * that two builds can be seen to take the same path (-v, bench/compare) */
     long nodes, iterations;
+    /* of which the tries of reliability branching (solver/strong.c): LPs,
+     * their simplex iterations counted in `iterations` */
+    long tries;
     /* `nodes` when the search for the plan began: the node limit counts
      * from there */
     long node_base;
@@ -419,6 +422,34 @@ typedef enum {
 cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, int *nodes,
                      double *bound);
 
+/* Reliability branching (solver/strong.c): one search's pseudo-costs, in
+ * memory the caller gives (cj_strong_bytes), and the copy of a node's LP
+ * its tries run on. */
+typedef struct {
+    int n;                  /* columns of GLPK's problem at most; 0: off */
+    double *sum[2], *score; /* per column: degradations per unit, down and up */
+    int *count[2], *cand;   /* per column: how many were measured */
+    glp_prob *W;            /* the node's LP, made at the first try */
+    long branched, tries, iterations;
+} cj_strong;
+
+/* The memory reliability branching needs for a problem of n columns. */
+size_t cj_strong_bytes(int n);
+/* GLPK's node data (glp_iocp's cb_size) it needs. */
+int cj_strong_node_bytes(void);
+/* Begins a search's record in `mem` (cj_strong_bytes(n), cleared here),
+ * which must outlive the search; NULL: off, the choice left to GLPK. */
+void cj_strong_start(cj_strong *s, void *mem, int n);
+/* At GLP_IROWGEN: the first time a node's LP is read, what its parent's
+ * branching cost, into the pseudo-costs. */
+void cj_strong_learn(cj_strong *s, glp_tree *T);
+/* At GLP_IBRANCH of a maximisation: branches GLPK upon the column that
+ * degrades both sides most; false, touching nothing, when off or when
+ * there is nothing to branch on. */
+bool cj_strong_branch(cj_strong *s, glp_tree *T);
+/* Deletes the copy of the node's LP; the memory stays the caller's. */
+void cj_strong_end(cj_strong *s);
+
 /* Branching in haste (solver/haste.c): one search's record of the columns
  * whose pseudo-costs GLPK has started; the search's own clock says how
  * much time it has left. */
@@ -437,10 +468,11 @@ typedef struct {
  * search; NULL for a search without a time limit, which is never hurried. */
 void cj_haste_start(cj_haste *h, unsigned char *seen, int n);
 /* At GLP_IBRANCH of a search with pseudo-cost branching and `left` seconds
- * of its limit left: branches on the first fractional column itself when
- * GLPK's start of the pseudo-costs it has not started would take more than
- * half of them; otherwise leaves the choice to GLPK. */
-void cj_haste_branch(cj_haste *h, glp_tree *T, double left);
+ * of its limit left: branches on the first fractional column itself, and
+ * returns true, when starting the pseudo-costs not yet started would take
+ * more than half of them; otherwise returns false, touching nothing, and
+ * leaves the choice to reliability branching or GLPK. */
+bool cj_haste_branch(cj_haste *h, glp_tree *T, double left);
 
 /* GLPK's tm_lim for `seconds` (> 0), held where an int ends. */
 int cj_glpk_ms(double seconds);

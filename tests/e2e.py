@@ -944,6 +944,28 @@ def the_widening_goes_straight_to_the_last_neighbourhood_when_it_is_hardly_wider
 
 
 @test
+def reliability_branching_proves_a_round_in_few_nodes():
+    """On 30 x 18 seed 14 GLPK's pseudo-costs, each started once and kept,
+    took 8,058 nodes and 23 s to prove the optimum (most of them in the last
+    neighbourhood); CBC takes some fifty.  cjos now chooses the column to
+    branch on itself, trying candidates on a copy of the node's LP until
+    their pseudo-costs are reliable (solver/strong.c): 316 nodes.  The count
+    of nodes does not depend on the machine; the optimum is HiGHS's."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import pricecheck
+    f = generated("g30s14.json", 30, 18, 14)
+    p, plan = solve(f, "--verbose")
+    assert p.returncode == 0 and plan["status"] == "optimal", p.stderr[-800:]
+    m = re.search(r"^search: (\d+) nodes, \d+ simplex iterations$", p.stderr, re.M)
+    assert m and int(m[1]) < 1000, p.stderr[-800:]
+    tries = re.search(r"^reliability branching: (\d+) tries$", p.stderr, re.M)
+    assert tries and int(tries[1]) > 0, p.stderr[-800:]
+    checked(f, plan)
+    best = pricecheck.optimum(json.load(open(f)))
+    assert abs(plan["objective"]["value"] - best) <= 1e-6, (plan["objective"], best)
+
+
+@test
 def branch_and_price_proves_a_middling_round():
     f = generated("g25.json", 25, 18, 4)
     out = os.path.join(TMP, "g25-plan.json")
@@ -1159,10 +1181,13 @@ def objective_step(model):
 def stalled_neighbourhoods_are_given_up():
     """A neighbourhood that cannot end the search (solver/neighbourhoods.c)
     is given up once GLPK stalls in it (solver/search.c), and the search
-    goes on in the next one: on this round the neighbourhood of 190 free
-    pairs is given up, and the plan is still the optimum CBC proves on the
-    model cjos exports."""
-    f = generated("g80.json", 80, 50, 10)
+    goes on: on this round the neighbourhood of 64 free pairs is given up,
+    and the plan is still the optimum HiGHS finds (tests/pricecheck.py).
+    (On 80 x 50 seed 10 until 2026-12-07, whose neighbourhoods reliability
+    branching searches through.)"""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import pricecheck
+    f = generated("g40.json", 40, 22, 4)
     p, plan = solve(f, "--verbose")
     assert p.returncode == 0, p.stderr
     assert re.search(r"neighbourhood [0-9.e-]+ of bound [0-9.]+: \d+ free \(given up\)",
@@ -1172,14 +1197,12 @@ def stalled_neighbourhoods_are_given_up():
     assert m and int(m.group(1)) > 500 and int(m.group(2)) > 0, p.stderr[-500:]
     assert plan["status"] == "optimal"
     checked(f, plan)
-    mps = os.path.join(TMP, "g80.mps")
-    solve(f, "--write-mps", mps, "-t", "1")
-    best = cbc_optimum(mps, "-max")
+    best = pricecheck.optimum(json.load(open(f)))
     assert math.isclose(best, plan["objective"]["value"], rel_tol=1e-7, abs_tol=1e-6), (
         best, plan["objective"])
-    # stopped (by a node limit) at the start of the neighbourhood after the
-    # one given up, before GLPK has a bound there: the bound of the plan is
-    # what the one given up proved, bound - its delta, not the prices' bound
+    # stopped (by a node limit) on the first node after the one given up:
+    # the bound of the plan is at most what the one given up proved, bound
+    # - its delta, not the prices' bound
     used = 0
     for line in p.stderr.splitlines():
         m = re.match(r"neighbourhood ([0-9.e-]+) of bound ([0-9.]+): .*, (\d+) nodes$", line)
@@ -1202,12 +1225,13 @@ def a_search_stopped_before_its_first_plan_keeps_its_bound():
     """A neighbourhood stopped by a limit before GLPK found a plan in it
     still has GLPK's bound on every plan inside it (solver/search.c), and
     bound - delta holds outside (solver/neighbourhoods.c): on this round,
-    at 192 nodes, the plan's bound is that, below the bound - delta of the
+    at 126 nodes, the plan's bound is that, below the bound - delta of the
     neighbourhood searched through before it, and above the optimum.  (On
     60 x 40 seed 13 at 500 nodes until 2026-12-07, when the widening went
-    straight to its last neighbourhood there.)"""
+    straight to its last neighbourhood there; at 192 nodes here until
+    reliability branching took fewer before it.)"""
     f = generated("u60b.json", 60, 40, 16)
-    p, cut = solve(f, "--verbose", "--node-limit", "192")
+    p, cut = solve(f, "--verbose", "--node-limit", "126")
     assert p.returncode == 0 and cut["status"] == "feasible", p.stderr[-500:]
     lines = re.findall(r"^neighbourhood ([0-9.e-]+) of bound ([0-9.]+): \d+ free, "
                        r"status (\d+), ", p.stderr, re.M)
@@ -1270,12 +1294,14 @@ def windows_come_first_after_a_long_neighbourhood_under_a_gap_limit():
     (and two for each cluster) is followed by the plan's windows too, as one
     given up is, before a wider neighbourhood that only a better plan can
     end (docs/model.md):
-    on this round they find the optimum that HiGHS finds.  Without a gap
-    limit the same neighbourhoods run and no windows.  The plan is checked,
-    within the gap, and its bound is no lower than the optimum."""
+    on this round they find a better plan than the neighbourhoods had.
+    Without a gap limit the same neighbourhoods run and no windows.  The
+    plan is checked, within the gap of the optimum HiGHS finds, and its
+    bound is no lower than that optimum.  (On 50 x 30 seed 14 until
+    2026-12-07, where reliability branching goes straight to the optimum.)"""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import pricecheck
-    f = generated("w50.json", 50, 30, 14)
+    f = generated("w40.json", 40, 22, 1)
     best = pricecheck.optimum(json.load(open(f)))
     p, plan = solve(f, "--gap", "1%", "-v")
     assert p.returncode == 0, p.stderr[-500:]
@@ -1285,10 +1311,12 @@ def windows_come_first_after_a_long_neighbourhood_under_a_gap_limit():
     assert not any("(given up)" in ln for ln in lines[:at]), lines
     w = re.search(r"(\d+) better, \d+ nodes, [0-9.]+ s, ([0-9.]+) to ([0-9.]+)$", lines[at])
     assert w and int(w.group(1)) > 0, lines[at]
-    assert abs(float(w.group(3)) - best) <= 1e-5, (lines[at], best)
+    assert float(w.group(3)) > float(w.group(2)) + 1e-6, lines[at]
+    assert float(w.group(3)) <= best + 1e-6, (lines[at], best)
     checked(f, plan)
     ob = plan["objective"]
-    assert abs(ob["value"] - best) <= 1e-6 and ob["bound"] >= best - 1e-6, (ob, best)
+    assert ob["value"] <= best + 1e-6 <= ob["bound"] + 2e-6, (ob, best)
+    assert best - ob["value"] <= 0.01 * ob["value"] + 1e-6, (ob, best)
     assert 0 <= ob["gap"] <= 0.01, ob
     # the step is the gap limit's: without it nothing changes
     p, whole = solve(f, "-v")

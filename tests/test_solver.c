@@ -675,6 +675,18 @@ static void branch_and_price_unfinished_still_bounds_the_optimum(void **state) {
     cj_round_free(r[1]);
 }
 
+/* The optimum GLPK proves for P under `io` (presolve on, silent); P is
+ * deleted. */
+static double proven_optimum(glp_prob *P, glp_iocp *io) {
+    io->msg_lev = GLP_MSG_OFF;
+    io->presolve = GLP_ON;
+    assert_int_equal(glp_intopt(P, io), 0);
+    assert_int_equal(glp_mip_status(P), GLP_OPT);
+    double z = glp_mip_obj_val(P);
+    glp_delete_prob(P);
+    return z;
+}
+
 /* The optimum of a model as built (not yet priced), by GLPK's own branch
  * and bound on a copy, with nothing of the decomposition: a check on the
  * bounds that does not share their code. */
@@ -683,13 +695,7 @@ static double optimum_as_built(glp_prob *model) {
     glp_copy_prob(P, model, GLP_OFF);
     glp_iocp io;
     glp_init_iocp(&io);
-    io.msg_lev = GLP_MSG_OFF;
-    io.presolve = GLP_ON;
-    assert_int_equal(glp_intopt(P, &io), 0);
-    assert_int_equal(glp_mip_status(P), GLP_OPT);
-    double z = glp_mip_obj_val(P);
-    glp_delete_prob(P);
-    return z;
+    return proven_optimum(P, &io);
 }
 
 /* The tighter bound of solver/deep.c (each block also held to the joining
@@ -1179,17 +1185,29 @@ static glp_prob *knapsack(void) {
     return P;
 }
 
+/* The knapsack's optimum, proven by GLPK with presolve and pseudo-cost
+ * branching, `cb` called with `info` and `cb_size` bytes of node data. */
+static double knapsack_optimum(void (*cb)(glp_tree *, void *), void *info, int cb_size) {
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.br_tech = GLP_BR_PCH;
+    io.cb_func = cb;
+    io.cb_info = info;
+    io.cb_size = cb_size;
+    return proven_optimum(knapsack(), &io);
+}
+
 typedef struct {
     cj_haste haste;
-    double left; /* the seconds the search is told it has left */
-    int branchings, nodes;
+    double left;                 /* the seconds the search is told it has left */
+    int branchings, nodes, said; /* said: branchings it said it made */
 } haste_run;
 
 static void on_haste_tree(glp_tree *T, void *info) {
     haste_run *h = info;
     if (glp_ios_reason(T) == GLP_IBRANCH) {
         h->branchings++;
-        cj_haste_branch(&h->haste, T, h->left);
+        h->said += cj_haste_branch(&h->haste, T, h->left);
     }
     int active, current;
     glp_ios_tree_size(T, &active, &current, &h->nodes);
@@ -1198,21 +1216,10 @@ static void on_haste_tree(glp_tree *T, void *info) {
 /* The knapsack solved with pseudo-cost branching and haste with `left`
  * seconds left at every branching (0: no limit); its optimum in *z. */
 static haste_run solve_in_haste(double left, double *z) {
-    glp_prob *P = knapsack();
     haste_run h = {.left = left};
     unsigned char seen[41];
     cj_haste_start(&h.haste, left != 0 ? seen : NULL, 40);
-    glp_iocp io;
-    glp_init_iocp(&io);
-    io.msg_lev = GLP_MSG_OFF;
-    io.presolve = GLP_ON;
-    io.br_tech = GLP_BR_PCH;
-    io.cb_func = on_haste_tree;
-    io.cb_info = &h;
-    assert_int_equal(glp_intopt(P, &io), 0);
-    assert_int_equal(glp_mip_status(P), GLP_OPT);
-    *z = glp_mip_obj_val(P);
-    glp_delete_prob(P);
+    *z = knapsack_optimum(on_haste_tree, &h, 0);
     h.haste.seen = NULL; /* gone with this frame */
     return h;
 }
@@ -1234,8 +1241,65 @@ static void haste_branches_only_when_time_is_short(void **state) {
     haste_run spent = solve_in_haste(-1, &short_); /* past the limit */
     assert_int_equal(spent.haste.hurried, spent.branchings);
     assert_true(spent.branchings > 0);
+    assert_int_equal(spent.said, spent.branchings);
+    assert_int_equal(with_time.said, 0);
     assert_true(fabs(ample - none) < 1e-9);
     assert_true(fabs(short_ - none) < 1e-9);
+}
+
+typedef struct {
+    cj_strong strong;
+    int branchings, chosen, nodes;
+} strong_run;
+
+static void on_strong_tree(glp_tree *T, void *info) {
+    strong_run *r = info;
+    if (glp_ios_reason(T) == GLP_IROWGEN)
+        cj_strong_learn(&r->strong, T);
+    if (glp_ios_reason(T) == GLP_IBRANCH) {
+        r->branchings++;
+        r->chosen += cj_strong_branch(&r->strong, T);
+    }
+    int active, current;
+    glp_ios_tree_size(T, &active, &current, &r->nodes);
+}
+
+/* The knapsack solved with reliability branching in `mem` (NULL: off, GLPK's
+ * pseudo-costs); its optimum in *z, how much each column's sides were
+ * measured in all in *measured. */
+static strong_run solve_strongly(void *mem, double *z, long *measured) {
+    strong_run r = {0};
+    cj_strong_start(&r.strong, mem, 40);
+    *z = knapsack_optimum(on_strong_tree, &r, cj_strong_node_bytes());
+    cj_strong_end(&r.strong);
+    *measured = 0;
+    for (int j = 1; mem && j <= 40; j++)
+        *measured += r.strong.count[0][j] + r.strong.count[1][j];
+    return r;
+}
+
+/* Reliability branching (solver/strong.c) chooses every branching, proves
+ * the optimum GLPK proves alone, and learns from the children's LPs: the
+ * sides measured outnumber its tries, each of which measures one side at
+ * most.  Off, it touches nothing. */
+static void reliability_branching_learns_from_children(void **state) {
+    (void)state;
+    double alone, strongly;
+    long measured;
+    strong_run off = solve_strongly(NULL, &alone, &measured);
+    assert_true(off.branchings > 5);
+    assert_int_equal(off.chosen, 0);
+    assert_int_equal(off.strong.tries, 0);
+    void *mem = malloc(cj_strong_bytes(40));
+    assert_non_null(mem);
+    strong_run on = solve_strongly(mem, &strongly, &measured);
+    free(mem);
+    assert_true(fabs(strongly - alone) < 1e-9);
+    assert_true(on.branchings > 0);
+    assert_int_equal(on.chosen, on.branchings);
+    assert_int_equal(on.strong.branched, on.branchings);
+    assert_true(on.strong.tries > 0 && on.strong.iterations > 0);
+    assert_true(measured > on.strong.tries);
 }
 
 /* A seeded random MIP of `nb` blocks of integer columns, each block's rows
@@ -1371,6 +1435,7 @@ int main(void) {
         cmocka_unit_test(windows_hold_all_but_their_clusters),
         cmocka_unit_test(windows_better_a_staffed_plan),
         cmocka_unit_test(haste_branches_only_when_time_is_short),
+        cmocka_unit_test(reliability_branching_learns_from_children),
         cmocka_unit_test(apart_solves_each_block_as_the_whole),
         cmocka_unit_test(dive_finds_a_plan_of_the_model_as_it_stands),
         cmocka_unit_test(a_search_from_a_plan_is_given_up_when_stuck),
