@@ -451,8 +451,8 @@ bool cj_strong_branch(cj_strong *s, glp_tree *T);
 void cj_strong_end(cj_strong *s);
 
 /* Branching in haste (solver/haste.c): one search's record of the columns
- * whose pseudo-costs GLPK has started; the search's own clock says how
- * much time it has left. */
+ * whose pseudo-costs are started (by reliability branching or GLPK); the search's own
+ * clock says how much time it has left. */
 typedef struct {
     double eval; /* seconds one start of a pseudo-cost takes, < 0: not known yet */
     unsigned char *seen; /* per column of GLPK's problem: started (the caller's) */

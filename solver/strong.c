@@ -110,15 +110,21 @@ void cj_strong_learn(cj_strong *s, glp_tree *T) {
     measured(s, side, j, v - floor(v), parent->z - glp_get_obj_val(P));
 }
 
+/* Gives W, a copy of P, P's basis (glp_copy_prob leaves it out, and a try
+ * moves it). */
+static void basis_of(glp_prob *W, glp_prob *P) {
+    int m = glp_get_num_rows(P), n = glp_get_num_cols(P);
+    for (int i = 1; i <= m; i++)
+        glp_set_row_stat(W, i, glp_get_row_stat(P, i));
+    for (int j = 1; j <= n; j++)
+        glp_set_col_stat(W, j, glp_get_col_stat(P, j));
+}
+
 /* The node's LP in s->W with its basis, to try branchings from. */
 static void copy_node(cj_strong *s, glp_prob *P) {
     glp_erase_prob(s->W);
     glp_copy_prob(s->W, P, GLP_OFF);
-    int m = glp_get_num_rows(P), n = glp_get_num_cols(P);
-    for (int i = 1; i <= m; i++)
-        glp_set_row_stat(s->W, i, glp_get_row_stat(P, i));
-    for (int j = 1; j <= n; j++)
-        glp_set_col_stat(s->W, j, glp_get_col_stat(P, j));
+    basis_of(s->W, P);
 }
 
 /* The LP value of s->W with column j held to [lo, hi] (-HUGE_VAL: no plan
@@ -140,12 +146,7 @@ static double try_side(cj_strong *s, glp_prob *P, int j, double lo, double hi) {
                    ? -HUGE_VAL
                    : glp_get_obj_val(s->W);
     glp_set_col_bnds(s->W, j, type, lb, ub);
-    glp_prob *W = s->W;
-    int m = glp_get_num_rows(P), n = glp_get_num_cols(P);
-    for (int i = 1; i <= m; i++)
-        glp_set_row_stat(W, i, glp_get_row_stat(P, i));
-    for (int k = 1; k <= n; k++)
-        glp_set_col_stat(W, k, glp_get_col_stat(P, k));
+    basis_of(s->W, P);
     return z;
 }
 
