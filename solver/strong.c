@@ -21,12 +21,12 @@
 #include <string.h>
 
 /* Measurements of a side of a column after which its pseudo-cost stands
- * for it, untried.  Two and eight were tried on single rounds only, within
- * GLPK's swing from path to path (docs/performance-record.md, "Reliability
- * branching, measured and not yet taken"); four is what the 80 and 24
- * rounds there were measured with. */
+ * for it, untried.  Two gain on the larger rounds but lose a proof among
+ * the small ones, and eight are slower (docs/performance-record.md, "Where
+ * reliability branching's time goes"). */
 #define RELIABLE 4
-/* Columns tried at one node at most, the most promising first. */
+/* Columns tried at one node at most, the most promising first; sixteen
+ * gain on 100 x 60 alone (the same section). */
 #define TRIES 8
 /* Dual simplex iterations of one try: its objective is then a bound on the
  * side's LP, which is all a score needs. */
