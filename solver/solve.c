@@ -666,7 +666,8 @@ done:
 }
 
 /* The searches' work so far in lp and the models it holds without staff
- * (nodes in w[0], simplex iterations in w[1]). */
+ * (nodes in w[0], simplex iterations in w[1], reliability branching's
+ * tries in w[2]). */
 static void work_of(const cj_lp *lp, long w[3]) {
     const cj_lp *m[] = {lp, lp->relaxed,
                         lp->kept_relaxed != lp->relaxed ? lp->kept_relaxed : NULL};

@@ -426,11 +426,14 @@ cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, int *nodes,
  * memory the caller gives (cj_strong_bytes), and the copy of a node's LP
  * its tries run on. */
 typedef struct {
-    int n;                  /* columns of GLPK's problem at most; 0: off */
-    double *sum[2], *score; /* per column: degradations per unit, down and up */
-    int *count[2], *cand;   /* per column: how many were measured */
-    glp_prob *W;            /* the node's LP, made at the first try */
-    long branched, tries, iterations;
+    int n; /* columns of GLPK's problem at most; 0: off */
+    /* per column: its degradations per unit measured, down and up, and how
+     * many were measured; its score at the node being branched */
+    double *sum[2], *score;
+    int *count[2];
+    int *cand;   /* that node's candidates, the most promising first */
+    glp_prob *W; /* the node's LP, made at the first try */
+    long branched, tries, iterations; /* its branchings, tries, their iterations */
 } cj_strong;
 
 /* The memory reliability branching needs for a problem of n columns. */
@@ -451,8 +454,8 @@ bool cj_strong_branch(cj_strong *s, glp_tree *T);
 void cj_strong_end(cj_strong *s);
 
 /* Branching in haste (solver/haste.c): one search's record of the columns
- * whose pseudo-costs are started (by reliability branching or GLPK); the search's own
- * clock says how much time it has left. */
+ * whose pseudo-costs are started (by reliability branching or GLPK); the
+ * search's own clock says how much time it has left. */
 typedef struct {
     double eval; /* seconds one start of a pseudo-cost takes, < 0: not known yet */
     unsigned char *seen; /* per column of GLPK's problem: started (the caller's) */
