@@ -422,6 +422,26 @@ typedef enum {
 cj_rescued cj_rescue(glp_prob *P, double seconds, size_t memory, int *nodes,
                      double *bound);
 
+/* The tries' dual simplex (solver/dual.c): the LP of a node of GLPK's
+ * search with one column's bounds narrowed, solved from the node's basis
+ * on GLPK's factorization of it. */
+typedef struct cj_dual cj_dual;
+/* An empty one, or NULL when memory is short; cj_dual_free frees it. */
+cj_dual *cj_dual_new(void);
+void cj_dual_free(cj_dual *D);
+/* Reads the node's LP from P, the tree's problem, whose first m0 rows are
+ * its regular rows (the rest: cuts); the regular rows' matrix is read at
+ * the first node only.  P must stay as it is while the tries run.  False,
+ * and no tries, when P's LP is not optimal with a factorization or memory
+ * is short. */
+bool cj_dual_node(cj_dual *D, glp_prob *P, int m0);
+/* The LP value of the node's LP with column j held to [lo, hi], after at
+ * most `limit` dual simplex iterations (then a bound on it from above);
+ * -HUGE_VAL when that side has no plan; NAN when the try could not be made
+ * (lost accuracy, memory, no node), for glp_simplex to make.  Adds the
+ * iterations to *iterations. */
+double cj_dual_try(cj_dual *D, int j, double lo, double hi, int limit, long *iterations);
+
 /* Reliability branching (solver/strong.c): one search's pseudo-costs, in
  * memory the caller gives (cj_strong_bytes), and the copy of a node's LP
  * its tries run on. */
@@ -432,7 +452,9 @@ typedef struct {
     double *sum[2], *score;
     int *count[2];
     int *cand;   /* that node's candidates, the most promising first */
-    glp_prob *W; /* the node's LP, made at the first try */
+    glp_prob *W; /* the node's LP for glp_simplex, when cj_dual cannot try */
+    cj_dual *D;  /* the tries' own dual simplex, made at the first try */
+    int m0;      /* regular rows of GLPK's problem; -1: not yet counted */
     long branched, tries, iterations; /* its branchings, tries, their iterations */
 } cj_strong;
 

@@ -6,8 +6,9 @@
  * branchings show; on 30 x 18 seed 14 cjos's searches took 8,058 nodes
  * where CBC, which tries its candidates by strong branching until their
  * pseudo-costs are reliable, needs ten.  Here a column's branchings are tried on
- * a copy of the node's LP (both sides, a bounded dual simplex from the
- * node's basis) until each side has been measured RELIABLE times, by a try
+ * the node's LP (both sides, a bounded dual simplex from the node's basis:
+ * solver/dual.c's, or glp_simplex's on a copy of the LP where that one
+ * loses accuracy) until each side has been measured RELIABLE times, by a try
  * or by a branching GLPK made and whose child LP cjos read; the column that
  * degrades both sides most (the product of the two) is branched on, the
  * better side first.  Everything depends on the LPs alone, never on the
@@ -49,7 +50,7 @@ int cj_strong_node_bytes(void) {
 }
 
 void cj_strong_start(cj_strong *s, void *mem, int n) {
-    *s = (cj_strong){.n = mem ? n : 0};
+    *s = (cj_strong){.n = mem ? n : 0, .m0 = -1};
     if (!mem)
         return;
     memset(mem, 0, cj_strong_bytes(n));
@@ -67,6 +68,8 @@ void cj_strong_end(cj_strong *s) {
     if (s->W)
         glp_delete_prob(s->W);
     s->W = NULL;
+    cj_dual_free(s->D);
+    s->D = NULL;
 }
 
 /* The degradation of one side of column j at fractional part f, by its
@@ -128,8 +131,9 @@ static void copy_node(cj_strong *s, glp_prob *P) {
 }
 
 /* The LP value of s->W with column j held to [lo, hi] (-HUGE_VAL: no plan
- * there), the column's bounds and the basis put back after. */
-static double try_side(cj_strong *s, glp_prob *P, int j, double lo, double hi) {
+ * there), the column's bounds and the basis put back after: the try when
+ * cj_dual cannot make it. */
+static double glpk_side(cj_strong *s, glp_prob *P, int j, double lo, double hi) {
     int type = glp_get_col_type(s->W, j);
     double lb = glp_get_col_lb(s->W, j), ub = glp_get_col_ub(s->W, j);
     glp_set_col_bnds(s->W, j, lo == hi ? GLP_FX : GLP_DB, lo, hi);
@@ -141,13 +145,53 @@ static double try_side(cj_strong *s, glp_prob *P, int j, double lo, double hi) {
     int it = glp_get_it_cnt(s->W);
     glp_simplex(s->W, &sm);
     s->iterations += glp_get_it_cnt(s->W) - it;
-    s->tries++;
     double z = glp_get_status(s->W) == GLP_NOFEAS || glp_get_dual_stat(s->W) == GLP_NOFEAS
                    ? -HUGE_VAL
                    : glp_get_obj_val(s->W);
     glp_set_col_bnds(s->W, j, type, lb, ub);
     basis_of(s->W, P);
     return z;
+}
+
+/* The regular rows of T's problem: those before the first cut. */
+static int regular_rows(glp_tree *T, glp_prob *P) {
+    int m = glp_get_num_rows(P);
+    for (int i = 1; i <= m; i++) {
+        glp_attr a;
+        glp_ios_row_attr(T, i, &a);
+        if (a.origin != GLP_RF_REG)
+            return i - 1;
+    }
+    return m;
+}
+
+/* Both sides of column j at value v, into *down and *up: by cj_dual when
+ * the node's LP was read into it (*own), else through glp_simplex on a
+ * copy of the node's LP, made at the first such try (*copied). */
+static void try_column(cj_strong *s, glp_tree *T, int j, double v, int *own, bool *copied,
+                       double *down, double *up) {
+    glp_prob *P = glp_ios_get_prob(T);
+    double lo = glp_get_col_lb(P, j), hi = glp_get_col_ub(P, j);
+    if (*own < 0) {
+        if (s->m0 < 0)
+            s->m0 = regular_rows(T, P);
+        if (!s->D)
+            s->D = cj_dual_new();
+        *own = s->D && cj_dual_node(s->D, P, s->m0);
+    }
+    *down = *up = NAN;
+    if (*own) {
+        *down = cj_dual_try(s->D, j, lo, floor(v), TRY_ITERATIONS, &s->iterations);
+        *up = cj_dual_try(s->D, j, ceil(v), hi, TRY_ITERATIONS, &s->iterations);
+    }
+    if (isnan(*down) || isnan(*up)) {
+        if (!*copied)
+            copy_node(s, P);
+        *copied = true;
+        *down = glpk_side(s, P, j, lo, floor(v));
+        *up = glpk_side(s, P, j, ceil(v), hi);
+    }
+    s->tries += 2;
 }
 
 bool cj_strong_branch(cj_strong *s, glp_tree *T) {
@@ -180,6 +224,7 @@ bool cj_strong_branch(cj_strong *s, glp_tree *T) {
     int best = s->cand[0], first = GLP_NO_BRNCH, tried = 0;
     double best_score = -1;
     bool copied = false;
+    int own = -1; /* whether cj_dual read the node; -1: not yet asked */
     for (int a = 0; a < nc; a++) {
         int j = s->cand[a];
         double v = glp_get_col_prim(P, j), f = v - floor(v), down, up;
@@ -190,12 +235,8 @@ bool cj_strong_branch(cj_strong *s, glp_tree *T) {
             if (tried == TRIES)
                 continue;
             tried++;
-            if (!copied)
-                copy_node(s, P);
-            copied = true;
-            double lo = glp_get_col_lb(P, j), hi = glp_get_col_ub(P, j);
-            double zd = try_side(s, P, j, lo, floor(v));
-            double zu = try_side(s, P, j, ceil(v), hi);
+            double zd, zu;
+            try_column(s, T, j, v, &own, &copied, &zd, &zu);
             down = z - zd;
             up = z - zu;
             if (isfinite(zd))

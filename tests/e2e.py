@@ -948,9 +948,10 @@ def reliability_branching_proves_a_round_in_few_nodes():
     """On 30 x 18 seed 14 GLPK's pseudo-costs, each started once and then
     added to by GLPK's own branchings, took 8,058 nodes and 23 s to prove
     the optimum in all; CBC takes ten.  cjos now chooses the column to
-    branch on itself, trying candidates on a copy of the node's LP until
-    their pseudo-costs are reliable (solver/strong.c): 316 nodes.  The count
-    of nodes does not depend on the machine; the optimum is HiGHS's."""
+    branch on itself, trying candidates on the node's LP until their
+    pseudo-costs are reliable (solver/strong.c, solver/dual.c): 380 nodes
+    (316 while the tries went through glp_simplex).  The count of nodes
+    does not depend on the machine; the optimum is HiGHS's."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import pricecheck
     f = generated("g30s14.json", 30, 18, 14)

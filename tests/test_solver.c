@@ -1302,6 +1302,131 @@ static void reliability_branching_learns_from_children(void **state) {
     assert_true(measured > on.strong.tries);
 }
 
+/* A seeded random LP to maximise: n columns in [0, 1] (every fourth in
+ * [0, 3]) and m rows of every type, each about a random point, so that it
+ * has a plan; its coefficients run from -2 to 6. */
+static glp_prob *random_lp(unsigned *seed, int m, int n) {
+    glp_prob *P = glp_create_prob();
+    glp_set_obj_dir(P, GLP_MAX);
+    glp_add_rows(P, m);
+    glp_add_cols(P, n);
+    double *point = malloc(((size_t)n + 1) * sizeof(double));
+    int *ind = malloc(((size_t)n + 1) * sizeof(int));
+    double *val = malloc(((size_t)n + 1) * sizeof(double));
+    assert_true(point && ind && val);
+    for (int j = 1; j <= n; j++) {
+        double ub = j % 4 ? 1 : 3;
+        glp_set_col_bnds(P, j, GLP_DB, 0, ub);
+        glp_set_obj_coef(P, j, 1 + rand_r(seed) % 9);
+        point[j] = ub * (rand_r(seed) % 1000) / 1000.0;
+    }
+    for (int i = 1; i <= m; i++) {
+        int len = 0;
+        double at = 0;
+        for (int j = 1; j <= n; j++)
+            if (rand_r(seed) % 3 == 0) {
+                ind[++len] = j;
+                val[len] = (double)(rand_r(seed) % 8) - 2;
+                if (val[len] == 0)
+                    val[len] = 1;
+                at += val[len] * point[j];
+            }
+        glp_set_mat_row(P, i, len, ind, val);
+        double slack = 1 + rand_r(seed) % 3;
+        int types[] = {GLP_UP, GLP_LO, GLP_DB, GLP_FX, GLP_UP};
+        glp_set_row_bnds(P, i, types[i % 5], at - slack, at + slack);
+        if (types[i % 5] == GLP_FX)
+            glp_set_row_bnds(P, i, GLP_FX, at, at);
+        if (types[i % 5] == GLP_UP)
+            glp_set_row_bnds(P, i, GLP_UP, 0, at + slack);
+    }
+    free(point);
+    free(ind);
+    free(val);
+    return P;
+}
+
+/* The LP value of P with column j held to [lo, hi], by glp_simplex on a
+ * copy; -HUGE_VAL when that has no plan. */
+static double side_by_glpk(glp_prob *P, int j, double lo, double hi) {
+    glp_prob *Q = glp_create_prob();
+    glp_copy_prob(Q, P, GLP_OFF);
+    glp_set_col_bnds(Q, j, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    sm.presolve = GLP_ON;
+    int ret = glp_simplex(Q, &sm);
+    int status = glp_get_status(Q);
+    double z = glp_get_obj_val(Q);
+    glp_delete_prob(Q);
+    if (ret == GLP_ENOPFS || status == GLP_NOFEAS)
+        return -HUGE_VAL;
+    assert_int_equal(ret, 0);
+    assert_int_equal(status, GLP_OPT);
+    return z;
+}
+
+/* The tries' dual simplex (solver/dual.c) finds, from an LP's optimal basis,
+ * the LP value of each side of every fractional column that GLPK finds on
+ * its own, the sides without a plan included; with the last rows read as
+ * cuts too; stopped after one iteration its value bounds the side's from
+ * above; and it does not try a column at a bound. */
+static void the_tries_dual_simplex_agrees_with_glpk(void **state) {
+    (void)state;
+    unsigned seed = 11;
+    int compared = 0, without_plan = 0, cut_off = 0, at_bound = 0;
+    for (int lp = 0; lp < 40; lp++) {
+        glp_prob *P = random_lp(&seed, 14, 30);
+        glp_smcp sm;
+        glp_init_smcp(&sm);
+        sm.msg_lev = GLP_MSG_OFF;
+        if (glp_simplex(P, &sm) != 0 || glp_get_status(P) != GLP_OPT) {
+            glp_delete_prob(P);
+            continue;
+        }
+        cj_dual *D = cj_dual_new();
+        assert_non_null(D);
+        int m0 = lp % 2 ? 14 : 11; /* every other LP: its last three rows as cuts */
+        assert_true(cj_dual_node(D, P, m0));
+        for (int j = 1; j <= 30; j++) {
+            double v = glp_get_col_prim(P, j);
+            long iterations = 0;
+            if (glp_get_col_stat(P, j) != GLP_BS) {
+                assert_true(isnan(cj_dual_try(D, j, 0, 0, 100, &iterations)));
+                at_bound++;
+                continue;
+            }
+            if (fabs(v - floor(v + 0.5)) < 1e-6)
+                continue;
+            double lo[] = {glp_get_col_lb(P, j), ceil(v)},
+                   hi[] = {floor(v), glp_get_col_ub(P, j)};
+            for (int side = 0; side < 2; side++) {
+                double want = side_by_glpk(P, j, lo[side], hi[side]);
+                double got = cj_dual_try(D, j, lo[side], hi[side], 1000, &iterations);
+                long one = 0;
+                double early = cj_dual_try(D, j, lo[side], hi[side], 1, &one);
+                assert_true(one <= 1);
+                if (want == -HUGE_VAL) {
+                    assert_true(got == -HUGE_VAL);
+                    without_plan++;
+                } else {
+                    assert_true(fabs(got - want) <= 1e-6 * (1 + fabs(want)));
+                    assert_true(early >= want - 1e-6 * (1 + fabs(want)));
+                }
+                compared++;
+                cut_off += m0 < 14;
+            }
+        }
+        cj_dual_free(D);
+        glp_delete_prob(P);
+    }
+    assert_true(compared > 100);
+    assert_true(without_plan > 0);
+    assert_true(cut_off > 0);
+    assert_true(at_bound > 0);
+}
+
 /* A seeded random MIP of `nb` blocks of integer columns, each block's rows
  * holding only its own columns and column 1, which is fixed at 2: the
  * blocks are independent once it is.  With `hard`, block 1 also gets a row
@@ -1436,6 +1561,7 @@ int main(void) {
         cmocka_unit_test(windows_better_a_staffed_plan),
         cmocka_unit_test(haste_branches_only_when_time_is_short),
         cmocka_unit_test(reliability_branching_learns_from_children),
+        cmocka_unit_test(the_tries_dual_simplex_agrees_with_glpk),
         cmocka_unit_test(apart_solves_each_block_as_the_whole),
         cmocka_unit_test(dive_finds_a_plan_of_the_model_as_it_stands),
         cmocka_unit_test(a_search_from_a_plan_is_given_up_when_stuck),
