@@ -443,8 +443,8 @@ bool cj_dual_node(cj_dual *D, glp_prob *P, int m0);
 double cj_dual_try(cj_dual *D, int j, double lo, double hi, int limit, long *iterations);
 
 /* Reliability branching (solver/strong.c): one search's pseudo-costs, in
- * memory the caller gives (cj_strong_bytes), and the copy of a node's LP
- * its tries run on. */
+ * memory the caller gives (cj_strong_bytes), and what its tries run on:
+ * cj_dual, or a copy of the node's LP where cj_dual cannot try. */
 typedef struct {
     int n; /* columns of GLPK's problem at most; 0: off */
     /* per column: its degradations per unit measured, down and up, and how
