@@ -30,8 +30,11 @@
  * gain on 100 x 60 alone (the same section). */
 #define TRIES 8
 /* Dual simplex iterations of one try: its objective is then a bound on the
- * side's LP, which is all a score needs. */
-#define TRY_ITERATIONS 100
+ * side's LP, which is all a score needs.  The tries' own dual simplex takes
+ * more iterations than glp_simplex's, and at 100 its bounds were weaker on
+ * the larger rounds; 200 took 100 x 60 seeds 1-8 in 0.90 of the time, 50
+ * in 1.08 (docs/performance-record.md, "Taken: 200 iterations a try"). */
+#define TRY_ITERATIONS 200
 
 /* What a node that cjos branched keeps for its children (GLPK's node data,
  * cj_strong_node_bytes): the column, its value and the node's LP value; and
