@@ -285,8 +285,11 @@ static void on_tree(glp_tree *T, void *info) {
         pr->given = true;
         glp_ios_heur_sol(T, pr->start);
     }
+    cj_strong_follow(&pr->strong, T);
     if (glp_ios_reason(T) == GLP_IROWGEN)
         cj_strong_learn(&pr->strong, T);
+    if (glp_ios_reason(T) == GLP_ICUTGEN && !late)
+        cj_strong_cut(&pr->strong, T);
     /* haste first: under a limit too short to make pseudo-costs reliable
      * the search dives to a plan instead (docs/model.md) */
     if (glp_ios_reason(T) == GLP_IBRANCH && !late &&

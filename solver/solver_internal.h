@@ -456,6 +456,16 @@ typedef struct {
     cj_dual *D;  /* the tries' own dual simplex, made at the first try */
     int m0;      /* regular rows of GLPK's problem; -1: not yet counted */
     long branched, tries, iterations; /* its branchings, tries, their iterations */
+    long held; /* how often it held columns and had GLPK solve the node again */
+    /* the node GLPK works on and the one before, and whether each came to
+     * a branching (cj_strong_follow) */
+    int node, last;
+    bool node_branched, last_branched;
+    /* the branching chosen in the cuts callback, for the LP of that node
+     * after so many simplex iterations and of that value */
+    int kept_node, kept_col, kept_first;
+    int kept_it;
+    double kept_z;
 } cj_strong;
 
 /* The memory reliability branching needs for a problem of n columns. */
@@ -468,6 +478,16 @@ void cj_strong_start(cj_strong *s, void *mem, int n);
 /* At GLP_IROWGEN: the first time a node's LP is read, what its parent's
  * branching cost, into the pseudo-costs. */
 void cj_strong_learn(cj_strong *s, glp_tree *T);
+/* At every call of GLPK's callback: follows the nodes GLPK works on, to
+ * tell those where it adds no cuts of its own (cj_strong_cut). */
+void cj_strong_follow(cj_strong *s, glp_tree *T);
+/* At GLP_ICUTGEN of a maximisation, at a node where GLPK adds no cuts of
+ * its own: the tries of cj_strong_branch, each column one of whose sides
+ * holds nothing better than GLPK's best plan held to the other side in
+ * the node's bounds, which its children inherit, and GLPK made to solve
+ * the node's LP again; with none held, the choice is kept for
+ * cj_strong_branch on the same LP.  Touches nothing elsewhere. */
+void cj_strong_cut(cj_strong *s, glp_tree *T);
 /* At GLP_IBRANCH of a maximisation: branches GLPK upon the column that
  * degrades both sides most; false, touching nothing, when off or when
  * there is nothing to branch on. */

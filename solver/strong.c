@@ -11,10 +11,14 @@
  * loses accuracy) until each side has been measured RELIABLE times, by a try
  * or by a branching GLPK made and whose child LP cjos read; the column that
  * degrades both sides most (the product of the two) is branched on, the
- * better side first.  Everything depends on the LPs alone, never on the
- * clock, so a node limit still gives the same plan on every machine; under
- * a time limit too short for the tries, branching in haste (solver/haste.c)
- * dives first.
+ * better side first.  Where GLPK adds no cuts of its own, the tries are
+ * made in its cuts callback, and a column one of whose sides holds nothing
+ * better than GLPK's best plan is held to its other side at once and the
+ * node's LP solved again, as CBC does; the tries then go on, and the
+ * branching is chosen on the LP that no try changes.  Everything depends
+ * on the LPs alone, never on the clock, so a node limit still gives the
+ * same plan on every machine; under a time limit too short for the tries,
+ * branching in haste (solver/haste.c) dives first.
  */
 #include "solver_internal.h"
 
@@ -197,13 +201,37 @@ static void try_column(cj_strong *s, glp_tree *T, int j, double v, int *own, boo
     s->tries += 2;
 }
 
-bool cj_strong_branch(cj_strong *s, glp_tree *T) {
+/* Whether a side whose try reached z holds no plan better than GLPK's
+ * best, by GLPK's own test (its tol_obj, relative). */
+static bool hopeless(glp_prob *P, double z) {
+    if (z == -HUGE_VAL)
+        return true;
+    int st = glp_mip_status(P);
+    if (st != GLP_FEAS && st != GLP_OPT)
+        return false;
+    double best = glp_mip_obj_val(P);
+    return z <= best + 1e-7 * (1 + fabs(best));
+}
+
+/* Holds column j, at value v, to the side of it that still holds a better
+ * plan: the node's bounds, which GLPK keeps for its children. */
+static void hold(glp_prob *P, int j, double v, bool down_hopeless) {
+    double lo = glp_get_col_lb(P, j), hi = glp_get_col_ub(P, j);
+    if (down_hopeless)
+        lo = ceil(v);
+    else
+        hi = floor(v);
+    glp_set_col_bnds(P, j, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+}
+
+/* The column to branch on at T's node into *col, with the side to take
+ * first into *first; *col is 0 when no column can be branched on.  With
+ * `holding`, a tried column one of whose sides is hopeless is held to the
+ * other instead (hold()) and left out of the choice.  Returns the number
+ * of columns held. */
+static int choose(cj_strong *s, glp_tree *T, bool holding, int *col, int *first) {
     glp_prob *P = glp_ios_get_prob(T);
     int n = glp_get_num_cols(P);
-    if (!s->n || n > s->n || glp_get_obj_dir(P) != GLP_MAX)
-        return false;
-    if (!s->W && !(s->W = glp_create_prob()))
-        return false;
     double z = glp_get_obj_val(P);
     /* the candidates, untried sides first (by fractionality), then by their
      * pseudo-costs' score */
@@ -216,15 +244,17 @@ bool cj_strong_branch(cj_strong *s, glp_tree *T) {
         s->score[j] = down < 0 || up < 0 ? 1e9 * fmin(f, 1 - f) : product(down, up);
         s->cand[nc++] = j;
     }
+    *col = 0;
+    *first = GLP_NO_BRNCH;
     if (!nc)
-        return false;
+        return 0;
     for (int a = 1; a < nc; a++) /* insertion: stable, so ties keep GLPK's order */
         for (int b = a; b > 0 && s->score[s->cand[b]] > s->score[s->cand[b - 1]]; b--) {
             int t = s->cand[b];
             s->cand[b] = s->cand[b - 1];
             s->cand[b - 1] = t;
         }
-    int best = s->cand[0], first = GLP_NO_BRNCH, tried = 0;
+    int tried = 0, held = 0;
     double best_score = -1;
     bool copied = false;
     int own = -1; /* whether cj_dual read the node; -1: not yet asked */
@@ -246,23 +276,101 @@ bool cj_strong_branch(cj_strong *s, glp_tree *T) {
                 measured(s, 0, j, f, down);
             if (isfinite(zu))
                 measured(s, 1, j, f, up);
+            if (holding && (hopeless(P, zd) || hopeless(P, zu))) {
+                /* both hopeless: either side, and the node's LP ends it */
+                hold(P, j, v, hopeless(P, zd));
+                held++;
+                continue;
+            }
             if (!isfinite(zd) || !isfinite(zu)) {
                 /* one side holds no plan: the other is all that is left */
-                best = j;
-                first = isfinite(zd) ? GLP_DN_BRNCH : GLP_UP_BRNCH;
+                *col = j;
+                *first = isfinite(zd) ? GLP_DN_BRNCH : GLP_UP_BRNCH;
                 break;
             }
         }
-        double sc = product(down, up);
-        if (sc > best_score) {
-            best_score = sc;
-            best = j;
-            first = down > up ? GLP_UP_BRNCH : GLP_DN_BRNCH;
+        if (!*col || product(down, up) > best_score) {
+            best_score = product(down, up);
+            *col = j;
+            *first = down > up ? GLP_UP_BRNCH : GLP_DN_BRNCH;
         }
     }
-    node_note *me = glp_ios_node_data(T, glp_ios_curr_node(T));
-    *me = (node_note){.col = best, .read = 1, .value = glp_get_col_prim(P, best), .z = z};
-    glp_ios_branch_upon(T, best, first);
+    if (!*col && !held)
+        *col = s->cand[0];
+    return held;
+}
+
+/* Whether reliability branching can work on T's problem: on, with no more
+ * columns than its memory, a maximisation, and a problem for its tries. */
+static bool usable(cj_strong *s, glp_prob *P) {
+    if (!s->n || glp_get_num_cols(P) > s->n || glp_get_obj_dir(P) != GLP_MAX)
+        return false;
+    return s->W || (s->W = glp_create_prob());
+}
+
+void cj_strong_follow(cj_strong *s, glp_tree *T) {
+    int cur = glp_ios_curr_node(T);
+    if (cur && cur != s->node) {
+        s->last = s->node;
+        s->last_branched = s->node_branched;
+        s->node = cur;
+        s->node_branched = false;
+    }
+    if (cur && glp_ios_reason(T) == GLP_IBRANCH)
+        s->node_branched = true;
+}
+
+void cj_strong_cut(cj_strong *s, glp_tree *T) {
+    s->kept_node = 0;
+    glp_prob *P = glp_ios_get_prob(T);
+    int cur = glp_ios_curr_node(T);
+    /* GLPK's own cuts come after this callback, at the root and at a node
+     * not begun right after its parent's branching; they are made at the
+     * node's point, which a column held here leaves behind, and with such
+     * holds two of eight rounds of 100 x 60 were proven at a worse optimum
+     * (docs/performance-record.md, "Taken: holding a column at the node") */
+    if (!cur || !glp_ios_node_level(T, cur) || !s->last_branched ||
+        s->last != glp_ios_up_node(T, cur) || !usable(s, P))
+        return;
+    int col, first;
+    if (choose(s, T, true, &col, &first)) {
+        s->held++;
+        /* a row added in this callback has GLPK solve the node again; a
+         * free one changes nothing else, and GLPK drops it as an inactive
+         * cut once the node is branched */
+        glp_add_rows(P, 1);
+        glp_factorize(P); /* GLPK's own code expects one after its callbacks */
+        return;
+    }
+    if (!col)
+        return;
+    s->kept_node = cur;
+    s->kept_it = glp_get_it_cnt(P);
+    s->kept_z = glp_get_obj_val(P);
+    s->kept_col = col;
+    s->kept_first = first;
+}
+
+bool cj_strong_branch(cj_strong *s, glp_tree *T) {
+    glp_prob *P = glp_ios_get_prob(T);
+    if (!usable(s, P))
+        return false;
+    int cur = glp_ios_curr_node(T), col, first;
+    double z = glp_get_obj_val(P);
+    /* the choice the cuts callback made on this very LP */
+    if (s->kept_node == cur && s->kept_it == glp_get_it_cnt(P) && s->kept_z == z &&
+        glp_ios_can_branch(T, s->kept_col)) {
+        col = s->kept_col;
+        first = s->kept_first;
+    } else {
+        choose(s, T, false, &col, &first);
+    }
+    s->kept_node = 0;
+    if (!col)
+        return false;
+    node_note *me = glp_ios_node_data(T, cur);
+    *me = (node_note){.col = col, .read = 1, .value = glp_get_col_prim(P, col), .z = z};
+    glp_ios_branch_upon(T, col, first);
     s->branched++;
     return true;
 }

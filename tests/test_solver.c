@@ -1302,6 +1302,89 @@ static void reliability_branching_learns_from_children(void **state) {
     assert_true(measured > on.strong.tries);
 }
 
+/* A seeded multidimensional knapsack to maximise: n integer columns in
+ * [0, 1] (every fourth in [0, 3]) worth 1 to 9, and m rows of weights 0
+ * to 6, each at most a third of its weights' sum, so that 0 is a plan. */
+static glp_prob *random_knapsacks(unsigned *seed, int m, int n) {
+    glp_prob *P = glp_create_prob();
+    glp_set_obj_dir(P, GLP_MAX);
+    glp_add_rows(P, m);
+    glp_add_cols(P, n);
+    int *ind = malloc(((size_t)n + 1) * sizeof(int));
+    double *val = malloc(((size_t)n + 1) * sizeof(double));
+    assert_true(ind && val);
+    for (int j = 1; j <= n; j++) {
+        glp_set_col_kind(P, j, GLP_IV);
+        glp_set_col_bnds(P, j, GLP_DB, 0, j % 4 ? 1 : 3);
+        glp_set_obj_coef(P, j, 1 + rand_r(seed) % 9);
+    }
+    for (int i = 1; i <= m; i++) {
+        double sum = 0;
+        for (int j = 1; j <= n; j++) {
+            ind[j] = j;
+            val[j] = rand_r(seed) % 7;
+            sum += val[j] * (j % 4 ? 1 : 3);
+        }
+        glp_set_mat_row(P, i, n, ind, val);
+        glp_set_row_bnds(P, i, GLP_UP, 0, floor(sum / 3));
+    }
+    free(ind);
+    free(val);
+    return P;
+}
+
+/* Reliability branching in every callback it has, as solver/search.c
+ * calls it. */
+static void on_holding_tree(glp_tree *T, void *info) {
+    strong_run *r = info;
+    cj_strong_follow(&r->strong, T);
+    if (glp_ios_reason(T) == GLP_IROWGEN)
+        cj_strong_learn(&r->strong, T);
+    if (glp_ios_reason(T) == GLP_ICUTGEN)
+        cj_strong_cut(&r->strong, T);
+    if (glp_ios_reason(T) == GLP_IBRANCH) {
+        r->branchings++;
+        r->chosen += cj_strong_branch(&r->strong, T);
+    }
+}
+
+/* GLPK with all its cuts, alone or with reliability branching's tries in
+ * the cuts callback: where a side of a column holds nothing better than
+ * GLPK's best plan, the column is held to the other side for the node's
+ * subtree, and the optimum proven is still GLPK's own. */
+static void holding_a_column_keeps_the_optimum(void **state) {
+    (void)state;
+    unsigned seed = 11;
+    long held = 0, branched = 0;
+    int was = glp_term_out(GLP_OFF); /* GLPK's cuts talk whatever msg_lev says */
+    void *mem = malloc(cj_strong_bytes(40));
+    assert_non_null(mem);
+    for (int k = 0; k < 16; k++) {
+        glp_prob *P = random_knapsacks(&seed, 6, 40), *Q = glp_create_prob();
+        glp_copy_prob(Q, P, GLP_OFF);
+        glp_iocp io;
+        glp_init_iocp(&io);
+        io.gmi_cuts = io.mir_cuts = io.cov_cuts = io.clq_cuts = GLP_ON;
+        io.br_tech = GLP_BR_PCH;
+        double alone = proven_optimum(P, &io);
+        strong_run r = {0};
+        cj_strong_start(&r.strong, mem, 40);
+        io.cb_func = on_holding_tree;
+        io.cb_info = &r;
+        io.cb_size = cj_strong_node_bytes();
+        double with = proven_optimum(Q, &io);
+        cj_strong_end(&r.strong);
+        assert_true(fabs(with - alone) < 1e-9 * (1 + fabs(alone)));
+        assert_int_equal(r.chosen, r.branchings);
+        held += r.strong.held;
+        branched += r.strong.branched;
+    }
+    free(mem);
+    glp_term_out(was);
+    assert_true(held > 0);
+    assert_true(branched > 0);
+}
+
 /* A seeded random LP to maximise: n columns in [0, 1] (every fourth in
  * [0, 3]) and m rows of every type, each about a random point, so that it
  * has a plan; its coefficients run from -2 to 6. */
@@ -1562,6 +1645,7 @@ int main(void) {
         cmocka_unit_test(haste_branches_only_when_time_is_short),
         cmocka_unit_test(reliability_branching_learns_from_children),
         cmocka_unit_test(the_tries_dual_simplex_agrees_with_glpk),
+        cmocka_unit_test(holding_a_column_keeps_the_optimum),
         cmocka_unit_test(apart_solves_each_block_as_the_whole),
         cmocka_unit_test(dive_finds_a_plan_of_the_model_as_it_stands),
         cmocka_unit_test(a_search_from_a_plan_is_given_up_when_stuck),
