@@ -214,14 +214,20 @@ static bool hopeless(glp_prob *P, double z) {
 }
 
 /* Holds column j, at value v, to the side of it that still holds a better
- * plan: the node's bounds, which GLPK keeps for its children. */
+ * plan: the node's bounds, which GLPK keeps for its children.  A bound the
+ * column lacks stays absent (the count columns of solver/counts.c have no
+ * upper one), rather than becoming DBL_MAX in GLPK's LP. */
 static void hold(glp_prob *P, int j, double v, bool down_hopeless) {
+    int type = glp_get_col_type(P, j);
+    bool has_lo = type == GLP_LO || type == GLP_DB || type == GLP_FX;
+    bool has_hi = type == GLP_UP || type == GLP_DB || type == GLP_FX;
     double lo = glp_get_col_lb(P, j), hi = glp_get_col_ub(P, j);
     if (down_hopeless)
-        lo = ceil(v);
+        lo = ceil(v), has_lo = true;
     else
-        hi = floor(v);
-    glp_set_col_bnds(P, j, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+        hi = floor(v), has_hi = true;
+    type = has_lo && has_hi ? (lo == hi ? GLP_FX : GLP_DB) : has_lo ? GLP_LO : GLP_UP;
+    glp_set_col_bnds(P, j, type, lo, hi);
 }
 
 /* The column to branch on at T's node into *col, with the side to take
