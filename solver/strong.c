@@ -331,10 +331,12 @@ void cj_strong_cut(cj_strong *s, glp_tree *T) {
     glp_prob *P = glp_ios_get_prob(T);
     int cur = glp_ios_curr_node(T);
     /* GLPK's own cuts come after this callback, at the root and at a node
-     * not begun right after its parent's branching; they are made at the
-     * node's point, which a column held here leaves behind, and with such
-     * holds two of eight rounds of 100 x 60 were proven at a worse optimum
-     * (docs/performance-record.md, "Taken: holding a column at the node") */
+     * not begun right after its parent's branching, before the node's LP is
+     * solved again; its cover and clique cuts take a fixed column at its
+     * value in the LP solved (glp_cov_gen1, glp_clq_cut), and after a hold
+     * that is the old value, so that they cut off plans: two of eight rounds
+     * of 100 x 60 were proven at a worse optimum (docs/performance-record.md,
+     * "Why GLPK's cuts lost plans after a hold") */
     if (!cur || !glp_ios_node_level(T, cur) || !s->last_branched ||
         s->last != glp_ios_up_node(T, cur) || !usable(s, P))
         return;
