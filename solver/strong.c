@@ -295,7 +295,7 @@ static int choose(cj_strong *s, glp_tree *T, bool holding, int *col, int *first)
                 break;
             }
         }
-        if (!*col || product(down, up) > best_score) {
+        if (product(down, up) > best_score) { /* products are positive: the first wins */
             best_score = product(down, up);
             *col = j;
             *first = down > up ? GLP_UP_BRNCH : GLP_DN_BRNCH;
