@@ -15,7 +15,9 @@
  * branching (solver/strong.c), which makes the pseudo-costs reliable by
  * its own tries, comes after haste for the same reason: without it, its
  * tries kept 1000 x 1000 at `-t 5` from any plan of its own (7.3 s, the
- * rescue's plan 6830.26; with haste first, 5.25 s and 6851.28).
+ * rescue's plan 6830.26; with haste first, 5.25 s and 6851.28), and so
+ * are its tries at the cuts, which come before the branching: they ask
+ * cj_haste_hurries() first.
  */
 #include "solver_internal.h"
 
@@ -81,40 +83,61 @@ static double start_time(glp_tree *T, glp_prob *P, int n, int first) {
     return t[k / 2];
 }
 
-bool cj_haste_branch(cj_haste *h, glp_tree *T, double left) {
+/* Whether the pseudo-costs not yet started at this node would take more
+ * than HASTE_SHARE of the `left` seconds, with in *first the first column
+ * GLPK can branch on (0: none, and false) and in *start what starting
+ * them would take.  Measures one start the first time it is asked
+ * (h->eval); touches nothing else. */
+static bool hurries(cj_haste *h, glp_tree *T, double left, int *first, double *start) {
+    *first = 0;
+    *start = 0;
     if (!h->seen)
         return false;
     glp_prob *P = glp_ios_get_prob(T);
     int n = glp_get_num_cols(P); /* presolve leaves no more than h->n */
-    int fresh = 0, first = 0;
+    int fresh = 0;
     for (int j = 1; j <= n && j <= h->n; j++) {
         if (!glp_ios_can_branch(T, j))
             continue;
-        if (!first)
-            first = j;
+        if (!*first)
+            *first = j;
         fresh += !h->seen[j];
+    }
+    if (!fresh)
+        return false;
+    if (h->eval < 0)
+        h->eval = start_time(T, P, n, *first);
+    *start = 2 * fresh * h->eval;
+    return *start > HASTE_SHARE * left;
+}
+
+bool cj_haste_hurries(cj_haste *h, glp_tree *T, double left) {
+    int first;
+    double start;
+    return hurries(h, T, left, &first, &start);
+}
+
+bool cj_haste_branch(cj_haste *h, glp_tree *T, double left) {
+    int first;
+    double start;
+    if (hurries(h, T, left, &first, &start)) {
+        if (!h->hurried) {
+            h->start = start;
+            h->left = left;
+        }
+        glp_prob *P = glp_ios_get_prob(T);
+        double beta = glp_get_col_prim(P, first);
+        glp_ios_branch_upon(T, first,
+                            beta - floor(beta) < ceil(beta) - beta ? GLP_DN_BRNCH
+                                                                   : GLP_UP_BRNCH);
+        h->hurried++;
+        return true;
     }
     if (!first)
         return false;
-    if (fresh) {
-        if (h->eval < 0)
-            h->eval = start_time(T, P, n, first);
-        double start = 2 * fresh * h->eval;
-        if (start > HASTE_SHARE * left) {
-            if (!h->hurried) {
-                h->start = start;
-                h->left = left;
-            }
-            double beta = glp_get_col_prim(P, first);
-            glp_ios_branch_upon(T, first,
-                                beta - floor(beta) < ceil(beta) - beta ? GLP_DN_BRNCH
-                                                                       : GLP_UP_BRNCH);
-            h->hurried++;
-            return true;
-        }
-    }
     /* their pseudo-costs are started now, by reliability branching or by
      * GLPK */
+    int n = glp_get_num_cols(glp_ios_get_prob(T));
     for (int j = 1; j <= n && j <= h->n; j++)
         if (glp_ios_can_branch(T, j))
             h->seen[j] = 1;

@@ -288,10 +288,13 @@ static void on_tree(glp_tree *T, void *info) {
     cj_strong_follow(&pr->strong, T);
     if (glp_ios_reason(T) == GLP_IROWGEN)
         cj_strong_learn(&pr->strong, T);
-    if (glp_ios_reason(T) == GLP_ICUTGEN && !late)
-        cj_strong_cut(&pr->strong, T);
     /* haste first: under a limit too short to make pseudo-costs reliable
-     * the search dives to a plan instead (docs/model.md) */
+     * the search dives to a plan instead (docs/model.md), and the tries
+     * at the cuts are not made where it will (1000 x 1000 at -t 5:
+     * docs/performance-record.md, "Taken: no tries where haste branches") */
+    if (glp_ios_reason(T) == GLP_ICUTGEN && !late &&
+        !cj_haste_hurries(&pr->haste, T, time_left(pr)))
+        cj_strong_cut(&pr->strong, T);
     if (glp_ios_reason(T) == GLP_IBRANCH && !late &&
         !cj_haste_branch(&pr->haste, T, time_left(pr)))
         cj_strong_branch(&pr->strong, T);

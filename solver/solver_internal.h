@@ -518,6 +518,10 @@ void cj_haste_start(cj_haste *h, unsigned char *seen, int n);
  * more than half of them; otherwise returns false, touching nothing, and
  * leaves the choice to reliability branching or GLPK. */
 bool cj_haste_branch(cj_haste *h, glp_tree *T, double left);
+/* Whether cj_haste_branch would branch at this node now: asked at
+ * GLP_ICUTGEN, so that reliability branching's tries there are not made
+ * where haste will branch.  Touches nothing but the measured start. */
+bool cj_haste_hurries(cj_haste *h, glp_tree *T, double left);
 
 /* GLPK's tm_lim for `seconds` (> 0), held where an int ends. */
 int cj_glpk_ms(double seconds);

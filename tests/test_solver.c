@@ -1202,13 +1202,20 @@ typedef struct {
     cj_haste haste;
     double left;                 /* the seconds the search is told it has left */
     int branchings, nodes, said; /* said: branchings it said it made */
+    int hurried_at_cuts;         /* cj_haste_hurries true at GLP_ICUTGEN */
+    int disagreed; /* branchings where cj_haste_hurries foretold otherwise */
 } haste_run;
 
 static void on_haste_tree(glp_tree *T, void *info) {
     haste_run *h = info;
+    if (glp_ios_reason(T) == GLP_ICUTGEN)
+        h->hurried_at_cuts += cj_haste_hurries(&h->haste, T, h->left);
     if (glp_ios_reason(T) == GLP_IBRANCH) {
         h->branchings++;
-        h->said += cj_haste_branch(&h->haste, T, h->left);
+        bool foretold = cj_haste_hurries(&h->haste, T, h->left);
+        bool made = cj_haste_branch(&h->haste, T, h->left);
+        h->disagreed += foretold != made;
+        h->said += made;
     }
     int active, current;
     glp_ios_tree_size(T, &active, &current, &h->nodes);
@@ -1228,7 +1235,9 @@ static haste_run solve_in_haste(double left, double *z) {
 /* Branching in haste (solver/haste.c): with time enough it leaves every
  * branching to GLPK, which then searches as without it, node for node;
  * with the time spent it branches itself at every branching, and GLPK
- * still proves the same optimum. */
+ * still proves the same optimum.  cj_haste_hurries, asked at the cuts and
+ * just before each branching, foretells each branching's answer and, with
+ * time enough, changes no node. */
 static void haste_branches_only_when_time_is_short(void **state) {
     (void)state;
     double none, ample, short_;
@@ -1244,6 +1253,11 @@ static void haste_branches_only_when_time_is_short(void **state) {
     assert_true(spent.branchings > 0);
     assert_int_equal(spent.said, spent.branchings);
     assert_int_equal(with_time.said, 0);
+    assert_int_equal(with_time.hurried_at_cuts, 0);
+    assert_int_equal(with_time.disagreed, 0);
+    assert_int_equal(without.hurried_at_cuts, 0);
+    assert_true(spent.hurried_at_cuts > 0);
+    assert_int_equal(spent.disagreed, 0);
     assert_true(fabs(ample - none) < 1e-9);
     assert_true(fabs(short_ - none) < 1e-9);
 }
