@@ -577,6 +577,10 @@ static void let_go(void *i) {
     improving_free(i);
 }
 
+/* The seconds of a limit that count as none left: what cj_time_left()
+ * gives once the limit is passed. */
+#define WEEK_NO_TIME 0.01
+
 /* A window of the week frees the people of one provider, or of two that
  * share a school, and keeps everyone else's day-parts.  Its search stops
  * after WINDOW_NODES nodes, and the windows are gone through at most
@@ -799,6 +803,15 @@ static bool provider_windows(rota *ro, const cj_round *r, const cj_selection *se
     return ok;
 }
 
+/* What is left of `seconds` (0: no limit) since `began`, at least
+ * WEEK_NO_TIME. */
+static double left_of(double seconds, double began) {
+    if (seconds <= 0)
+        return 0;
+    double left = seconds - glp_difftime(glp_time(), began);
+    return left > WEEK_NO_TIME ? left : WEEK_NO_TIME;
+}
+
 /* Improves the matching within `seconds` (0: no limit).  Leaves the parts of
  * the best rota found in the entries; *proven when it is the best there is.
  * False when out of memory. */
@@ -808,6 +821,17 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
         *proven = true; /* the first week is as good as any */
         return true;
     }
+    *proven = false;
+    if (seconds > 0 && seconds <= WEEK_NO_TIME) {
+        /* a plan the staff could carry only by the rescue may leave the
+         * limit passed: the first week stands, where the week's LP alone
+         * once took 8.4 s after it (a staffed round of 300 schools at -t
+         * 20: docs/rota.md, "The week under a time limit") */
+        if (opt->verbose)
+            fprintf(stderr, "week: no time left for its search, the first week stands\n");
+        return true;
+    }
+    double began = glp_time();
     improving *im = calloc(1, sizeof *im);
     if (!im || !cj_guard_hold(let_go, im)) {
         free(im);
@@ -815,22 +839,30 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
     }
     improve *m = &im->m;
     bool ok = build(m, ro, r, sel, NULL) && (im->st = as_solution(m, ro)) != NULL;
-    *proven = false;
     /* a week as good as the relaxation's bound needs no search (all weights
-     * are whole numbers, so the bound rounds down) */
+     * are whole numbers, so the bound rounds down); the relaxation within
+     * the time left, and the week's search, which would solve it again,
+     * not begun when it is not done by then */
     glp_smcp sm;
     glp_init_smcp(&sm);
     sm.msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    if (seconds > 0)
+        sm.tm_lim = cj_glpk_ms(seconds);
     double relaxed = HUGE_VAL;
-    if (ok && glp_simplex(m->P, &sm) == 0 && glp_get_status(m->P) == GLP_OPT)
+    int lp_ret = ok ? glp_simplex(m->P, &sm) : 0;
+    if (ok && lp_ret == 0 && glp_get_status(m->P) == GLP_OPT)
         relaxed = floor(glp_get_obj_val(m->P) + 1e-6);
-    if (!ok || (*proven = value(ro, r->n_schools) >= relaxed - 1e-6))
+    if (ok && lp_ret == GLP_ETMLIM && opt->verbose)
+        fprintf(stderr,
+                "week: its LP not solved in the time left, the first week stands\n");
+    if (!ok || lp_ret == GLP_ETMLIM ||
+        (*proven = value(ro, r->n_schools) >= relaxed - 1e-6))
         goto done;
     /* the windows first; the whole week's search then starts from their
      * week, with what is left of the time and nodes */
     double t0 = glp_time(), v0 = value(ro, r->n_schools);
     long nodes = 0;
-    ok = provider_windows(ro, r, sel, opt, seconds, &nodes);
+    ok = provider_windows(ro, r, sel, opt, left_of(seconds, began), &nodes);
     double took = glp_difftime(glp_time(), t0);
     if (ok && opt->verbose)
         fprintf(stderr,
@@ -844,8 +876,7 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
     cj_solve_options whole = *opt;
     if (opt->node_limit > 0)
         whole.node_limit = opt->node_limit - nodes > 1 ? opt->node_limit - nodes : 1;
-    if (seconds > 0)
-        seconds = seconds - took > 0.01 ? seconds - took : 0.01;
+    seconds = left_of(seconds, began);
     cj_stop was = cj_stop_last(); /* the plan's, kept: this is the week's */
     cj_stop_reset();
     /* the levels of the week only choose among plans of the same worth: its

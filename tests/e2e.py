@@ -763,6 +763,33 @@ def a_staffed_round_under_a_time_limit_leaves_the_week_its_share():
 
 
 @test
+def a_plan_past_its_limit_leaves_the_first_week():
+    """On 150 x 60 seed 1 with staff the staff cannot carry the plan without
+    staff, and at -t 5 the search for a plan they can carry finds one only in
+    the rescue, which may run to half as long again as the limit.  The week
+    then has no time left: its first placing stands.  The build before
+    solved the week's LP all the same, without a limit (2.6 s here, 8.4 s
+    on 300 x 120), and took 9.1-10.1 s in all.  Not under a tool's slowdown,
+    which changes what a time limit reaches."""
+    if SLOW:
+        return
+    f = generated("g150s1st.json", 150, 60, 1, "--staff")
+    start = time.monotonic()
+    p, plan = solve(f, "--verbose", "-t", "5")
+    took = time.monotonic() - start
+    assert p.returncode == 0 and plan["status"] == "feasible", p.stderr[-800:]
+    assert plan["solver"]["stopped_by"] == "time", plan["solver"]
+    assert took < 5 * 1.5 + 1.2, took
+    if "rescue: a first plan" in p.stderr:
+        # the plan the staff can carry came after the limit: no week's LP
+        assert "week: no time left for its search, the first week stands" in p.stderr, \
+            p.stderr[-800:]
+        assert "week: the model's search" not in p.stderr, p.stderr[-800:]
+        assert plan["rota"]["status"] == "feasible", plan["rota"]["status"]
+    checked(f, plan)
+
+
+@test
 def a_staffed_round_with_little_time_has_a_plan_in_reserve():
     """On 40 x 22 seed 2 with staff the schools of the providers whose staff
     cannot carry the plan without staff hold most of the round's pairs, so
