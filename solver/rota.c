@@ -826,7 +826,7 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
         /* a plan the staff could carry only by the rescue may leave the
          * limit passed: the first week stands, where the week's LP alone
          * once took 8.4 s after it (a staffed round of 300 schools at -t
-         * 20: docs/rota.md, "The week under a time limit") */
+         * 20: docs/rota.md, "A week with no time left") */
         if (opt->verbose)
             fprintf(stderr, "week: no time left for its search, the first week stands\n");
         return true;
