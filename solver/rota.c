@@ -577,10 +577,6 @@ static void let_go(void *i) {
     improving_free(i);
 }
 
-/* The seconds of a limit that count as none left: what cj_time_left()
- * gives once the limit is passed. */
-#define WEEK_NO_TIME 0.01
-
 /* A window of the week frees the people of one provider, or of two that
  * share a school, and keeps everyone else's day-parts.  Its search stops
  * after WINDOW_NODES nodes, and the windows are gone through at most
@@ -804,12 +800,12 @@ static bool provider_windows(rota *ro, const cj_round *r, const cj_selection *se
 }
 
 /* What is left of `seconds` (0: no limit) since `began`, at least
- * WEEK_NO_TIME. */
+ * CJ_TOKEN_SECONDS. */
 static double left_of(double seconds, double began) {
     if (seconds <= 0)
         return 0;
     double left = seconds - glp_difftime(glp_time(), began);
-    return left > WEEK_NO_TIME ? left : WEEK_NO_TIME;
+    return left > CJ_TOKEN_SECONDS ? left : CJ_TOKEN_SECONDS;
 }
 
 /* Improves the matching within `seconds` (0: no limit).  Leaves the parts of
@@ -822,7 +818,7 @@ static bool improve_rota(rota *ro, const cj_round *r, const cj_selection *sel,
         return true;
     }
     *proven = false;
-    if (seconds > 0 && seconds <= WEEK_NO_TIME) {
+    if (seconds > 0 && seconds <= CJ_TOKEN_SECONDS) {
         /* a plan the staff could carry only by the rescue may leave the
          * limit passed: the first week stands, where the week's LP alone
          * once took 8.4 s after it (a staffed round of 300 schools at -t

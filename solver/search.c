@@ -453,7 +453,7 @@ double cj_time_left(const cj_solve_options *opt, double used) {
     if (opt->time_limit <= 0)
         return 0;
     double l = opt->time_limit - used;
-    return l > 0.01 ? l : 0.01;
+    return l > CJ_TOKEN_SECONDS ? l : CJ_TOKEN_SECONDS;
 }
 
 /*
@@ -575,7 +575,7 @@ static cj_code after_rescue(cj_lp *lp, const cj_solve_options *opt, double secon
      * same plan on every run */
     double cap = 0;
     if (lp->rescue_ends > 0)
-        cap = fmax(glp_difftime(lp->rescue_ends, t0), 0.01);
+        cap = fmax(glp_difftime(lp->rescue_ends, t0), CJ_TOKEN_SECONDS);
     else if (seconds > 0)
         cap = fmax(seconds - o->seconds, RESCUE_SHARE * fmax(o->seconds, seconds));
     int nodes = 0;
@@ -650,7 +650,8 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
      * told the plan in 12 ms, 7 s that the limit did not count */
     double telling = glp_difftime(glp_time(), entered);
     if (seconds > 0)
-        seconds = seconds - telling > 0.01 ? seconds - telling : 0.01;
+        seconds =
+            seconds - telling > CJ_TOKEN_SECONDS ? seconds - telling : CJ_TOKEN_SECONDS;
     progress pr = {.may_give_up = !isnan(matters_above),
                    .matters_above = matters_above,
                    .stall_nodes = STALL_NODES,
@@ -722,8 +723,7 @@ cj_code cj_intopt_above(cj_lp *lp, const cj_solve_options *opt, bool careful,
         if (better == -2) {
             /* neither a plan nor nothing (not seen so far): search again
              * without telling, in the time that is left */
-            double rest =
-                seconds > 0 ? (seconds - spent > 0.01 ? seconds - spent : 0.01) : 0;
+            double rest = seconds > 0 ? fmax(seconds - spent, CJ_TOKEN_SECONDS) : 0;
             cj_code again = cj_intopt_above(lp, opt, careful, rest, matters_above, NULL,
                                             0, NAN, o, errs);
             o->seconds += telling + spent;

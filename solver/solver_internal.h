@@ -612,8 +612,11 @@ cj_code cj_joint_windows(cj_lp *lp, const cj_round *r, const cj_selection *sel,
  * CJ_OK, or CJ_ERR_NOMEM (said in `errs`). */
 cj_code cj_dive(cj_lp *lp, const cj_solve_options *opt, double seconds, cj_outcome *o,
                 cj_errors *errs);
+/* The token moment a spent time limit leaves a stage, rather than none
+ * (which GLPK reads as no limit): a stage given no more has no time left. */
+#define CJ_TOKEN_SECONDS 0.01
 /* Seconds left of the time limit after `used`; 0 means no limit, and a
- * spent limit leaves a token moment rather than none. */
+ * spent limit leaves CJ_TOKEN_SECONDS. */
 double cj_time_left(const cj_solve_options *opt, double used);
 /* The time (a glp_time() value) from which a search that has from `now`
  * until `ends` may be stopped for the windows of its plan (cj_lp's
